@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+
+namespace cw {
+
+using Millis = std::chrono::milliseconds;
+
+enum class NodeRole { Main, Worker, Webhook };
+
+QString toString(NodeRole role);
+
+/// One n8n process as described by the cluster file.
+struct NodeConfig
+{
+    QString name;          ///< unique display name, e.g. "n8n-worker-1"
+    NodeRole role = NodeRole::Main;
+    QUrl baseUrl;          ///< e.g. http://127.0.0.1:5678 (worker: QUEUE_HEALTH_CHECK_PORT)
+    QString container;     ///< optional Docker container name
+};
+
+struct RedisConfig
+{
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 6379;
+    int db = 0;
+    QString password;      ///< resolved from a ${ENV} reference; never printed or saved
+    QString prefix = QStringLiteral("bull");
+    QString queue = QStringLiteral("jobs");
+    bool configured = false;
+
+    /// "host:port/db", safe to show and log.
+    QString endpoint() const;
+};
+
+struct PostgresConfig
+{
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 5432;
+    QString database = QStringLiteral("n8n");
+    QString user = QStringLiteral("n8n");
+    QString password;      ///< resolved from a ${ENV} reference; never printed or saved
+    QString sslmode = QStringLiteral("prefer");
+    QString schema = QStringLiteral("public");
+    QString tablePrefix;   ///< n8n's DB_TABLE_PREFIX
+    Millis stuckRunningAfter{std::chrono::minutes(10)};
+    bool configured = false;
+
+    /// "user@host:port/database", safe to show and log.
+    QString endpoint() const;
+};
+
+struct Timeouts
+{
+    Millis connect{2000};  ///< TCP connect to a node, Redis or PostgreSQL
+    Millis request{3000};  ///< a whole HTTP request, a Redis command, a SQL statement
+};
+
+/// One cluster file, validated. Secrets are already resolved from the environment.
+struct ClusterConfig
+{
+    QString name;
+    QString sourceFile;
+    QUrl loadBalancerUrl;  ///< optional
+    Millis pollInterval{1000};
+    Timeouts timeouts;
+    QList<NodeConfig> nodes;
+    RedisConfig redis;
+    PostgresConfig postgres;
+    qint64 maxBodyBytes = 4 * 1024 * 1024;
+};
+
+} // namespace cw
+
+Q_DECLARE_METATYPE(cw::ClusterConfig)

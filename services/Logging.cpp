@@ -1,0 +1,7 @@
+#include "services/Logging.h"
+
+Q_LOGGING_CATEGORY(lcConfig, "clusterwatch.config", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcHttp, "clusterwatch.http", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRedis, "clusterwatch.redis", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPostgres, "clusterwatch.postgres", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcApp, "clusterwatch.app", QtInfoMsg)
