@@ -1,0 +1,87 @@
+#include "views/PostgresPanel.h"
+
+#include "models/Formatter.h"
+#include "models/ServicesState.h"
+#include "views/PanelHelpers.h"
+#include "views/StatePalette.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace cw {
+
+PostgresPanel::PostgresPanel(const ServicesState *state, QWidget *parent)
+    : QGroupBox(QStringLiteral("PostgreSQL · n8n executions"), parent)
+    , m_state(state)
+{
+    setObjectName(QStringLiteral("postgresPanel"));
+    auto *layout = new QVBoxLayout(this);
+    m_status = panel::makeStatusLabel(this, QStringLiteral("postgresStatus"));
+    layout->addWidget(m_status);
+    auto *grid = new QGridLayout;
+    for (size_t i = 0; i < kExecutionStatuses.size(); ++i) {
+        const QString status = QString::fromLatin1(kExecutionStatuses[i]);
+        m_executions[i] = panel::addFigure(grid, int(i / 4), int(i % 4), status,
+                                           QStringLiteral("executions_") + status);
+    }
+    layout->addLayout(grid);
+    m_stuck = new QLabel(this);
+    m_stuck->setObjectName(QStringLiteral("executionsStuck"));
+    layout->addWidget(m_stuck);
+    m_details = new QLabel(this);
+    m_details->setObjectName(QStringLiteral("postgresDetails"));
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_details);
+    m_updated = new QLabel(this);
+    m_updated->setObjectName(QStringLiteral("postgresUpdated"));
+    layout->addWidget(m_updated);
+    layout->addStretch();
+    connect(state, &ServicesState::postgresChanged, this, &PostgresPanel::refresh);
+    refresh();
+}
+
+void PostgresPanel::refresh()
+{
+    const PostgresSnapshot &p = m_state->postgres();
+    const bool stale = m_state->postgresStale();
+    if (!m_state->postgresConfigured()) {
+        panel::setStatus(m_status, QStringLiteral("not configured in the cluster file"), palette::muted());
+    } else if (p.timestampMs == 0) {
+        panel::setStatus(m_status, QStringLiteral("waiting for the first poll…"), palette::muted());
+    } else if (!p.reachable) {
+        panel::setStatus(m_status, QStringLiteral("DOWN — ") + p.error, stale ? palette::muted() : palette::bad());
+    } else if (!p.n8nSchema) {
+        panel::setStatus(m_status, QStringLiteral("UP — %1, but no n8n schema (execution_entity not found)").arg(p.endpoint),
+                         stale ? palette::muted() : palette::warn());
+    } else {
+        QString text = QStringLiteral("UP — %1 · SELECT 1 in %2").arg(p.endpoint, fmt::duration(p.selectOneMs));
+        if (!p.error.isEmpty())
+            text += QStringLiteral(" · ") + p.error;
+        if (stale)
+            text += QStringLiteral(" (stale)");
+        panel::setStatus(m_status, text, stale ? palette::muted() : (p.error.isEmpty() ? palette::good() : palette::warn()));
+    }
+
+    const bool known = p.reachable && p.n8nSchema && !stale;
+    for (size_t i = 0; i < m_executions.size(); ++i)
+        m_executions[i]->setText(known ? fmt::count(p.executions[i]) : fmt::none());
+    m_stuck->setText(known ? QStringLiteral("running longer than the threshold: %1").arg(p.stuckRunning) : QString());
+
+    if (p.reachable) {
+        QStringList byState;
+        for (const ConnectionCount &c : p.connections)
+            byState << QStringLiteral("%1 %2").arg(c.count).arg(c.state);
+        m_details->setText(QStringLiteral("PostgreSQL %1 · connections %2 of %3 (%4) · database %5")
+                               .arg(p.serverVersion)
+                               .arg(p.totalConnections())
+                               .arg(p.maxConnections)
+                               .arg(byState.join(QStringLiteral(", ")), fmt::bytes(double(p.databaseSizeBytes))));
+    } else {
+        m_details->clear();
+    }
+    m_updated->setText(QStringLiteral("updated ") + fmt::ago(m_state->nowMs(), p.timestampMs));
+}
+
+} // namespace cw
