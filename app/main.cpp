@@ -1,7 +1,86 @@
+#include "app/Application.h"
+#include "app/SignalWatcher.h"
+#include "services/ConfigLoader.h"
+#include "services/SettingsStore.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+
+#include <cstdio>
+#include <optional>
+
+namespace {
+
+constexpr int kExitBadConfig = 2;
+constexpr int kExitUsage = 64;
+
+struct Options
+{
+    QString configPath;
+};
+
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "clusterwatch: %s\n", message.toLocal8Bit().constData());
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    // Arguments and the cluster file are checked before any window system is touched, so a
+    // bad file fails fast with exit code 2, also on a machine without a display.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Live health dashboard for n8n queue-mode clusters"));
+    const QCommandLineOption configOption({QStringLiteral("c"), QStringLiteral("config")},
+                                          QStringLiteral("Cluster file (YAML) to monitor."),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")},
+                                        QStringLiteral("Show this help."));
+    const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
+    parser.addOption(configOption);
+    parser.addOption(helpOption);
+    parser.addOption(versionOption);
+    if (!parser.parse(arguments)) {
+        printError(parser.errorText());
+        return kExitUsage;
+    }
+    if (parser.isSet(helpOption)) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (parser.isSet(versionOption)) {
+        std::printf("clusterwatch %s\n", CLUSTERWATCH_VERSION);
+        return 0;
+    }
+
+    std::optional<cw::ClusterConfig> initial;
+    if (parser.isSet(configOption)) {
+        cw::Result<cw::ClusterConfig> config = cw::loadClusterConfig(parser.value(configOption));
+        if (!config) {
+            printError(config.error());
+            return kExitBadConfig;
+        }
+        initial = std::move(config).value();
+    }
+
     QApplication app(argc, argv);
-    return 0;
+    QApplication::setApplicationName(QStringLiteral("Clusterwatch"));
+    QApplication::setOrganizationName(QStringLiteral("Clusterwatch"));
+    QApplication::setApplicationVersion(QStringLiteral(CLUSTERWATCH_VERSION));
+
+    cw::SignalWatcher signalWatcher;
+    cw::SettingsStore settings;
+    cw::Application application(&settings);
+    application.showWindow();
+    if (initial) {
+        application.setCluster(*initial);
+    } else if (const QString last = settings.lastClusterFile(); !last.isEmpty() && QFileInfo::exists(last)) {
+        application.openClusterFile(last);
+    }
+    return QApplication::exec();
 }

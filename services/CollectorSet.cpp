@@ -1,0 +1,108 @@
+#include "services/CollectorSet.h"
+
+#include "services/HttpCollector.h"
+#include "services/PostgresCollector.h"
+#include "services/RedisCollector.h"
+#include "services/WorkerThread.h"
+
+#include <QThread>
+
+#include <vector>
+
+namespace cw {
+
+void registerSnapshotMetaTypes()
+{
+    qRegisterMetaType<NodeSnapshot>();
+    qRegisterMetaType<RedisSnapshot>();
+    qRegisterMetaType<PostgresSnapshot>();
+}
+
+struct CollectorSet::Private
+{
+    std::unique_ptr<WorkerThread> httpThread;
+    std::unique_ptr<WorkerThread> redisThread;
+    std::unique_ptr<WorkerThread> postgresThread;
+    HttpCollector *http = nullptr;
+    RedisCollector *redis = nullptr;
+    PostgresCollector *postgres = nullptr;
+
+    std::vector<WorkerThread *> threads() const
+    {
+        std::vector<WorkerThread *> all;
+        for (WorkerThread *t : {httpThread.get(), redisThread.get(), postgresThread.get()}) {
+            if (t)
+                all.push_back(t);
+        }
+        return all;
+    }
+};
+
+CollectorSet::CollectorSet(const ClusterConfig &config, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    registerSnapshotMetaTypes();
+    if (!config.nodes.isEmpty()) {
+        d->httpThread = std::make_unique<WorkerThread>(QStringLiteral("cw-http"));
+        d->http = d->httpThread->adopt(new HttpCollector(config.nodes, config.timeouts, config.pollInterval,
+                                                         config.maxBodyBytes));
+        connect(d->http, &HttpCollector::nodeSnapshotReady, this, &CollectorSet::nodeSnapshotReady);
+    }
+    if (config.redis.configured) {
+        d->redisThread = std::make_unique<WorkerThread>(QStringLiteral("cw-redis"));
+        d->redis = d->redisThread->adopt(new RedisCollector(config.redis, config.timeouts, config.pollInterval));
+        connect(d->redis, &RedisCollector::snapshotReady, this, &CollectorSet::redisSnapshotReady);
+    }
+    if (config.postgres.configured) {
+        d->postgresThread = std::make_unique<WorkerThread>(QStringLiteral("cw-postgres"));
+        d->postgres = d->postgresThread->adopt(
+            new PostgresCollector(config.postgres, config.timeouts, config.pollInterval));
+        connect(d->postgres, &PostgresCollector::snapshotReady, this, &CollectorSet::postgresSnapshotReady);
+    }
+}
+
+CollectorSet::~CollectorSet()
+{
+    for (WorkerThread *t : d->threads())
+        t->thread()->quit();
+    // WorkerThread's destructor waits; all threads were asked to quit first so they wind down
+    // in parallel.
+}
+
+void CollectorSet::start()
+{
+    if (d->http)
+        d->httpThread->start(d->http, &HttpCollector::start);
+    if (d->redis)
+        d->redisThread->start(d->redis, &RedisCollector::start);
+    if (d->postgres)
+        d->postgresThread->start(d->postgres, &PostgresCollector::start);
+}
+
+void CollectorSet::retire()
+{
+    // Snapshots already queued to this object are dropped with the disconnection below, and
+    // any still in flight are discarded when this object is deleted.
+    for (QObject *source : {static_cast<QObject *>(d->http), static_cast<QObject *>(d->redis),
+                            static_cast<QObject *>(d->postgres)}) {
+        if (source)
+            disconnect(source, nullptr, this, nullptr);
+    }
+    disconnect(this, nullptr, nullptr, nullptr);
+    const auto threads = d->threads();
+    auto remaining = std::make_shared<int>(int(threads.size()));
+    if (*remaining == 0) {
+        deleteLater();
+        return;
+    }
+    for (WorkerThread *t : threads) {
+        connect(t->thread(), &QThread::finished, this, [this, remaining] {
+            if (--*remaining == 0)
+                deleteLater();
+        });
+        t->thread()->quit();
+    }
+}
+
+} // namespace cw

@@ -1,0 +1,163 @@
+#include "services/CurlMulti.h"
+
+#include "services/Logging.h"
+
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+namespace cw {
+
+namespace {
+
+/// Events handled per wake-up before returning to the event loop (level-triggered: the
+/// rest are reported again at once).
+constexpr int kMaxEvents = 256;
+
+} // namespace
+
+CurlMulti::CurlMulti(DoneHandler onDone, QObject *parent)
+    : QObject(parent)
+    , m_multi(curl_multi_init())
+    , m_onDone(std::move(onDone))
+    , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+    , m_timer(new QTimer(this))
+{
+    Q_ASSERT(m_multi);
+    if (m_epoll < 0)
+        qCCritical(lcHttp) << "epoll_create1 failed:" << std::strerror(errno);
+    else {
+        m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &CurlMulti::socketsReady);
+    }
+    m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, &CurlMulti::timeout);
+
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlMulti::socketCallback);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlMulti::timerCallback);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+}
+
+CurlMulti::~CurlMulti()
+{
+    // Closing the cached connections still calls socketCallback(), so the epoll set goes last.
+    curl_multi_cleanup(m_multi);
+    m_multi = nullptr;
+    delete m_notifier;
+    m_notifier = nullptr;
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
+
+void CurlMulti::setMaxConnections(long count)
+{
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, count);
+}
+
+bool CurlMulti::add(CURL *easy)
+{
+    const CURLMcode rc = curl_multi_add_handle(m_multi, easy);
+    if (rc != CURLM_OK) {
+        qCWarning(lcHttp) << "curl_multi_add_handle failed:" << curl_multi_strerror(rc);
+        return false;
+    }
+    return true;
+}
+
+void CurlMulti::remove(CURL *easy)
+{
+    curl_multi_remove_handle(m_multi, easy);
+}
+
+int CurlMulti::socketCallback(CURL *, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    static_cast<CurlMulti *>(userp)->watchSocket(fd, what, socketp != nullptr);
+    return 0;
+}
+
+int CurlMulti::timerCallback(CURLM *, long timeoutMs, void *userp)
+{
+    auto *self = static_cast<CurlMulti *>(userp);
+    // curl must not be re-entered from its own callback: even "now" (0) goes through the loop.
+    if (timeoutMs < 0)
+        self->m_timer->stop();
+    else
+        self->m_timer->start(int(std::min<long>(timeoutMs, 24L * 3600 * 1000)));
+    return 0;
+}
+
+void CurlMulti::watchSocket(curl_socket_t fd, int what, bool known)
+{
+    if (m_epoll < 0)
+        return;
+    if (what == CURL_POLL_REMOVE) {
+        // curl says so before it closes the socket; a socket closed already left the set.
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+        return;
+    }
+    epoll_event event{};
+    event.data.fd = fd;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+        event.events |= EPOLLIN;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+        event.events |= EPOLLOUT;
+    if (known && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)
+        return;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) != 0
+        && !(errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)) {
+        qCWarning(lcHttp) << "epoll_ctl failed for socket" << fd << std::strerror(errno);
+        return;
+    }
+    curl_multi_assign(m_multi, fd, this);   // marks the socket as in the epoll set
+}
+
+void CurlMulti::socketsReady()
+{
+    std::array<epoll_event, kMaxEvents> events;
+    const int count = ::epoll_wait(m_epoll, events.data(), kMaxEvents, 0);
+    int running = 0;
+    for (int i = 0; i < count; ++i) {
+        const epoll_event &event = events[std::size_t(i)];
+        int mask = 0;
+        if (event.events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP))
+            mask |= CURL_CSELECT_IN;
+        if (event.events & EPOLLOUT)
+            mask |= CURL_CSELECT_OUT;
+        if (event.events & EPOLLERR)
+            mask |= CURL_CSELECT_ERR;
+        // A socket closed by an earlier action in this batch is unknown to curl: it ignores it.
+        curl_multi_socket_action(m_multi, event.data.fd, mask, &running);
+    }
+    drainMessages();
+}
+
+void CurlMulti::timeout()
+{
+    int running = 0;
+    curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    drainMessages();
+}
+
+void CurlMulti::drainMessages()
+{
+    int left = 0;
+    while (CURLMsg *msg = curl_multi_info_read(m_multi, &left)) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = msg->easy_handle;
+        const CURLcode result = msg->data.result;
+        // After this call msg is invalid; the handler may add the handle again.
+        curl_multi_remove_handle(m_multi, easy);
+        m_onDone(easy, result);
+    }
+}
+
+} // namespace cw
