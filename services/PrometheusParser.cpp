@@ -453,26 +453,60 @@ private:
     QString m_error;
 };
 
-/// The gauges and counters NodeMetrics keeps, by exact family name.
-struct KeptDouble
+/// The families NodeMetrics keeps, by exact name.
+enum class Kept : std::int8_t { None = -1, Double, Leader, VersionInfo };
+
+struct KeptFamily
 {
     QByteArrayView name;
+    Kept kind;
     std::optional<double> NodeMetrics::*field;
 };
 
-const std::array<KeptDouble, 8> kKeptDoubles = {{
-    {"n8n_process_cpu_seconds_total", &NodeMetrics::cpuSecondsTotal},
-    {"n8n_process_resident_memory_bytes", &NodeMetrics::residentMemoryBytes},
-    {"n8n_nodejs_eventloop_lag_seconds", &NodeMetrics::eventLoopLagSeconds},
-    {"n8n_scaling_mode_queue_jobs_waiting", &NodeMetrics::queueWaiting},
-    {"n8n_scaling_mode_queue_jobs_active", &NodeMetrics::queueActive},
-    {"n8n_scaling_mode_queue_jobs_completed", &NodeMetrics::queueCompleted},
-    {"n8n_scaling_mode_queue_jobs_failed", &NodeMetrics::queueFailed},
-    {"n8n_process_start_time_seconds", &NodeMetrics::processStartTime},
+constexpr std::array<KeptFamily, 10> kKept = {{
+    {"n8n_process_cpu_seconds_total", Kept::Double, &NodeMetrics::cpuSecondsTotal},
+    {"n8n_process_resident_memory_bytes", Kept::Double, &NodeMetrics::residentMemoryBytes},
+    {"n8n_nodejs_eventloop_lag_seconds", Kept::Double, &NodeMetrics::eventLoopLagSeconds},
+    {"n8n_scaling_mode_queue_jobs_waiting", Kept::Double, &NodeMetrics::queueWaiting},
+    {"n8n_scaling_mode_queue_jobs_active", Kept::Double, &NodeMetrics::queueActive},
+    {"n8n_scaling_mode_queue_jobs_completed", Kept::Double, &NodeMetrics::queueCompleted},
+    {"n8n_scaling_mode_queue_jobs_failed", Kept::Double, &NodeMetrics::queueFailed},
+    {"n8n_process_start_time_seconds", Kept::Double, &NodeMetrics::processStartTime},
+    {"n8n_instance_role_leader", Kept::Leader, nullptr},
+    {"n8n_version_info", Kept::VersionInfo, nullptr},
 }};
 
-constexpr QByteArrayView kLeader = "n8n_instance_role_leader";
-constexpr QByteArrayView kVersionInfo = "n8n_version_info";
+// Most samples are families nobody keeps: index the kept ones by name length, so that a
+// sample costs one length lookup and at most two compares.
+constexpr std::size_t kMaxKeptLength = 48;
+using LengthIndex = std::array<std::array<std::int8_t, 2>, kMaxKeptLength>;
+
+constexpr LengthIndex makeLengthIndex()
+{
+    LengthIndex index{};
+    for (auto &slot : index)
+        slot = {-1, -1};
+    for (std::size_t i = 0; i < kKept.size(); ++i) {
+        auto &slot = index[static_cast<std::size_t>(kKept[i].name.size())];
+        slot[slot[0] < 0 ? 0 : 1] = static_cast<std::int8_t>(i);
+    }
+    return index;
+}
+
+constexpr LengthIndex kKeptByLength = makeLengthIndex();
+
+const KeptFamily *findKept(QByteArrayView name)
+{
+    const auto length = static_cast<std::size_t>(name.size());
+    if (length >= kMaxKeptLength)
+        return nullptr;
+    for (const std::int8_t i : kKeptByLength[length]) {
+        if (i >= 0 && std::memcmp(kKept[static_cast<std::size_t>(i)].name.data(), name.data(), length) == 0)
+            return &kKept[static_cast<std::size_t>(i)];
+    }
+    return nullptr;
+}
+
 constexpr QByteArrayView kN8nPrefix = "n8n_";
 
 } // namespace
@@ -517,23 +551,28 @@ Result<NodeMetrics> parseN8nMetrics(QByteArrayView text)
     NodeMetrics metrics;
     bool sawN8n = false;
     const auto visit = [&](const PrometheusSample &s) {
-        if (!s.name.startsWith(kN8nPrefix))
+        if (!sawN8n)
+            sawN8n = s.name.size() >= kN8nPrefix.size()
+                && std::memcmp(s.name.data(), kN8nPrefix.data(), static_cast<std::size_t>(kN8nPrefix.size())) == 0;
+        const KeptFamily *kept = findKept(s.name);
+        if (!kept)
             return;
-        sawN8n = true;
-        for (const KeptDouble &kept : kKeptDoubles) {
-            if (s.name == kept.name) {
-                auto &field = metrics.*kept.field;
-                if (!field)  // the first sample of a family wins
-                    field = s.value;
-                return;
-            }
-        }
-        if (s.name == kLeader) {
+        // The first sample of a family wins.
+        switch (kept->kind) {
+        case Kept::Double:
+            if (!(metrics.*kept->field))
+                metrics.*kept->field = s.value;
+            break;
+        case Kept::Leader:
             if (!metrics.leader && !std::isnan(s.value))
                 metrics.leader = s.value == 1.0;
-        } else if (s.name == kVersionInfo && metrics.version.isEmpty()) {
-            if (const PrometheusLabel *version = s.label("version"))
+            break;
+        case Kept::VersionInfo:
+            if (const PrometheusLabel *version = s.label("version"); version && metrics.version.isEmpty())
                 metrics.version = QString::fromUtf8(version->value());
+            break;
+        case Kept::None:
+            break;
         }
     };
     const Result<PrometheusTextStats> parsed = parsePrometheusText(text, visit);
@@ -542,8 +581,9 @@ Result<NodeMetrics> parseN8nMetrics(QByteArrayView text)
     if (!sawN8n) {
         if (text.trimmed().isEmpty())
             return Error{QStringLiteral("no n8n_ metrics found (empty body): is this n8n's /metrics?")};
-        return Error{QStringLiteral("no n8n_ metrics found in %1 lines: is this n8n's /metrics?")
-                         .arg(parsed.value().lines)};
+        const qsizetype lines = parsed.value().lines;
+        return Error{QStringLiteral("no n8n_ metrics found in %1 %2: is this n8n's /metrics?")
+                         .arg(QString::number(lines), lines == 1 ? QStringLiteral("line") : QStringLiteral("lines"))};
     }
     return metrics;
 }
