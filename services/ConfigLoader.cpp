@@ -5,8 +5,6 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -14,6 +12,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 namespace cw {
 
@@ -60,7 +60,8 @@ int editDistance(const std::string &a, const std::string &b)
         row[0] = int(i);
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const int above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] = std::min(
+                { row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1) });
             diagonal = above;
         }
     }
@@ -108,15 +109,15 @@ public:
     ConfigReader(QString source, const EnvLookup &env)
         : m_source(std::move(source))
         , m_env(env)
-    {
-    }
+    { }
 
     [[noreturn]] void fail(const YAML::Mark &mark, const QString &path, const QString &what) const
     {
-        QString message = m_source + QLatin1Char(':') + QString::number(lineOf(mark)) + QStringLiteral(": ");
+        QString message
+            = m_source + QLatin1Char(':') + QString::number(lineOf(mark)) + QStringLiteral(": ");
         if (!path.isEmpty())
             message += path + QStringLiteral(": ");
-        throw ConfigFailure{message + what};
+        throw ConfigFailure { message + what };
     }
 
     /// The entries of one YAML map, checked against the keys it may have.
@@ -131,14 +132,16 @@ public:
         {
             if (!node.IsMap())
                 reader.fail(m_mark, m_path.isEmpty() ? QString() : m_path,
-                            m_path.isEmpty() ? QStringLiteral("expected a map of settings (name, nodes, ...)")
-                                             : QStringLiteral("expected a map with keys %1").arg(joinKeys(allowed)));
+                    m_path.isEmpty()
+                        ? QStringLiteral("expected a map of settings (name, nodes, ...)")
+                        : QStringLiteral("expected a map with keys %1").arg(joinKeys(allowed)));
             for (auto it = node.begin(); it != node.end(); ++it) {
                 const YAML::Node key = it->first;
                 if (!key.IsScalar())
                     reader.fail(key.Mark(), m_path, QStringLiteral("a key must be a plain word"));
                 const std::string &name = key.Scalar();
-                if (std::find_if(allowed.begin(), allowed.end(), [&](const char *a) { return name == a; })
+                if (std::find_if(
+                        allowed.begin(), allowed.end(), [&](const char *a) { return name == a; })
                     == allowed.end()) {
                     QString hint;
                     int best = 3;
@@ -150,13 +153,14 @@ public:
                         }
                     }
                     reader.fail(key.Mark(), child(name),
-                                QStringLiteral("unknown key%1; expected one of %2").arg(hint, joinKeys(allowed)));
+                        QStringLiteral("unknown key%1; expected one of %2")
+                            .arg(hint, joinKeys(allowed)));
                 }
                 if (m_entries.count(name))
                     reader.fail(key.Mark(), child(name),
-                                QStringLiteral("duplicate key (first given on line %1)")
-                                    .arg(lineOf(m_entries.at(name).key.Mark())));
-                m_entries.emplace(name, Entry{key, it->second});
+                        QStringLiteral("duplicate key (first given on line %1)")
+                            .arg(lineOf(m_entries.at(name).key.Mark())));
+                m_entries.emplace(name, Entry { key, it->second });
             }
         }
 
@@ -176,17 +180,18 @@ public:
             const YAML::Node *value = get(key);
             if (!value)
                 m_reader.fail(has(key) ? m_entries.at(key).key.Mark() : m_mark, child(key),
-                              QStringLiteral("required field is missing"));
+                    QStringLiteral("required field is missing"));
             return *value;
         }
 
         QString child(const std::string &key) const
         {
             const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == '-';
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
             });
-            const QString k = plain && key.size() <= 80 ? QString::fromStdString(key) : excerpt(key);
+            const QString k
+                = plain && key.size() <= 80 ? QString::fromStdString(key) : excerpt(key);
             return m_path.isEmpty() ? k : m_path + QLatin1Char('.') + k;
         }
 
@@ -208,12 +213,13 @@ public:
     {
         if (!node.IsScalar())
             fail(node.Mark(), path,
-                 node.IsSequence() ? QStringLiteral("expected a single value, got a list")
-                                   : QStringLiteral("expected a single value, got a map"));
+                node.IsSequence() ? QStringLiteral("expected a single value, got a list")
+                                  : QStringLiteral("expected a single value, got a map"));
         return node.Scalar();
     }
 
-    QString string(const Map &map, const char *key, const QString &fallback, bool allowEmpty = false) const
+    QString string(
+        const Map &map, const char *key, const QString &fallback, bool allowEmpty = false) const
     {
         const YAML::Node *node = map.get(key);
         if (!node)
@@ -234,7 +240,7 @@ public:
     }
 
     qint64 integer(const YAML::Node &node, const QString &path, qint64 min, qint64 max,
-                   const QString &what) const
+        const QString &what) const
     {
         const std::string s = trimmed(scalar(node, path));
         qint64 value = 0;
@@ -245,7 +251,7 @@ public:
             fail(node.Mark(), path, QStringLiteral("expected %1, got %2").arg(what, excerpt(s)));
         if (ec == std::errc::result_out_of_range || value < min || value > max)
             fail(node.Mark(), path,
-                 QStringLiteral("%1 is out of range (%2-%3)").arg(excerpt(s)).arg(min).arg(max));
+                QStringLiteral("%1 is out of range (%2-%3)").arg(excerpt(s)).arg(min).arg(max));
         return value;
     }
 
@@ -279,15 +285,19 @@ public:
         }
         if (factor == 0)
             fail(node->Mark(), path,
-                 QStringLiteral("expected a duration like 500ms, 2s, 1m, 1h or a number of seconds, got %1")
-                     .arg(excerpt(text)));
+                QStringLiteral(
+                    "expected a duration like 500ms, 2s, 1m, 1h or a number of seconds, got %1")
+                    .arg(excerpt(text)));
         const double ms = number * factor;
         if (ms <= 0)
-            fail(node->Mark(), path, QStringLiteral("must be greater than zero, got %1").arg(excerpt(text)));
+            fail(node->Mark(), path,
+                QStringLiteral("must be greater than zero, got %1").arg(excerpt(text)));
         if (ms < 1)
-            fail(node->Mark(), path, QStringLiteral("must be at least 1ms, got %1").arg(excerpt(text)));
+            fail(node->Mark(), path,
+                QStringLiteral("must be at least 1ms, got %1").arg(excerpt(text)));
         if (ms > kMaxDurationMs)
-            fail(node->Mark(), path, QStringLiteral("%1 is too long (at most 365 days)").arg(excerpt(text)));
+            fail(node->Mark(), path,
+                QStringLiteral("%1 is too long (at most 365 days)").arg(excerpt(text)));
         return Millis(qint64(std::llround(ms)));
     }
 
@@ -311,11 +321,12 @@ public:
         }
         if (factor == 0)
             fail(node->Mark(), path,
-                 QStringLiteral("expected a size like 4MiB, 512KiB or a number of bytes, got %1").arg(excerpt(text)));
+                QStringLiteral("expected a size like 4MiB, 512KiB or a number of bytes, got %1")
+                    .arg(excerpt(text)));
         const double bytes = number * factor;
         if (bytes < kMinBodyBytes || bytes > kMaxBodyBytes)
             fail(node->Mark(), path,
-                 QStringLiteral("%1 is out of range (1KiB to 1024MiB)").arg(excerpt(text)));
+                QStringLiteral("%1 is out of range (1KiB to 1024MiB)").arg(excerpt(text)));
         return qint64(std::llround(bytes));
     }
 
@@ -327,8 +338,9 @@ public:
         // and never echo such a URL, even a malformed one.
         if (text.find('@') != std::string::npos || (url.isValid() && !url.userInfo().isEmpty()))
             fail(node.Mark(), path,
-                 QStringLiteral("must not contain a user name or password (the URL is not shown)"));
-        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+                QStringLiteral("must not contain a user name or password (the URL is not shown)"));
+        if (!url.isValid()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
             || url.host().isEmpty())
             fail(node.Mark(), path, QStringLiteral("%1 is not an http(s) URL").arg(excerpt(text)));
         if (url.port() == 0)
@@ -339,12 +351,12 @@ public:
     QString host(const Map &map, const char *key, const QString &fallback) const
     {
         QString value = string(map, key, fallback).trimmed();
-        const bool bad = std::any_of(value.cbegin(), value.cend(), [](QChar c) {
-            return c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('@');
-        });
+        const bool bad = std::any_of(value.cbegin(), value.cend(),
+            [](QChar c) { return c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('@'); });
         if (bad)
             fail(map.get(key)->Mark(), map.child(key),
-                 QStringLiteral("%1 is not a host name or address").arg(excerpt(value.toStdString())));
+                QStringLiteral("%1 is not a host name or address")
+                    .arg(excerpt(value.toStdString())));
         return value;
     }
 
@@ -357,53 +369,61 @@ public:
         const QString path = map.child(key);
         if (!node->IsScalar())
             fail(node->Mark(), path,
-                 QStringLiteral("must be an environment variable reference like ${DB_PASSWORD}"));
+                QStringLiteral("must be an environment variable reference like ${DB_PASSWORD}"));
         const std::string text = trimmed(node->Scalar());
         if (text.empty())
             return {};
-        const bool reference = text.size() > 3 && text.compare(0, 2, "${") == 0 && text.back() == '}'
-            && std::all_of(text.begin() + 2, text.end() - 1, [](char c) {
-                   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-               })
+        const bool reference = text.size() > 3 && text.compare(0, 2, "${") == 0
+            && text.back() == '}'
+            && std::all_of(text.begin() + 2, text.end() - 1,
+                [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+                        || (c >= '0' && c <= '9') || c == '_';
+                })
             && !(text[2] >= '0' && text[2] <= '9');
         if (!reference)
             fail(node->Mark(), path,
-                 QStringLiteral("a literal password is not allowed here (the value is not shown); "
-                                "write an environment variable reference like ${DB_PASSWORD} "
-                                "and set that variable"));
+                QStringLiteral("a literal password is not allowed here (the value is not shown); "
+                               "write an environment variable reference like ${DB_PASSWORD} "
+                               "and set that variable"));
         const QString variable = QString::fromStdString(text.substr(2, text.size() - 3));
         const std::optional<QString> value = m_env ? m_env(variable) : std::nullopt;
         if (!value)
-            fail(node->Mark(), path, QStringLiteral("environment variable %1 is not set").arg(variable));
+            fail(node->Mark(), path,
+                QStringLiteral("environment variable %1 is not set").arg(variable));
         return *value;
     }
 
-    QString identifier(const Map &map, const char *key, const QString &fallback, bool allowEmpty) const
+    QString identifier(
+        const Map &map, const char *key, const QString &fallback, bool allowEmpty) const
     {
         QString value = string(map, key, fallback, allowEmpty);
         // Used as a schema name / table name prefix in SQL: keep it to plain identifiers.
         const bool ok = std::all_of(value.cbegin(), value.cend(), [](QChar c) {
-            return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            return (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+                || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
                 || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_');
         });
         if (!ok || value.size() > 63)
             fail(map.get(key)->Mark(), map.child(key),
-                 QStringLiteral("%1 must be letters, digits and '_' only (at most 63)").arg(excerpt(value.toStdString())));
+                QStringLiteral("%1 must be letters, digits and '_' only (at most 63)")
+                    .arg(excerpt(value.toStdString())));
         return value;
     }
 
     ClusterConfig read(const YAML::Node &root) const
     {
         if (!root.IsDefined() || root.IsNull())
-            fail(YAML::Mark(), QString(), QStringLiteral("the file is empty; expected name and nodes"));
-        static constexpr const char *kTop[] = {"name",     "poll_interval", "timeouts", "max_body",
-                                               "load_balancer", "nodes",    "redis",    "postgres"};
+            fail(YAML::Mark(), QString(),
+                QStringLiteral("the file is empty; expected name and nodes"));
+        static constexpr const char *kTop[] = { "name", "poll_interval", "timeouts", "max_body",
+            "load_balancer", "nodes", "redis", "postgres" };
         const Map top(*this, root, QString(), kTop);
         ClusterConfig config;
         config.name = requiredString(top, "name").trimmed();
         config.pollInterval = duration(top, "poll_interval", config.pollInterval);
         if (const YAML::Node *node = top.get("timeouts")) {
-            static constexpr const char *kTimeouts[] = {"connect", "request"};
+            static constexpr const char *kTimeouts[] = { "connect", "request" };
             const Map timeouts(*this, *node, QStringLiteral("timeouts"), kTimeouts);
             config.timeouts.connect = duration(timeouts, "connect", config.timeouts.connect);
             config.timeouts.request = duration(timeouts, "request", config.timeouts.request);
@@ -426,24 +446,26 @@ private:
         if (!nodes.IsSequence())
             fail(nodes.Mark(), QStringLiteral("nodes"), QStringLiteral("expected a list of nodes"));
         if (nodes.size() == 0)
-            fail(nodes.Mark(), QStringLiteral("nodes"), QStringLiteral("at least one node is required"));
+            fail(nodes.Mark(), QStringLiteral("nodes"),
+                QStringLiteral("at least one node is required"));
         std::map<QString, int> lineByName;
-        static constexpr const char *kNode[] = {"name", "role", "url", "container"};
+        static constexpr const char *kNode[] = { "name", "role", "url", "container" };
         std::size_t index = 0;
         for (auto it = nodes.begin(); it != nodes.end(); ++it, ++index) {
             const YAML::Node item = *it;
             const QString path = QStringLiteral("nodes[%1]").arg(index);
             if (item.IsNull())
-                fail(item.Mark(), path, QStringLiteral("expected a map with keys %1").arg(joinKeys(kNode)));
+                fail(item.Mark(), path,
+                    QStringLiteral("expected a map with keys %1").arg(joinKeys(kNode)));
             const Map map(*this, item, path, kNode);
             NodeConfig node;
             node.name = requiredString(map, "name").trimmed();
             const int line = lineOf(map.require("name").Mark());
             if (const auto first = lineByName.find(node.name); first != lineByName.end())
                 fail(map.require("name").Mark(), map.child("name"),
-                     QStringLiteral("duplicate node name %1 (first used on line %2)")
-                         .arg(excerpt(node.name.toStdString()))
-                         .arg(first->second));
+                    QStringLiteral("duplicate node name %1 (first used on line %2)")
+                        .arg(excerpt(node.name.toStdString()))
+                        .arg(first->second));
             lineByName.emplace(node.name, line);
 
             const std::string &role = scalar(map.require("role"), map.child("role"));
@@ -455,7 +477,8 @@ private:
                 node.role = NodeRole::Webhook;
             else
                 fail(map.require("role").Mark(), map.child("role"),
-                     QStringLiteral("expected one of main, worker, webhook, got %1").arg(excerpt(role)));
+                    QStringLiteral("expected one of main, worker, webhook, got %1")
+                        .arg(excerpt(role)));
             node.baseUrl = httpUrl(map.require("url"), map.child("url"));
             node.container = string(map, "container", QString()).trimmed();
             config.nodes.append(node);
@@ -464,7 +487,8 @@ private:
 
     void readRedis(const Map &top, RedisConfig &redis) const
     {
-        static constexpr const char *kRedis[] = {"host", "port", "db", "password", "prefix", "queue"};
+        static constexpr const char *kRedis[]
+            = { "host", "port", "db", "password", "prefix", "queue" };
         redis.configured = true;
         const YAML::Node *node = top.get("redis");
         if (!node)
@@ -473,7 +497,8 @@ private:
         redis.host = host(map, "host", redis.host);
         redis.port = port(map, "port", redis.port);
         if (const YAML::Node *db = map.get("db"))
-            redis.db = int(integer(*db, map.child("db"), 0, 1'000'000, QStringLiteral("a database number")));
+            redis.db = int(
+                integer(*db, map.child("db"), 0, 1'000'000, QStringLiteral("a database number")));
         redis.password = password(map, "password");
         redis.prefix = string(map, "prefix", redis.prefix).trimmed();
         redis.queue = string(map, "queue", redis.queue).trimmed();
@@ -481,9 +506,8 @@ private:
 
     void readPostgres(const Map &top, PostgresConfig &pg) const
     {
-        static constexpr const char *kPostgres[] = {"host",   "port",   "database",     "user",
-                                                    "password", "sslmode", "schema", "table_prefix",
-                                                    "stuck_running_after"};
+        static constexpr const char *kPostgres[] = { "host", "port", "database", "user", "password",
+            "sslmode", "schema", "table_prefix", "stuck_running_after" };
         pg.configured = true;
         const YAML::Node *node = top.get("postgres");
         if (!node)
@@ -495,13 +519,13 @@ private:
         pg.user = string(map, "user", pg.user).trimmed();
         pg.password = password(map, "password");
         pg.sslmode = string(map, "sslmode", pg.sslmode).trimmed();
-        static const QStringList kModes = {QStringLiteral("disable"), QStringLiteral("allow"),
-                                           QStringLiteral("prefer"),  QStringLiteral("require"),
-                                           QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+        static const QStringList kModes = { QStringLiteral("disable"), QStringLiteral("allow"),
+            QStringLiteral("prefer"), QStringLiteral("require"), QStringLiteral("verify-ca"),
+            QStringLiteral("verify-full") };
         if (!kModes.contains(pg.sslmode))
             fail(map.get("sslmode")->Mark(), map.child("sslmode"),
-                 QStringLiteral("expected one of %1, got %2")
-                     .arg(kModes.join(QStringLiteral(", ")), excerpt(pg.sslmode.toStdString())));
+                QStringLiteral("expected one of %1, got %2")
+                    .arg(kModes.join(QStringLiteral(", ")), excerpt(pg.sslmode.toStdString())));
         pg.schema = identifier(map, "schema", pg.schema, false);
         pg.tablePrefix = identifier(map, "table_prefix", pg.tablePrefix, true);
         pg.stuckRunningAfter = duration(map, "stuck_running_after", pg.stuckRunningAfter);
@@ -511,7 +535,7 @@ private:
     const EnvLookup &m_env;
 };
 
-} // namespace
+}  // namespace
 
 EnvLookup systemEnvironment()
 {
@@ -523,24 +547,26 @@ EnvLookup systemEnvironment()
     };
 }
 
-Result<ClusterConfig> parseClusterConfig(const QByteArray &yaml, const QString &sourceName,
-                                         const EnvLookup &env)
+Result<ClusterConfig> parseClusterConfig(
+    const QByteArray &yaml, const QString &sourceName, const EnvLookup &env)
 {
     if (yaml.size() > kMaxFileBytes)
-        return Error{sourceName + QStringLiteral(":1: the file is larger than 1 MiB; is this a cluster file?")};
+        return Error { sourceName
+            + QStringLiteral(":1: the file is larger than 1 MiB; is this a cluster file?") };
     try {
         const YAML::Node root = YAML::Load(yaml.toStdString());
         ClusterConfig config = ConfigReader(sourceName, env).read(root);
         config.sourceFile = sourceName;
         return config;
     } catch (const ConfigFailure &failure) {
-        return Error{failure.message};
+        return Error { failure.message };
     } catch (const YAML::Exception &e) {
         // ParserException and friends carry the position; their texts are fixed phrases.
-        return Error{sourceName + QLatin1Char(':') + QString::number(lineOf(e.mark))
-                     + QStringLiteral(": YAML syntax error: ") + QString::fromStdString(e.msg)};
+        return Error { sourceName + QLatin1Char(':') + QString::number(lineOf(e.mark))
+            + QStringLiteral(": YAML syntax error: ") + QString::fromStdString(e.msg) };
     } catch (const std::exception &e) {
-        return Error{sourceName + QStringLiteral(":1: cannot read the file: ") + QString::fromUtf8(e.what())};
+        return Error { sourceName + QStringLiteral(":1: cannot read the file: ")
+            + QString::fromUtf8(e.what()) };
     }
 }
 
@@ -548,10 +574,10 @@ Result<ClusterConfig> loadClusterConfig(const QString &path, const EnvLookup &en
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error{path + QStringLiteral(": cannot open: ") + file.errorString()};
+        return Error { path + QStringLiteral(": cannot open: ") + file.errorString() };
     const QByteArray yaml = file.read(kMaxFileBytes + 1);
     if (file.error() != QFileDevice::NoError)
-        return Error{path + QStringLiteral(": cannot read: ") + file.errorString()};
+        return Error { path + QStringLiteral(": cannot read: ") + file.errorString() };
     Result<ClusterConfig> result = parseClusterConfig(yaml, path, env);
     if (!result)
         return result;
@@ -561,4 +587,4 @@ Result<ClusterConfig> loadClusterConfig(const QString &path, const EnvLookup &en
     return config;
 }
 
-} // namespace cw
+}  // namespace cw

@@ -4,11 +4,9 @@
 
 #include <QSocketNotifier>
 #include <QTimer>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
-
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -103,7 +101,7 @@ void CurlMulti::watchSocket(curl_socket_t fd, int what, bool known)
         ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
         return;
     }
-    epoll_event event{};
+    epoll_event event {};
     event.data.fd = fd;
     if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
         event.events |= EPOLLIN;
@@ -116,7 +114,7 @@ void CurlMulti::watchSocket(curl_socket_t fd, int what, bool known)
         qCWarning(lcHttp) << "epoll_ctl failed for socket" << fd << std::strerror(errno);
         return;
     }
-    curl_multi_assign(m_multi, fd, this);   // marks the socket as in the epoll set
+    curl_multi_assign(m_multi, fd, this); // marks the socket as in the epoll set
 }
 
 void CurlMulti::socketsReady()

@@ -3,9 +3,7 @@
 // Internal to cw_core: includes libcurl, so only sources of the core library include it.
 
 #include <QObject>
-
 #include <curl/curl.h>
-
 #include <functional>
 
 class QSocketNotifier;
@@ -21,8 +19,7 @@ namespace cw {
 /// Why epoll rather than a QSocketNotifier per socket: Qt's GLib event dispatcher adds and
 /// removes every notifier in linear lists, which made each request O(open sockets) at 1,000
 /// nodes. Create, use and destroy a CurlMulti on one thread.
-class CurlMulti final : public QObject
-{
+class CurlMulti final : public QObject {
     Q_OBJECT
 public:
     /// Called for every finished transfer, after the easy handle was removed from the multi

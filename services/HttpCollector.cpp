@@ -7,7 +7,6 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QTimer>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -109,8 +108,7 @@ bool isTlsError(CURLcode code)
 
 } // namespace
 
-struct HttpCollector::Transfer
-{
+struct HttpCollector::Transfer {
     Transfer() = default;
     Transfer(const Transfer &) = delete;
     Transfer &operator=(const Transfer &) = delete;
@@ -123,7 +121,7 @@ struct HttpCollector::Transfer
     Node *node = nullptr;
     Endpoint endpoint = Health;
     CURL *easy = nullptr;
-    QString path;            ///< as shown in messages, with the base URL's prefix
+    QString path; ///< as shown in messages, with the base URL's prefix
     QByteArray body;
     qint64 maxBodyBytes = 0;
     bool tooLarge = false;
@@ -137,47 +135,49 @@ struct HttpCollector::Transfer
         const size_t bytes = size * count;
         if (self->body.size() + qint64(bytes) > self->maxBodyBytes) {
             self->tooLarge = true;
-            return 0;   // makes curl abort with CURLE_WRITE_ERROR
+            return 0; // makes curl abort with CURLE_WRITE_ERROR
         }
         self->body.append(data, qsizetype(bytes));
         return bytes;
     }
 };
 
-struct HttpCollector::Node
-{
-    struct CpuSample
-    {
+struct HttpCollector::Node {
+    struct CpuSample {
         double cpuSeconds = 0.0;
         double atMs = 0.0;
         std::optional<double> processStartTime;
     };
 
     NodeConfig config;
-    std::size_t index = 0;   ///< in m_nodes
+    std::size_t index = 0; ///< in m_nodes
     CurlMulti *multi = nullptr;
     QString hostPort;
     std::array<Transfer, EndpointCount> transfers;
     int pending = 0;
     quint64 sequence = 0;
     qint64 pollStartedMs = 0;
-    NodeSnapshot snapshot;   ///< of the poll in progress
+    NodeSnapshot snapshot; ///< of the poll in progress
     std::optional<CpuSample> lastCpu;
+    FetchError lastHealthError = FetchError::None; ///< for logging changes only
 
     EndpointResult &result(Endpoint endpoint)
     {
         switch (endpoint) {
-        case Health: return snapshot.health;
-        case Readiness: return snapshot.readiness;
+        case Health:
+            return snapshot.health;
+        case Readiness:
+            return snapshot.readiness;
         case Metrics:
-        case EndpointCount: break;
+        case EndpointCount:
+            break;
         }
         return snapshot.metrics;
     }
 };
 
 HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis interval,
-                             qint64 maxBodyBytes, QObject *parent)
+    qint64 maxBodyBytes, QObject *parent)
     : QObject(parent)
     , m_configs(std::move(nodes))
     , m_timeouts(timeouts)
@@ -199,7 +199,7 @@ HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis 
 HttpCollector::~HttpCollector()
 {
     stop();
-    m_nodes.clear();   // easy handles first: they are no longer in the multi handle
+    m_nodes.clear(); // easy handles first: they are no longer in the multi handle
     m_multis.clear();
 }
 
@@ -218,7 +218,8 @@ void HttpCollector::start()
             if (transfer)
                 transferDone(*transfer, result);
         };
-        const qsizetype multis = std::max<qsizetype>(1, (m_configs.size() + kNodesPerMulti - 1) / kNodesPerMulti);
+        const qsizetype multis
+            = std::max<qsizetype>(1, (m_configs.size() + kNodesPerMulti - 1) / kNodesPerMulti);
         for (qsizetype i = 0; i < multis; ++i) {
             m_multis.push_back(std::make_unique<CurlMulti>(onDone));
             // Every node keeps one connection per endpoint alive between polls.
@@ -245,9 +246,9 @@ void HttpCollector::start()
             QString prefix = url.path();
             while (prefix.endsWith(QLatin1Char('/')))
                 prefix.chop(1);
-            const std::array<QString, EndpointCount> paths = {
-                prefix + QStringLiteral("/healthz"), prefix + QStringLiteral("/healthz/readiness"),
-                prefix + QStringLiteral("/metrics")};
+            const std::array<QString, EndpointCount> paths = { prefix + QStringLiteral("/healthz"),
+                prefix + QStringLiteral("/healthz/readiness"),
+                prefix + QStringLiteral("/metrics") };
             for (int e = 0; e < EndpointCount; ++e) {
                 Transfer &transfer = node->transfers[std::size_t(e)];
                 transfer.node = node.get();
@@ -311,20 +312,20 @@ void HttpCollector::stop()
             }
         }
         node->pending = 0;
-        node->snapshot = NodeSnapshot{};
+        node->snapshot = NodeSnapshot {};
     }
 }
 
 void HttpCollector::startPoll(Node &node)
 {
     node.pollStartedMs = nowMs();
-    node.snapshot = NodeSnapshot{};
+    node.snapshot = NodeSnapshot {};
     node.snapshot.node = node.config.name;
     node.snapshot.sequence = ++node.sequence;
     node.pending = 0;
 
     for (Transfer &transfer : node.transfers) {
-        transfer.body.resize(0);   // keeps the capacity for the next body
+        transfer.body.resize(0); // keeps the capacity for the next body
         transfer.tooLarge = false;
         transfer.errorBuffer[0] = '\0';
         transfer.active = transfer.easy && node.multi->add(transfer.easy);
@@ -372,8 +373,8 @@ void HttpCollector::transferDone(Transfer &transfer, int curlCode)
         }
     } else if (transfer.tooLarge || code == CURLE_FILESIZE_EXCEEDED) {
         result.error = FetchError::BodyTooLarge;
-        result.errorText =
-            QStringLiteral("GET %1: body over %2").arg(path, formatBytes(m_maxBodyBytes));
+        result.errorText
+            = QStringLiteral("GET %1: body over %2").arg(path, formatBytes(m_maxBodyBytes));
     } else if (code == CURLE_COULDNT_CONNECT) {
         long osErrno = 0;
         curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &osErrno);
@@ -399,8 +400,8 @@ void HttpCollector::transferDone(Transfer &transfer, int curlCode)
                                    .arg(m_timeouts.request.count());
     } else if (code == CURLE_COULDNT_RESOLVE_HOST) {
         result.error = FetchError::Dns;
-        result.errorText =
-            QStringLiteral("cannot resolve host '%1': %2").arg(node.config.baseUrl.host(), detail);
+        result.errorText = QStringLiteral("cannot resolve host '%1': %2")
+                               .arg(node.config.baseUrl.host(), detail);
     } else if (isTlsError(code)) {
         result.error = FetchError::Tls;
         result.errorText = node.hostPort + QStringLiteral(": TLS error: ") + detail;
@@ -430,8 +431,8 @@ void HttpCollector::finishPoll(Node &node)
             snapshot.metricsState = MetricsState::Ok;
             snapshot.values = std::move(parsed).value();
             if (const auto cpu = snapshot.values.cpuSecondsTotal) {
-                const Node::CpuSample sample{*cpu, transfer.doneAtMs,
-                                             snapshot.values.processStartTime};
+                const Node::CpuSample sample { *cpu, transfer.doneAtMs,
+                    snapshot.values.processStartTime };
                 // A counter that went back or a new start time means the process restarted.
                 if (node.lastCpu && node.lastCpu->processStartTime == sample.processStartTime
                     && sample.cpuSeconds >= node.lastCpu->cpuSeconds
@@ -451,13 +452,21 @@ void HttpCollector::finishPoll(Node &node)
         metrics.error = FetchError::None;
         metrics.errorText.clear();
     } else if (metrics.error == FetchError::ConnectionRefused || metrics.error == FetchError::Dns) {
-        snapshot.metricsState = MetricsState::Unknown;   // the node is unreachable
+        snapshot.metricsState = MetricsState::Unknown; // the node is unreachable
     } else {
         snapshot.metricsState = MetricsState::Failed;
     }
 
+    if (snapshot.health.error != node.lastHealthError) {
+        if (snapshot.health.ok())
+            qCInfo(lcHttp).noquote() << node.config.name << "answers /healthz again";
+        else
+            qCInfo(lcHttp).noquote() << node.config.name << snapshot.health.errorText;
+        node.lastHealthError = snapshot.health.error;
+    }
+
     Q_EMIT nodeSnapshotReady(snapshot);
-    snapshot = NodeSnapshot{};
+    snapshot = NodeSnapshot {};
 
     if (!m_running)
         return;

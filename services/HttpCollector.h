@@ -6,7 +6,6 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
-
 #include <memory>
 #include <queue>
 #include <vector>
@@ -24,13 +23,12 @@ class CurlMulti;
 /// Each node paces itself: its next poll starts one interval after the previous one started,
 /// or shortly after it finished if it overran, so a hanging node neither delays the others
 /// nor piles up requests. One NodeSnapshot is emitted per node and poll.
-class HttpCollector final : public QObject
-{
+class HttpCollector final : public QObject {
     Q_OBJECT
 public:
     HttpCollector(QList<cw::NodeConfig> nodes, cw::Timeouts timeouts, cw::Millis interval,
-                  qint64 maxBodyBytes, QObject *parent = nullptr);
-    ~HttpCollector() override;   ///< frees curl's handles; runs on the collector thread
+        qint64 maxBodyBytes, QObject *parent = nullptr);
+    ~HttpCollector() override; ///< frees curl's handles; runs on the collector thread
     HttpCollector(const HttpCollector &) = delete;
     HttpCollector &operator=(const HttpCollector &) = delete;
 
@@ -56,7 +54,7 @@ private:
     void armPollTimer();
     qint64 nowMs() const { return m_clock.elapsed(); }
 
-    using Due = std::pair<qint64, std::size_t>;   ///< (steady ms, node index)
+    using Due = std::pair<qint64, std::size_t>; ///< (steady ms, node index)
 
     QList<NodeConfig> m_configs;
     Timeouts m_timeouts;
@@ -67,7 +65,7 @@ private:
 
     QElapsedTimer m_clock;
     bool m_running = false;
-    std::vector<std::unique_ptr<CurlMulti>> m_multis;   ///< shards of kNodesPerMulti nodes
+    std::vector<std::unique_ptr<CurlMulti>> m_multis; ///< shards of kNodesPerMulti nodes
     std::vector<std::unique_ptr<Node>> m_nodes;
     std::priority_queue<Due, std::vector<Due>, std::greater<>> m_due;
     QTimer *m_pollTimer = nullptr;

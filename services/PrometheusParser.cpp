@@ -27,7 +27,7 @@ enum : unsigned char {
 
 constexpr std::array<unsigned char, 256> makeClasses()
 {
-    std::array<unsigned char, 256> t{};
+    std::array<unsigned char, 256> t {};
     for (int c = 0; c < 256; ++c) {
         const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         const bool digit = c >= '0' && c <= '9';
@@ -171,8 +171,9 @@ const char *skipNameChars(const char *p, const char *e)
         while (e - p >= 8) {
             std::uint64_t w = 0;
             std::memcpy(&w, p, sizeof w);
-            const std::uint64_t name = bytesBetween(w | (kOnes * 0x20), 'a' - 1, 'z' + 1)  // letters
-                | bytesBetween(w, '0' - 1, ':' + 1)                                         // 0-9 and ':'
+            const std::uint64_t name
+                = bytesBetween(w | (kOnes * 0x20), 'a' - 1, 'z' + 1)  // letters
+                | bytesBetween(w, '0' - 1, ':' + 1)                   // 0-9 and ':'
                 | bytesBetween(w, '_' - 1, '_' + 1);
             const std::uint64_t other = ~name & (kOnes * 128);
             if (other)
@@ -199,8 +200,7 @@ public:
         : m_begin(text.data())
         , m_end(text.data() + text.size())
         , m_visitor(visitor)
-    {
-    }
+    { }
 
     Result<PrometheusTextStats> run()
     {
@@ -214,7 +214,7 @@ public:
             if (contentEnd > cur && contentEnd[-1] == '\r')
                 --contentEnd;
             if (!parseLine(cur, contentEnd))
-                return Error{m_error};
+                return Error { m_error };
             cur = nl ? nl + 1 : m_end;
         }
         return m_stats;
@@ -255,7 +255,7 @@ private:
         if (p == name || (p < e && !is(*p, kBlank)))
             return fail(QStringLiteral("invalid metric name after '# %1': %2")
                             .arg(help ? QStringLiteral("HELP") : QStringLiteral("TYPE"),
-                                 quoted(name, skipToken(name, e))));
+                                quoted(name, skipToken(name, e))));
         p = skipBlanks(p, e);
         if (help)
             return checkHelpText(p, e, name, skipMetricName(name, e));
@@ -265,8 +265,8 @@ private:
         if (typeBegin == p)
             return fail(QStringLiteral("expected a metric type after '# TYPE %1'")
                             .arg(snippet(name, skipMetricName(name, e))));
-        static constexpr std::array<QByteArrayView, 5> kTypes = {"counter", "gauge", "histogram",
-                                                                 "summary", "untyped"};
+        static constexpr std::array<QByteArrayView, 5> kTypes
+            = { "counter", "gauge", "histogram", "summary", "untyped" };
         const QByteArrayView typeName(typeBegin, p - typeBegin);
         const bool known = std::find(kTypes.begin(), kTypes.end(), typeName) != kTypes.end();
         if (!known)
@@ -276,8 +276,8 @@ private:
         p = skipBlanks(p, e);
         if (p != e)
             return fail(QStringLiteral("unexpected text after '# TYPE %1 %2': %3")
-                            .arg(snippet(name, skipMetricName(name, e)), snippet(typeBegin, skipToken(typeBegin, e)),
-                                 quoted(p, e)));
+                            .arg(snippet(name, skipMetricName(name, e)),
+                                snippet(typeBegin, skipToken(typeBegin, e)), quoted(p, e)));
         return true;
     }
 
@@ -306,7 +306,8 @@ private:
             if (*p == '<')
                 return fail(QStringLiteral("this looks like an HTML page, not Prometheus text: %1")
                                 .arg(quoted(name, e)));
-            return fail(QStringLiteral("expected a metric name or '#', got %1").arg(quoted(name, e)));
+            return fail(
+                QStringLiteral("expected a metric name or '#', got %1").arg(quoted(name, e)));
         }
         if (p < e && !is(*p, kBlank) && *p != '{')
             return fail(QStringLiteral("unexpected character %1 after metric name '%2'")
@@ -324,7 +325,7 @@ private:
         if (p == e)
             return fail(QStringLiteral("expected a sample value after '%1%2'")
                             .arg(snippet(name, nameEnd),
-                                 m_labels.empty() ? QString() : QStringLiteral("{…}")));
+                                m_labels.empty() ? QString() : QStringLiteral("{…}")));
         const char *valueBegin = p;
         p = skipToken(p, e);
         PrometheusSample sample;
@@ -424,9 +425,8 @@ private:
                 escapes = true;
                 p += 2;
             }
-            m_labels.push_back(PrometheusLabel{QByteArrayView(labelName, labelEnd - labelName),
-                                               QByteArrayView(valueBegin, p - valueBegin),
-                                               escapes});
+            m_labels.push_back(PrometheusLabel { QByteArrayView(labelName, labelEnd - labelName),
+                QByteArrayView(valueBegin, p - valueBegin), escapes });
             p = skipBlanks(p + 1, e);
             if (p == e) {
                 fail(QStringLiteral("unterminated label set of '%1' (missing '}')").arg(metric()));
@@ -437,7 +437,8 @@ private:
                 continue;
             }
             if (*p != '}') {
-                fail(QStringLiteral("expected ',' or '}' after the value of label '%1' of '%2', got %3")
+                fail(QStringLiteral(
+                    "expected ',' or '}' after the value of label '%1' of '%2', got %3")
                          .arg(snippet(labelName, labelEnd), metric(), quoted(p, p + 1)));
                 return nullptr;
             }
@@ -463,18 +464,18 @@ struct KeptFamily
     std::optional<double> NodeMetrics::*field;
 };
 
-constexpr std::array<KeptFamily, 10> kKept = {{
-    {"n8n_process_cpu_seconds_total", Kept::Double, &NodeMetrics::cpuSecondsTotal},
-    {"n8n_process_resident_memory_bytes", Kept::Double, &NodeMetrics::residentMemoryBytes},
-    {"n8n_nodejs_eventloop_lag_seconds", Kept::Double, &NodeMetrics::eventLoopLagSeconds},
-    {"n8n_scaling_mode_queue_jobs_waiting", Kept::Double, &NodeMetrics::queueWaiting},
-    {"n8n_scaling_mode_queue_jobs_active", Kept::Double, &NodeMetrics::queueActive},
-    {"n8n_scaling_mode_queue_jobs_completed", Kept::Double, &NodeMetrics::queueCompleted},
-    {"n8n_scaling_mode_queue_jobs_failed", Kept::Double, &NodeMetrics::queueFailed},
-    {"n8n_process_start_time_seconds", Kept::Double, &NodeMetrics::processStartTime},
-    {"n8n_instance_role_leader", Kept::Leader, nullptr},
-    {"n8n_version_info", Kept::VersionInfo, nullptr},
-}};
+constexpr std::array<KeptFamily, 10> kKept = { {
+    { "n8n_process_cpu_seconds_total", Kept::Double, &NodeMetrics::cpuSecondsTotal },
+    { "n8n_process_resident_memory_bytes", Kept::Double, &NodeMetrics::residentMemoryBytes },
+    { "n8n_nodejs_eventloop_lag_seconds", Kept::Double, &NodeMetrics::eventLoopLagSeconds },
+    { "n8n_scaling_mode_queue_jobs_waiting", Kept::Double, &NodeMetrics::queueWaiting },
+    { "n8n_scaling_mode_queue_jobs_active", Kept::Double, &NodeMetrics::queueActive },
+    { "n8n_scaling_mode_queue_jobs_completed", Kept::Double, &NodeMetrics::queueCompleted },
+    { "n8n_scaling_mode_queue_jobs_failed", Kept::Double, &NodeMetrics::queueFailed },
+    { "n8n_process_start_time_seconds", Kept::Double, &NodeMetrics::processStartTime },
+    { "n8n_instance_role_leader", Kept::Leader, nullptr },
+    { "n8n_version_info", Kept::VersionInfo, nullptr },
+} };
 
 // Most samples are families nobody keeps: index the kept ones by name length, so that a
 // sample costs one length lookup and at most two compares.
@@ -483,9 +484,9 @@ using LengthIndex = std::array<std::array<std::int8_t, 2>, kMaxKeptLength>;
 
 constexpr LengthIndex makeLengthIndex()
 {
-    LengthIndex index{};
+    LengthIndex index {};
     for (auto &slot : index)
-        slot = {-1, -1};
+        slot = { -1, -1 };
     for (std::size_t i = 0; i < kKept.size(); ++i) {
         auto &slot = index[static_cast<std::size_t>(kKept[i].name.size())];
         slot[slot[0] < 0 ? 0 : 1] = static_cast<std::int8_t>(i);
@@ -501,7 +502,9 @@ const KeptFamily *findKept(QByteArrayView name)
     if (length >= kMaxKeptLength)
         return nullptr;
     for (const std::int8_t i : kKeptByLength[length]) {
-        if (i >= 0 && std::memcmp(kKept[static_cast<std::size_t>(i)].name.data(), name.data(), length) == 0)
+        if (i >= 0
+            && std::memcmp(kKept[static_cast<std::size_t>(i)].name.data(), name.data(), length)
+                == 0)
             return &kKept[static_cast<std::size_t>(i)];
     }
     return nullptr;
@@ -509,7 +512,7 @@ const KeptFamily *findKept(QByteArrayView name)
 
 constexpr QByteArrayView kN8nPrefix = "n8n_";
 
-} // namespace
+}  // namespace
 
 QByteArray PrometheusLabel::value() const
 {
@@ -538,11 +541,11 @@ const PrometheusLabel *PrometheusSample::label(QByteArrayView labelName) const
     return nullptr;
 }
 
-Result<PrometheusTextStats> parsePrometheusText(QByteArrayView text,
-                                                const PrometheusSampleVisitor &visitor)
+Result<PrometheusTextStats> parsePrometheusText(
+    QByteArrayView text, const PrometheusSampleVisitor &visitor)
 {
     if (text.isEmpty())
-        return PrometheusTextStats{};
+        return PrometheusTextStats {};
     return TextParser(text, visitor).run();
 }
 
@@ -553,7 +556,9 @@ Result<NodeMetrics> parseN8nMetrics(QByteArrayView text)
     const auto visit = [&](const PrometheusSample &s) {
         if (!sawN8n)
             sawN8n = s.name.size() >= kN8nPrefix.size()
-                && std::memcmp(s.name.data(), kN8nPrefix.data(), static_cast<std::size_t>(kN8nPrefix.size())) == 0;
+                && std::memcmp(s.name.data(), kN8nPrefix.data(),
+                       static_cast<std::size_t>(kN8nPrefix.size()))
+                    == 0;
         const KeptFamily *kept = findKept(s.name);
         if (!kept)
             return;
@@ -568,7 +573,8 @@ Result<NodeMetrics> parseN8nMetrics(QByteArrayView text)
                 metrics.leader = s.value == 1.0;
             break;
         case Kept::VersionInfo:
-            if (const PrometheusLabel *version = s.label("version"); version && metrics.version.isEmpty())
+            if (const PrometheusLabel *version = s.label("version");
+                version && metrics.version.isEmpty())
                 metrics.version = QString::fromUtf8(version->value());
             break;
         case Kept::None:
@@ -577,15 +583,17 @@ Result<NodeMetrics> parseN8nMetrics(QByteArrayView text)
     };
     const Result<PrometheusTextStats> parsed = parsePrometheusText(text, visit);
     if (!parsed)
-        return Error{parsed.error()};
+        return Error { parsed.error() };
     if (!sawN8n) {
         if (text.trimmed().isEmpty())
-            return Error{QStringLiteral("no n8n_ metrics found (empty body): is this n8n's /metrics?")};
+            return Error { QStringLiteral(
+                "no n8n_ metrics found (empty body): is this n8n's /metrics?") };
         const qsizetype lines = parsed.value().lines;
-        return Error{QStringLiteral("no n8n_ metrics found in %1 %2: is this n8n's /metrics?")
-                         .arg(QString::number(lines), lines == 1 ? QStringLiteral("line") : QStringLiteral("lines"))};
+        return Error { QStringLiteral("no n8n_ metrics found in %1 %2: is this n8n's /metrics?")
+                           .arg(QString::number(lines),
+                               lines == 1 ? QStringLiteral("line") : QStringLiteral("lines")) };
     }
     return metrics;
 }
 
-} // namespace cw
+}  // namespace cw

@@ -16,7 +16,7 @@ namespace cw {
 struct PrometheusLabel
 {
     QByteArrayView name;
-    QByteArrayView rawValue;   ///< between the quotes, escapes not resolved
+    QByteArrayView rawValue;  ///< between the quotes, escapes not resolved
     bool hasEscapes = false;
 
     /// The value with \\, \" and \n resolved (allocates only when there are escapes).
@@ -26,7 +26,7 @@ struct PrometheusLabel
 /// One sample line: views into the parsed text, valid only during the visitor call.
 struct PrometheusSample
 {
-    qsizetype line = 0;        ///< 1-based
+    qsizetype line = 0;  ///< 1-based
     QByteArrayView name;
     std::span<const PrometheusLabel> labels;
     double value = 0.0;
@@ -48,8 +48,8 @@ using PrometheusSampleVisitor = std::function<void(const PrometheusSample &)>;
 /// sample in order, without allocating per sample. Comments, # HELP and # TYPE lines are
 /// checked but not reported. CRLF line ends and a missing final newline are accepted.
 /// Stops at the first malformed line: "line 3: unterminated label value ...".
-Result<PrometheusTextStats> parsePrometheusText(QByteArrayView text,
-                                                const PrometheusSampleVisitor &visitor);
+Result<PrometheusTextStats> parsePrometheusText(
+    QByteArrayView text, const PrometheusSampleVisitor &visitor);
 
 /// Parses Prometheus text exposition format (version 0.0.4) as served by n8n's /metrics and
 /// extracts the figures Clusterwatch shows. A pure function of bytes.
@@ -57,4 +57,4 @@ Result<PrometheusTextStats> parsePrometheusText(QByteArrayView text,
 /// Text without any n8n_ sample (an empty body, an HTML page served with 200) is an error too.
 Result<NodeMetrics> parseN8nMetrics(QByteArrayView text);
 
-} // namespace cw
+}  // namespace cw

@@ -14,12 +14,10 @@
 #include "services/WorkerThread.h"
 
 #include <QCoreApplication>
-
-#include <benchmark/benchmark.h>
-#include <sys/resource.h>
-
 #include <atomic>
+#include <benchmark/benchmark.h>
 #include <ctime>
+#include <sys/resource.h>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -27,11 +25,18 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto kWarmUp = 3s;
-constexpr auto kWindow = 10s;
+
+/// The measured window: 10 s, or CW_BENCH_SECONDS (e.g. for watching memory over minutes).
+std::chrono::seconds window()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("CW_BENCH_SECONDS", &ok);
+    return std::chrono::seconds(ok && seconds > 0 ? seconds : 10);
+}
 
 double threadCpuSeconds()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
@@ -46,7 +51,7 @@ double workerCpuSeconds(QObject *worker)
 
 void raiseFileLimit()
 {
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
@@ -64,8 +69,8 @@ void BM_HttpPoll(benchmark::State &state)
         cw::NodeConfig config;
         config.name = QStringLiteral("n8n-%1").arg(i);
         config.role = cw::NodeRole::Main;
-        config.baseUrl = farm.addNode(config.name, cwtest::NodeFarm::Kind::Main,
-                                      cwtest::NodeFarm::CaptureSet::UnderLoad);
+        config.baseUrl = farm.addNode(
+            config.name, cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
         configs.append(config);
     }
     if (!farm.start()) {
@@ -74,19 +79,18 @@ void BM_HttpPoll(benchmark::State &state)
     }
 
     for (auto _ : state) {
-        std::atomic<qint64> snapshots{0};
-        std::atomic<qint64> complete{0};
+        std::atomic<qint64> snapshots { 0 };
+        std::atomic<qint64> complete { 0 };
         cw::WorkerThread thread(QStringLiteral("cw-http"));
         auto *collector = thread.adopt(
-            new cw::HttpCollector(configs, cw::Timeouts{}, 1000ms, 4 * 1024 * 1024));
+            new cw::HttpCollector(configs, cw::Timeouts {}, 1000ms, 4 * 1024 * 1024));
         // Runs on the collector thread; counting is all it adds to the measured CPU.
         QObject::connect(collector, &cw::HttpCollector::nodeSnapshotReady, collector,
-                         [&](const cw::NodeSnapshot &s) {
-                             snapshots.fetch_add(1, std::memory_order_relaxed);
-                             if (s.health.ok() && s.readiness.ok()
-                                 && s.metricsState == cw::MetricsState::Ok)
-                                 complete.fetch_add(1, std::memory_order_relaxed);
-                         });
+            [&](const cw::NodeSnapshot &s) {
+                snapshots.fetch_add(1, std::memory_order_relaxed);
+                if (s.health.ok() && s.readiness.ok() && s.metricsState == cw::MetricsState::Ok)
+                    complete.fetch_add(1, std::memory_order_relaxed);
+            });
         thread.start(collector, &cw::HttpCollector::start);
         std::this_thread::sleep_for(kWarmUp);
 
@@ -94,15 +98,15 @@ void BM_HttpPoll(benchmark::State &state)
         const qint64 snaps0 = snapshots.load();
         const qint64 complete0 = complete.load();
         const auto wall0 = std::chrono::steady_clock::now();
-        std::this_thread::sleep_for(kWindow);
+        std::this_thread::sleep_for(window());
         const double cpu1 = workerCpuSeconds(collector);
         const qint64 snaps1 = snapshots.load();
         const qint64 complete1 = complete.load();
-        const double wall =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+        const double wall
+            = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
-        QMetaObject::invokeMethod(collector, &cw::HttpCollector::stop,
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            collector, &cw::HttpCollector::stop, Qt::BlockingQueuedConnection);
         const double polls = double(snaps1 - snaps0);
         state.counters["cpu_us_per_poll"] = polls > 0 ? (cpu1 - cpu0) / polls * 1e6 : 0.0;
         state.counters["core_pct"] = (cpu1 - cpu0) / wall * 100.0;

@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return std::nullopt;
     };
     const QByteArray yaml(reinterpret_cast<const char *>(data), qsizetype(size));
-    const cw::Result<cw::ClusterConfig> config =
-        cw::parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), env);
+    const cw::Result<cw::ClusterConfig> config
+        = cw::parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), env);
     if (config.ok()) {
         if (config.value().nodes.isEmpty())
             __builtin_trap();

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const cw::Result<cw::NodeMetrics> metrics = cw::parseN8nMetrics(text);
     if (!metrics.ok()) {
         const QString &error = metrics.error();
-        if (!error.startsWith(QLatin1String("line ")) && !error.startsWith(QLatin1String("no n8n_ metrics found")))
+        if (!error.startsWith(QLatin1String("line "))
+            && !error.startsWith(QLatin1String("no n8n_ metrics found")))
             __builtin_trap();
         if (error.size() > 400)
             __builtin_trap();

@@ -26,7 +26,9 @@ const QString kSecret = QStringLiteral("Fuzz-S3cret-Never-Shown");
 class Mutator
 {
 public:
-    explicit Mutator(std::uint32_t seed) : m_rng(seed) {}
+    explicit Mutator(std::uint32_t seed)
+        : m_rng(seed)
+    { }
 
     qsizetype below(qsizetype n) { return n <= 0 ? 0 : qsizetype(m_rng() % std::uint64_t(n)); }
 
@@ -68,11 +70,11 @@ private:
             return lines.join('\n');
         }
         case 5: {  // insert interesting bytes
-            static const QList<QByteArray> tokens = {
-                "\"", "\\", "{", "}", "=", ",", "\n", "\r", "\t", " ", "#", "# TYPE ", "# HELP ",
-                "NaN", "+Inf", "-Inf", "1e308", "1e999", "-0", ":", "- ", "[", "]", "&a", "*a",
-                "${", "${X}", "%", "!!binary", "|", ">", "'", QByteArray(1, '\0'), "\xff\xfe", "\xc3",
-                "n8n_", "n8n_version_info{version=\"", "password: ", "url: ", "nodes:\n  - "};
+            static const QList<QByteArray> tokens = { "\"", "\\", "{", "}", "=", ",", "\n", "\r",
+                "\t", " ", "#", "# TYPE ", "# HELP ", "NaN", "+Inf", "-Inf", "1e308", "1e999", "-0",
+                ":", "- ", "[", "]", "&a", "*a", "${", "${X}", "%", "!!binary", "|", ">", "'",
+                QByteArray(1, '\0'), "\xff\xfe", "\xc3", "n8n_", "n8n_version_info{version=\"",
+                "password: ", "url: ", "nodes:\n  - " };
             const QByteArray &token = tokens[below(tokens.size())];
             data.insert(below(data.size() + 1), token);
             return data;
@@ -99,8 +101,8 @@ private:
 QList<QByteArray> metricBodies()
 {
     QList<QByteArray> bodies;
-    QDirIterator it(cwtest::testDataPath(QStringLiteral("metrics")), {QStringLiteral("*.http")}, QDir::Files,
-                    QDirIterator::Subdirectories);
+    QDirIterator it(cwtest::testDataPath(QStringLiteral("metrics")), { QStringLiteral("*.http") },
+        QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         QFile file(it.next());
         if (file.open(QIODevice::ReadOnly))
@@ -112,7 +114,8 @@ QList<QByteArray> metricBodies()
 QList<QByteArray> configFiles()
 {
     QList<QByteArray> files;
-    QDirIterator it(cwtest::testDataPath(QStringLiteral("config")), {QStringLiteral("*.yaml")}, QDir::Files);
+    QDirIterator it(
+        cwtest::testDataPath(QStringLiteral("config")), { QStringLiteral("*.yaml") }, QDir::Files);
     while (it.hasNext()) {
         QFile file(it.next());
         if (file.open(QIODevice::ReadOnly))
@@ -138,7 +141,7 @@ qsizetype lineCount(const QByteArray &text)
     return text.count('\n') + 1;
 }
 
-} // namespace
+}  // namespace
 
 class TestParserRobustness : public QObject
 {
@@ -157,8 +160,8 @@ void TestParserRobustness::prometheusMutations()
     const QList<QByteArray> corpus = metricBodies();
     QVERIFY2(corpus.size() >= 20, "tests/data/metrics is missing captures");
     const QRegularExpression lineError(QStringLiteral("^line (\\d+): \\S"));
-    const QRegularExpression noMetrics(
-        QStringLiteral("^no n8n_ metrics found (\\(empty body\\)|in \\d+ lines?): is this n8n's /metrics\\?$"));
+    const QRegularExpression noMetrics(QStringLiteral(
+        "^no n8n_ metrics found (\\(empty body\\)|in \\d+ lines?): is this n8n's /metrics\\?$"));
 
     Mutator mutator(kSeed);
     int accepted = 0;
@@ -187,16 +190,19 @@ void TestParserRobustness::prometheusMutations()
         if (m.hasMatch()) {
             const qsizetype line = m.captured(1).toLongLong();
             QVERIFY2(line >= 1 && line <= lineCount(input),
-                     qPrintable(QStringLiteral("mutation %1: line out of range: %2").arg(i).arg(error)));
+                qPrintable(QStringLiteral("mutation %1: line out of range: %2").arg(i).arg(error)));
             QVERIFY(!streamed.ok());
             QCOMPARE(streamed.error(), error);
         } else {
             QVERIFY2(noMetrics.match(error).hasMatch(),
-                     qPrintable(QStringLiteral("mutation %1: error names no line: %2").arg(i).arg(error)));
+                qPrintable(
+                    QStringLiteral("mutation %1: error names no line: %2").arg(i).arg(error)));
         }
-        QVERIFY2(error.size() < 400, qPrintable(QStringLiteral("mutation %1: error too long").arg(i)));
+        QVERIFY2(
+            error.size() < 400, qPrintable(QStringLiteral("mutation %1: error too long").arg(i)));
     }
-    qInfo("%d mutated bodies: %d parsed, %d rejected with a line", kMutationsPerParser, accepted, rejected);
+    qInfo("%d mutated bodies: %d parsed, %d rejected with a line", kMutationsPerParser, accepted,
+        rejected);
     // Both outcomes must be exercised, or the mutations are not testing much.
     QVERIFY(accepted > kMutationsPerParser / 20);
     QVERIFY(rejected > kMutationsPerParser / 20);
@@ -245,14 +251,18 @@ void TestParserRobustness::configMutations()
         ++rejected;
         const QString &error = result.error();
         const QRegularExpressionMatch m = located.match(error);
-        QVERIFY2(m.hasMatch(), qPrintable(QStringLiteral("mutation %1: error names no line: %2").arg(i).arg(error)));
+        QVERIFY2(m.hasMatch(),
+            qPrintable(QStringLiteral("mutation %1: error names no line: %2").arg(i).arg(error)));
         const qsizetype line = m.captured(1).toLongLong();
         QVERIFY2(line >= 1 && line <= lineCount(input) + 1,
-                 qPrintable(QStringLiteral("mutation %1: line out of range: %2").arg(i).arg(error)));
-        QVERIFY2(!error.contains(kSecret), qPrintable(QStringLiteral("mutation %1 leaks a password").arg(i)));
-        QVERIFY2(error.size() < 600, qPrintable(QStringLiteral("mutation %1: error too long").arg(i)));
+            qPrintable(QStringLiteral("mutation %1: line out of range: %2").arg(i).arg(error)));
+        QVERIFY2(!error.contains(kSecret),
+            qPrintable(QStringLiteral("mutation %1 leaks a password").arg(i)));
+        QVERIFY2(
+            error.size() < 600, qPrintable(QStringLiteral("mutation %1: error too long").arg(i)));
     }
-    qInfo("%d mutated cluster files: %d loaded, %d rejected with a line", kMutationsPerParser, accepted, rejected);
+    qInfo("%d mutated cluster files: %d loaded, %d rejected with a line", kMutationsPerParser,
+        accepted, rejected);
     QVERIFY(accepted > kMutationsPerParser / 50);
     QVERIFY(rejected > kMutationsPerParser / 20);
 }

@@ -13,7 +13,6 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QtTest>
-
 #include <memory>
 
 using namespace std::chrono_literals;
@@ -51,8 +50,8 @@ int openFileDescriptors()
 
 /// The main capture's metrics with n8n_process_cpu_seconds_total (and optionally the start
 /// time) replaced.
-QByteArray metricsWithCpu(const QByteArray &capture, double cpuSeconds,
-                          std::optional<double> startTime = std::nullopt)
+QByteArray metricsWithCpu(
+    const QByteArray &capture, double cpuSeconds, std::optional<double> startTime = std::nullopt)
 {
     QByteArray out;
     const QList<QByteArray> lines = capture.split('\n');
@@ -70,25 +69,24 @@ QByteArray metricsWithCpu(const QByteArray &capture, double cpuSeconds,
 }
 
 /// An HttpCollector on its own thread, and the snapshots it sent to the test thread.
-class CollectorRun
-{
+class CollectorRun {
 public:
     CollectorRun(QList<cw::NodeConfig> nodes, cw::Timeouts t, cw::Millis interval,
-                 qint64 maxBodyBytes = kFourMiB)
+        qint64 maxBodyBytes = kFourMiB)
         : m_thread(std::make_unique<cw::WorkerThread>(QStringLiteral("cw-http-test")))
     {
-        m_collector = m_thread->adopt(
-            new cw::HttpCollector(std::move(nodes), t, interval, maxBodyBytes));
+        m_collector
+            = m_thread->adopt(new cw::HttpCollector(std::move(nodes), t, interval, maxBodyBytes));
         QObject::connect(m_collector, &cw::HttpCollector::nodeSnapshotReady, &m_receiver,
-                         [this](const cw::NodeSnapshot &s) { m_snapshots.append(s); });
+            [this](const cw::NodeSnapshot &s) { m_snapshots.append(s); });
         m_clock.start();
         m_thread->start(m_collector, &cw::HttpCollector::start);
     }
 
     void stop()
     {
-        QMetaObject::invokeMethod(m_collector, &cw::HttpCollector::stop,
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_collector, &cw::HttpCollector::stop, Qt::BlockingQueuedConnection);
     }
     void restart()
     {
@@ -110,7 +108,7 @@ public:
     cw::NodeSnapshot latest(const QString &node) const
     {
         const auto list = of(node);
-        return list.isEmpty() ? cw::NodeSnapshot{} : list.last();
+        return list.isEmpty() ? cw::NodeSnapshot {} : list.last();
     }
     qint64 elapsedMs() const { return m_clock.elapsed(); }
 
@@ -124,8 +122,7 @@ private:
 
 } // namespace
 
-class TestHttpCollector final : public QObject
-{
+class TestHttpCollector final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -147,7 +144,7 @@ void TestHttpCollector::initTestCase()
     QLocale::setDefault(QLocale::c());
     qRegisterMetaType<cw::NodeSnapshot>();
     QVERIFY2(!cwtest::findBinary(QStringLiteral("nginx")).isEmpty(),
-             "nginx is required (Debian package nginx-light; scripts/deps.sh installs it)");
+        "nginx is required (Debian package nginx-light; scripts/deps.sh installs it)");
 }
 
 void TestHttpCollector::healthyCluster()
@@ -156,22 +153,22 @@ void TestHttpCollector::healthyCluster()
     const auto load = NodeFarm::CaptureSet::UnderLoad;
     QList<cw::NodeConfig> nodes = {
         nodeConfig(QStringLiteral("main"), cw::NodeRole::Main,
-                   farm.addNode(QStringLiteral("main"), NodeFarm::Kind::Main, load)),
+            farm.addNode(QStringLiteral("main"), NodeFarm::Kind::Main, load)),
         nodeConfig(QStringLiteral("worker-1"), cw::NodeRole::Worker,
-                   farm.addNode(QStringLiteral("worker-1"), NodeFarm::Kind::Worker, load)),
+            farm.addNode(QStringLiteral("worker-1"), NodeFarm::Kind::Worker, load)),
         nodeConfig(QStringLiteral("worker-2"), cw::NodeRole::Worker,
-                   farm.addNode(QStringLiteral("worker-2"), NodeFarm::Kind::Worker, load)),
+            farm.addNode(QStringLiteral("worker-2"), NodeFarm::Kind::Worker, load)),
         nodeConfig(QStringLiteral("webhook"), cw::NodeRole::Webhook,
-                   farm.addNode(QStringLiteral("webhook"), NodeFarm::Kind::Webhook, load)),
+            farm.addNode(QStringLiteral("webhook"), NodeFarm::Kind::Webhook, load)),
         // Behind a reverse proxy under /n8n/: the endpoints answer 404 without the prefix.
         nodeConfig(QStringLiteral("proxied"), cw::NodeRole::Main,
-                   farm.addNode(QStringLiteral("proxied"), NodeFarm::Kind::Main, load,
-                                QStringLiteral("/n8n"))),
+            farm.addNode(
+                QStringLiteral("proxied"), NodeFarm::Kind::Main, load, QStringLiteral("/n8n"))),
     };
     nodes.last().baseUrl.setPath(QStringLiteral("/n8n/"));
     QVERIFY2(farm.start(), qPrintable(farm.errorString()));
     QCOMPARE(farm.metricsCapture(QStringLiteral("worker-2")),
-             QStringLiteral("under_load/worker2_metrics.http"));
+        QStringLiteral("under_load/worker2_metrics.http"));
 
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
     CollectorRun run(nodes, timeouts(2000ms, 3000ms), 300ms);
@@ -180,7 +177,8 @@ void TestHttpCollector::healthyCluster()
 
     for (const auto &n : std::as_const(nodes)) {
         const cw::NodeSnapshot first = run.of(n.name).first();
-        QVERIFY2(first.health.ok(), qPrintable(n.name + QStringLiteral(": ") + first.health.errorText));
+        QVERIFY2(
+            first.health.ok(), qPrintable(n.name + QStringLiteral(": ") + first.health.errorText));
         QCOMPARE(first.health.httpStatus, 200);
         QVERIFY(first.health.errorText.isEmpty());
         QVERIFY(first.health.responseMs > 0.0 && first.health.responseMs < 3000.0);
@@ -188,8 +186,9 @@ void TestHttpCollector::healthyCluster()
         QCOMPARE(first.readiness.httpStatus, 200);
         QCOMPARE(first.sequence, quint64(1));
         QCOMPARE(run.of(n.name).at(1).sequence, quint64(2));
-        QVERIFY(first.timestampMs >= before && first.timestampMs <= QDateTime::currentMSecsSinceEpoch());
-        QVERIFY(!first.cpuPercent);   // needs two scrapes
+        QVERIFY(first.timestampMs >= before
+            && first.timestampMs <= QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(!first.cpuPercent); // needs two scrapes
     }
 
     // Figures of under_load/main_metrics.http
@@ -211,7 +210,7 @@ void TestHttpCollector::healthyCluster()
     QCOMPARE_STATE(w1.metricsState, cw::MetricsState::Ok);
     QCOMPARE(w1.values.cpuSecondsTotal.value_or(-1), 4.477367);
     QCOMPARE(w1.values.residentMemoryBytes.value_or(-1), 314372096.0);
-    QVERIFY(!w1.values.queueWaiting);   // queue gauges are on main only
+    QVERIFY(!w1.values.queueWaiting); // queue gauges are on main only
     const cw::NodeSnapshot w2 = run.of(QStringLiteral("worker-2")).first();
     QCOMPARE(w2.values.cpuSecondsTotal.value_or(-1), 4.280981);
     QCOMPARE(w2.values.processStartTime.value_or(-1), 1795460928.0);
@@ -238,13 +237,13 @@ void TestHttpCollector::refusedConnection()
 {
     const QUrl url = NodeFarm::refusingNodeUrl();
     const QString hostPort = QStringLiteral("127.0.0.1:%1").arg(url.port());
-    CollectorRun run({nodeConfig(QStringLiteral("gone"), cw::NodeRole::Worker, url)},
-                     timeouts(2000ms, 3000ms), 1000ms);
+    CollectorRun run({ nodeConfig(QStringLiteral("gone"), cw::NodeRole::Worker, url) },
+        timeouts(2000ms, 3000ms), 1000ms);
     QTRY_VERIFY_WITH_TIMEOUT(run.count(QStringLiteral("gone")) >= 1, 5000);
     QVERIFY2(run.elapsedMs() < 1500, "a refused connection must not wait for a timeout");
 
     const cw::NodeSnapshot s = run.latest(QStringLiteral("gone"));
-    for (const cw::EndpointResult &r : {s.health, s.readiness, s.metrics}) {
+    for (const cw::EndpointResult &r : { s.health, s.readiness, s.metrics }) {
         QCOMPARE_STATE(r.error, cw::FetchError::ConnectionRefused);
         QCOMPARE(r.httpStatus, 0);
         QCOMPARE(r.errorText, hostPort + QStringLiteral(": connection refused"));
@@ -262,23 +261,25 @@ void TestHttpCollector::hangingNodeDoesNotStallOthers()
     QVERIFY(frozen.listening());
 
     const QString hanging = QStringLiteral("frozen");
-    CollectorRun run({nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, mainUrl),
-                      nodeConfig(hanging, cw::NodeRole::Worker, frozen.url()),
-                      nodeConfig(QStringLiteral("worker"), cw::NodeRole::Worker, workerUrl)},
-                     timeouts(1000ms, 1500ms), 200ms);
+    CollectorRun run({ nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, mainUrl),
+                         nodeConfig(hanging, cw::NodeRole::Worker, frozen.url()),
+                         nodeConfig(QStringLiteral("worker"), cw::NodeRole::Worker, workerUrl) },
+        timeouts(1000ms, 1500ms), 200ms);
 
     QTRY_VERIFY_WITH_TIMEOUT(run.count(hanging) >= 1, 5000);
     const qint64 hangMs = run.elapsedMs();
     QVERIFY2(hangMs >= 1400 && hangMs < 3000, qPrintable(QString::number(hangMs)));
     // Meanwhile the healthy nodes kept their 200 ms pace (7 polls in 1.5 s; allow a busy box).
-    QVERIFY2(run.count(QStringLiteral("main")) >= 4, qPrintable(QString::number(run.count(QStringLiteral("main")))));
+    QVERIFY2(run.count(QStringLiteral("main")) >= 4,
+        qPrintable(QString::number(run.count(QStringLiteral("main")))));
     QVERIFY(run.count(QStringLiteral("worker")) >= 4);
     QVERIFY(run.latest(QStringLiteral("main")).health.ok());
 
     const cw::NodeSnapshot s = run.latest(hanging);
     QCOMPARE_STATE(s.health.error, cw::FetchError::Timeout);
     QCOMPARE(s.health.errorText,
-             QStringLiteral("GET /healthz on 127.0.0.1:%1: no answer within 1500 ms").arg(frozen.port()));
+        QStringLiteral("GET /healthz on 127.0.0.1:%1: no answer within 1500 ms")
+            .arg(frozen.port()));
     QCOMPARE_STATE(s.readiness.error, cw::FetchError::Timeout);
     QCOMPARE_STATE(s.metrics.error, cw::FetchError::Timeout);
     QVERIFY(s.metrics.errorText.contains(QStringLiteral("/metrics")));
@@ -307,14 +308,14 @@ void TestHttpCollector::readinessFailing()
     farm.setReadinessFailing(QStringLiteral("main"), true);
     QVERIFY2(farm.start(), qPrintable(farm.errorString()));
 
-    CollectorRun run({nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url)},
-                     timeouts(2000ms, 3000ms), 200ms);
+    CollectorRun run({ nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url) },
+        timeouts(2000ms, 3000ms), 200ms);
     QTRY_VERIFY_WITH_TIMEOUT(run.count(QStringLiteral("main")) >= 1, 5000);
     cw::NodeSnapshot s = run.latest(QStringLiteral("main"));
     QCOMPARE_STATE(s.readiness.error, cw::FetchError::HttpStatus);
     QCOMPARE(s.readiness.httpStatus, 503);
     QCOMPARE(s.readiness.errorText,
-             QStringLiteral("HTTP 503 from /healthz/readiness: {\"status\":\"error\"}"));
+        QStringLiteral("HTTP 503 from /healthz/readiness: {\"status\":\"error\"}"));
     QVERIFY(s.health.ok());
     QCOMPARE_STATE(s.metricsState, cw::MetricsState::Ok);
 
@@ -326,7 +327,7 @@ void TestHttpCollector::readinessFailing()
     farm.setHealthFailing(QStringLiteral("main"), true);
     QTRY_VERIFY_WITH_TIMEOUT(!run.latest(QStringLiteral("main")).health.ok(), 3000);
     QCOMPARE(run.latest(QStringLiteral("main")).health.errorText,
-             QStringLiteral("HTTP 503 from /healthz: {\"status\":\"error\"}"));
+        QStringLiteral("HTTP 503 from /healthz: {\"status\":\"error\"}"));
 }
 
 void TestHttpCollector::malformedMetrics()
@@ -334,13 +335,13 @@ void TestHttpCollector::malformedMetrics()
     NodeFarm farm;
     const QUrl url = farm.addNode(QStringLiteral("main"), NodeFarm::Kind::Main);
     farm.setMetricsBody(QStringLiteral("main"),
-                        "# TYPE n8n_process_cpu_seconds_total counter\n"
-                        "n8n_process_cpu_seconds_total 1.5\n"
-                        "n8n_version_info{version=\"v1.123.81\" 1\n");
+        "# TYPE n8n_process_cpu_seconds_total counter\n"
+        "n8n_process_cpu_seconds_total 1.5\n"
+        "n8n_version_info{version=\"v1.123.81\" 1\n");
     QVERIFY2(farm.start(), qPrintable(farm.errorString()));
 
-    CollectorRun run({nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url)},
-                     timeouts(2000ms, 3000ms), 200ms);
+    CollectorRun run({ nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url) },
+        timeouts(2000ms, 3000ms), 200ms);
     QTRY_VERIFY_WITH_TIMEOUT(run.count(QStringLiteral("main")) >= 1, 5000);
     const cw::NodeSnapshot s = run.latest(QStringLiteral("main"));
     QVERIFY(s.metrics.ok());
@@ -353,14 +354,14 @@ void TestHttpCollector::malformedMetrics()
     // N8N_METRICS turned off: 404, Disabled, and the node is still healthy.
     farm.removeMetrics(QStringLiteral("main"));
     QTRY_COMPARE_WITH_TIMEOUT(cw::toString(run.latest(QStringLiteral("main")).metricsState),
-                              cw::toString(cw::MetricsState::Disabled), 3000);
+        cw::toString(cw::MetricsState::Disabled), 3000);
     QVERIFY(run.latest(QStringLiteral("main")).metricsError.isEmpty());
 }
 
 void TestHttpCollector::bodyOverCap_data()
 {
     QTest::addColumn<bool>("chunked");
-    QTest::addColumn<int>("capDelta");   // cap = body size + capDelta
+    QTest::addColumn<int>("capDelta"); // cap = body size + capDelta
     QTest::addColumn<bool>("tooLarge");
 
     QTest::newRow("content-length over cap") << false << -1 << true;
@@ -393,11 +394,11 @@ void TestHttpCollector::bodyOverCap()
     QCOMPARE(raw.toLower().contains("content-length: 8192"), !chunked);
 
     const qint64 cap = body.size() + capDelta;
-    CollectorRun run({nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url)},
-                     timeouts(2000ms, 3000ms), 500ms, cap);
+    CollectorRun run({ nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url) },
+        timeouts(2000ms, 3000ms), 500ms, cap);
     QTRY_VERIFY_WITH_TIMEOUT(run.count(QStringLiteral("main")) >= 1, 5000);
     const cw::NodeSnapshot s = run.latest(QStringLiteral("main"));
-    QVERIFY(s.health.ok());   // 15 bytes
+    QVERIFY(s.health.ok()); // 15 bytes
     if (tooLarge) {
         QCOMPARE_STATE(s.metrics.error, cw::FetchError::BodyTooLarge);
         QCOMPARE(s.metrics.errorText, QStringLiteral("GET /metrics: body over %1 bytes").arg(cap));
@@ -418,7 +419,8 @@ void TestHttpCollector::cpuPercentFromCounter()
     QVERIFY2(farm.start(), qPrintable(farm.errorString()));
 
     const QString name = QStringLiteral("main");
-    CollectorRun run({nodeConfig(name, cw::NodeRole::Main, url)}, timeouts(2000ms, 3000ms), 1000ms);
+    CollectorRun run(
+        { nodeConfig(name, cw::NodeRole::Main, url) }, timeouts(2000ms, 3000ms), 1000ms);
     QTRY_VERIFY_WITH_TIMEOUT(run.count(name) >= 1, 5000);
     QVERIFY(!run.latest(name).cpuPercent);
 
@@ -437,8 +439,9 @@ void TestHttpCollector::cpuPercentFromCounter()
     QVERIFY(s.cpuPercent.has_value());
     const double expected = 0.5 / (double(s.timestampMs - previous.timestampMs) / 1000.0) * 100.0;
     QVERIFY2(std::abs(*s.cpuPercent - expected) < expected * 0.15,
-             qPrintable(QStringLiteral("%1 %, expected about %2 %").arg(*s.cpuPercent).arg(expected)));
-    QVERIFY2(*s.cpuPercent > 35.0 && *s.cpuPercent < 65.0, qPrintable(QString::number(*s.cpuPercent)));
+        qPrintable(QStringLiteral("%1 %, expected about %2 %").arg(*s.cpuPercent).arg(expected)));
+    QVERIFY2(
+        *s.cpuPercent > 35.0 && *s.cpuPercent < 65.0, qPrintable(QString::number(*s.cpuPercent)));
 
     // The counter went backwards: the process restarted; no value for this scrape...
     s = bumpAndWait(metricsWithCpu(capture, 0.2));
@@ -447,7 +450,8 @@ void TestHttpCollector::cpuPercentFromCounter()
     // ...and a rate again from the one after.
     s = bumpAndWait(metricsWithCpu(capture, 0.45));
     QVERIFY(s.cpuPercent.has_value());
-    QVERIFY2(*s.cpuPercent > 15.0 && *s.cpuPercent < 35.0, qPrintable(QString::number(*s.cpuPercent)));
+    QVERIFY2(
+        *s.cpuPercent > 15.0 && *s.cpuPercent < 35.0, qPrintable(QString::number(*s.cpuPercent)));
 
     // A new start time with a higher counter is a restart too.
     s = bumpAndWait(metricsWithCpu(capture, 9.0, 1795461913.0));
@@ -459,8 +463,10 @@ void TestHttpCollector::connectionsAreReused()
 {
     NodeFarm farm;
     QList<cw::NodeConfig> nodes;
-    for (const QString &name : {QStringLiteral("main"), QStringLiteral("w1"), QStringLiteral("w2")}) {
-        const auto kind = name == QLatin1String("main") ? NodeFarm::Kind::Main : NodeFarm::Kind::Worker;
+    for (const QString &name :
+        { QStringLiteral("main"), QStringLiteral("w1"), QStringLiteral("w2") }) {
+        const auto kind
+            = name == QLatin1String("main") ? NodeFarm::Kind::Main : NodeFarm::Kind::Worker;
         nodes.append(nodeConfig(name, cw::NodeRole::Worker, farm.addNode(name, kind)));
     }
     QVERIFY2(farm.start(), qPrintable(farm.errorString()));
@@ -486,7 +492,8 @@ void TestHttpCollector::connectionsAreReused()
     QVERIFY2(requests >= 3 * polls, qPrintable(QString::number(requests)));
     // One connection per node and endpoint, kept alive; without reuse it would be 3 x polls.
     QVERIFY2(connections <= 9 + 3,
-             qPrintable(QStringLiteral("%1 connections for %2 requests").arg(connections).arg(requests)));
+        qPrintable(
+            QStringLiteral("%1 connections for %2 requests").arg(connections).arg(requests)));
 }
 
 void TestHttpCollector::stopWhileRequestsInFlight()
@@ -498,9 +505,10 @@ void TestHttpCollector::stopWhileRequestsInFlight()
     const int fdsBefore = openFileDescriptors();
 
     {
-        CollectorRun run({nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url),
-                          nodeConfig(QStringLiteral("frozen"), cw::NodeRole::Worker, frozen.url())},
-                         timeouts(1000ms, 2000ms), 200ms);
+        CollectorRun run(
+            { nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url),
+                nodeConfig(QStringLiteral("frozen"), cw::NodeRole::Worker, frozen.url()) },
+            timeouts(1000ms, 2000ms), 200ms);
         QTRY_COMPARE_WITH_TIMEOUT(frozen.openConnections(), 3, 3000);
         run.stop();
         // The aborted requests are closed, and no snapshot comes for them.

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
 #include <vector>
 
 namespace cwtest {
@@ -16,7 +15,7 @@ HangingServer::HangingServer(Mode mode)
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return;
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = 0;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -59,7 +58,7 @@ QUrl HangingServer::url() const
 
 void HangingServer::serve()
 {
-    std::vector<pollfd> fds = {{m_wakeFds[0], POLLIN, 0}, {m_listenFd, POLLIN, 0}};
+    std::vector<pollfd> fds = { { m_wakeFds[0], POLLIN, 0 }, { m_listenFd, POLLIN, 0 } };
     for (;;) {
         if (::poll(fds.data(), nfds_t(fds.size()), -1) < 0)
             continue;
@@ -68,7 +67,7 @@ void HangingServer::serve()
         if (fds[1].revents & POLLIN) {
             const int client = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
             if (client >= 0) {
-                fds.push_back({client, POLLIN, 0});
+                fds.push_back({ client, POLLIN, 0 });
                 ++m_accepted;
                 ++m_open;
             }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QUrl>
-
 #include <atomic>
 #include <thread>
 
@@ -9,12 +8,11 @@ namespace cwtest {
 
 /// A "frozen node": a socket listening on a free 127.0.0.1 port that never answers, like an
 /// n8n process under SIGSTOP (connections complete, requests time out).
-class HangingServer final
-{
+class HangingServer final {
 public:
     enum class Mode {
-        NeverAccept,     ///< never calls accept(): the kernel's backlog completes handshakes
-        AcceptAndStall,  ///< accepts and reads on a thread, never writes; counts connections
+        NeverAccept, ///< never calls accept(): the kernel's backlog completes handshakes
+        AcceptAndStall, ///< accepts and reads on a thread, never writes; counts connections
     };
 
     explicit HangingServer(Mode mode = Mode::NeverAccept);
@@ -35,10 +33,10 @@ private:
     void serve();
 
     int m_listenFd = -1;
-    int m_wakeFds[2] = {-1, -1};
+    int m_wakeFds[2] = { -1, -1 };
     quint16 m_port = 0;
-    std::atomic<int> m_accepted{0};
-    std::atomic<int> m_open{0};
+    std::atomic<int> m_accepted { 0 };
+    std::atomic<int> m_open { 0 };
     std::thread m_thread;
 };
 

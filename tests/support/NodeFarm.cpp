@@ -5,7 +5,6 @@
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -22,9 +21,12 @@ const QString kCaptureRoot = QStringLiteral("n8n/v1.123.81/");
 QString captureSetDir(NodeFarm::CaptureSet set)
 {
     switch (set) {
-    case NodeFarm::CaptureSet::Idle: return QStringLiteral("idle");
-    case NodeFarm::CaptureSet::UnderLoad: return QStringLiteral("under_load");
-    case NodeFarm::CaptureSet::AfterLoad: return QStringLiteral("after_load");
+    case NodeFarm::CaptureSet::Idle:
+        return QStringLiteral("idle");
+    case NodeFarm::CaptureSet::UnderLoad:
+        return QStringLiteral("under_load");
+    case NodeFarm::CaptureSet::AfterLoad:
+        return QStringLiteral("after_load");
     }
     return {};
 }
@@ -57,9 +59,10 @@ QByteArray quoted(const QString &path)
 }
 
 /// Express's 404 page, as n8n sends it for an unknown path (and /metrics on a webhook node).
-const char kNotFoundReturn[] =
-    "return 404 '<!DOCTYPE html>\\n<html lang=\"en\">\\n<head>\\n<meta charset=\"utf-8\">\\n"
-    "<title>Error</title>\\n</head>\\n<body>\\n<pre>Cannot GET $uri</pre>\\n</body>\\n</html>\\n';";
+const char kNotFoundReturn[]
+    = "return 404 '<!DOCTYPE html>\\n<html lang=\"en\">\\n<head>\\n<meta charset=\"utf-8\">\\n"
+      "<title>Error</title>\\n</head>\\n<body>\\n<pre>Cannot GET "
+      "$uri</pre>\\n</body>\\n</html>\\n';";
 
 } // namespace
 
@@ -85,8 +88,8 @@ quint16 NodeFarm::allocatePort()
     return 0;
 }
 
-QUrl NodeFarm::addNode(const QString &name, Kind kind, CaptureSet captures,
-                       const QString &pathPrefix)
+QUrl NodeFarm::addNode(
+    const QString &name, Kind kind, CaptureSet captures, const QString &pathPrefix)
 {
     Q_ASSERT(!m_index.contains(name));
     Node node;
@@ -98,10 +101,15 @@ QUrl NodeFarm::addNode(const QString &name, Kind kind, CaptureSet captures,
         node.prefix.chop(1);
     node.captureDir = captureSetDir(captures);
     switch (kind) {
-    case Kind::Main: node.capturePrefix = QStringLiteral("main"); break;
-    case Kind::Webhook: node.capturePrefix = QStringLiteral("webhook"); break;
+    case Kind::Main:
+        node.capturePrefix = QStringLiteral("main");
+        break;
+    case Kind::Webhook:
+        node.capturePrefix = QStringLiteral("webhook");
+        break;
     case Kind::Worker:
-        node.capturePrefix = m_workers % 2 == 0 ? QStringLiteral("worker1") : QStringLiteral("worker2");
+        node.capturePrefix
+            = m_workers % 2 == 0 ? QStringLiteral("worker1") : QStringLiteral("worker2");
         ++m_workers;
         break;
     }
@@ -110,12 +118,12 @@ QUrl NodeFarm::addNode(const QString &name, Kind kind, CaptureSet captures,
 
     const QString base = kCaptureRoot + node.captureDir + QLatin1Char('/') + node.capturePrefix;
     writeAtomically(node.docroot + QStringLiteral("/healthz.body"),
-                    httpBody(readTestData(base + QStringLiteral("_healthz.http"))));
+        httpBody(readTestData(base + QStringLiteral("_healthz.http"))));
     writeAtomically(node.docroot + QStringLiteral("/readiness.body"),
-                    httpBody(readTestData(base + QStringLiteral("_healthz_readiness.http"))));
+        httpBody(readTestData(base + QStringLiteral("_healthz_readiness.http"))));
     if (kind != Kind::Webhook)
         writeAtomically(node.docroot + QStringLiteral("/metrics.body"),
-                        httpBody(readTestData(base + QStringLiteral("_metrics.http"))));
+            httpBody(readTestData(base + QStringLiteral("_metrics.http"))));
 
     m_index.insert(name, m_nodes.size());
     m_nodes.append(node);
@@ -157,11 +165,12 @@ QString NodeFarm::writeConfig()
     // Per node: the listening socket and one kept-alive connection per endpoint, plus room.
     const long connections = std::max<long>(1024, long(nodes) * 5 + 256);
     long fileLimit = connections * 2 + 64;
-    rlimit limit{};
-    if (!runningAsRoot() && ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max != RLIM_INFINITY)
+    rlimit limit {};
+    if (!runningAsRoot() && ::getrlimit(RLIMIT_NOFILE, &limit) == 0
+        && limit.rlim_max != RLIM_INFINITY)
         fileLimit = std::min<long>(fileLimit, long(limit.rlim_max));
 
-    for (const char *sub : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
+    for (const char *sub : { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" })
         QDir().mkpath(dir + QStringLiteral("/temp/") + QLatin1String(sub));
 
     QByteArray conf;
@@ -207,7 +216,8 @@ QString NodeFarm::writeConfig()
         conf += "    root " + quoted(n.docroot) + ";\n";
         conf += "    location = " + prefix + "/healthz {\n";
         conf += "      default_type \"" + jsonType + "\";\n";
-        conf += "      if (-f $document_root/.health503) { return 503 '{\"status\":\"error\"}'; }\n";
+        conf
+            += "      if (-f $document_root/.health503) { return 503 '{\"status\":\"error\"}'; }\n";
         conf += "      try_files /healthz.body =500;\n    }\n";
         conf += "    location = " + prefix + "/healthz/readiness {\n";
         conf += "      default_type \"" + jsonType + "\";\n";
@@ -222,7 +232,8 @@ QString NodeFarm::writeConfig()
         conf += "      default_type \"" + metricsType + "\";\n";
         conf += "      sub_filter_types *;\n      sub_filter 'no-such-text-in-metrics' '';\n";
         conf += "      try_files /metrics.body @nometrics;\n    }\n";
-        conf += "    location @nometrics {\n      default_type \"text/html; charset=utf-8\";\n      ";
+        conf += "    location @nometrics {\n      default_type \"text/html; charset=utf-8\";\n     "
+                " ";
         conf += kNotFoundReturn;
         conf += "\n    }\n";
         conf += "    location / {\n      default_type \"text/html; charset=utf-8\";\n      ";
@@ -246,7 +257,8 @@ bool NodeFarm::start()
     }
     const QString nginx = findBinary(QStringLiteral("nginx"));
     if (nginx.isEmpty()) {
-        m_error = QStringLiteral("nginx not found (Debian package nginx-light; scripts/deps.sh installs it)");
+        m_error = QStringLiteral(
+            "nginx not found (Debian package nginx-light; scripts/deps.sh installs it)");
         return false;
     }
     if (m_statusPort == 0)
@@ -259,9 +271,10 @@ bool NodeFarm::start()
 
     m_nginx = std::make_unique<ChildProcess>();
     const QString errorLog = m_dir->filePath(QStringLiteral("error.log"));
-    if (!m_nginx->start(nginx, {QStringLiteral("-p"), m_dir->path() + QLatin1Char('/'),
-                                QStringLiteral("-c"), conf, QStringLiteral("-e"), errorLog,
-                                QStringLiteral("-g"), QStringLiteral("daemon off;")})) {
+    if (!m_nginx->start(nginx,
+            { QStringLiteral("-p"), m_dir->path() + QLatin1Char('/'), QStringLiteral("-c"), conf,
+                QStringLiteral("-e"), errorLog, QStringLiteral("-g"),
+                QStringLiteral("daemon off;") })) {
         m_error = QStringLiteral("cannot run %1: %2").arg(nginx, m_nginx->errorString());
         m_nginx.reset();
         return false;
@@ -354,17 +367,17 @@ QByteArray rawHttpGet(quint16 port, const QByteArray &path)
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return {};
-    timeval timeout{2, 0};
+    timeval timeout { 2, 0 };
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     QByteArray answer;
     if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0) {
-        const QByteArray request =
-            "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        const QByteArray request
+            = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
         if (::send(fd, request.constData(), size_t(request.size()), 0) == request.size()) {
             char buffer[16384];
             ssize_t n = 0;
@@ -400,7 +413,8 @@ std::optional<NodeFarm::Counters> NodeFarm::counters() const
     if (figures.size() != 3)
         return std::nullopt;
     Counters counters;
-    counters.active = lines.at(0).mid(qsizetype(sizeof "Active connections:") - 1).trimmed().toLongLong();
+    counters.active
+        = lines.at(0).mid(qsizetype(sizeof "Active connections:") - 1).trimmed().toLongLong();
     counters.accepted = figures.at(0).toLongLong();
     counters.requests = figures.at(2).toLongLong();
     return counters;

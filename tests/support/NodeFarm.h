@@ -8,7 +8,6 @@
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QUrl>
-
 #include <memory>
 #include <optional>
 
@@ -23,18 +22,16 @@ class ChildProcess;
 ///
 /// Behaviour changes at runtime without a reload: nginx checks flag files in each node's
 /// document root on every request, and metrics bodies are files replaced atomically.
-class NodeFarm final
-{
+class NodeFarm final {
 public:
     enum class Kind { Main, Worker, Webhook };
     enum class CaptureSet { Idle, UnderLoad, AfterLoad };
 
     /// nginx's stub_status counters, over all nodes.
-    struct Counters
-    {
-        qint64 active = 0;     ///< open client connections, including the one asking
-        qint64 accepted = 0;   ///< connections accepted since start, including the one asking
-        qint64 requests = 0;   ///< requests since start, including this one
+    struct Counters {
+        qint64 active = 0; ///< open client connections, including the one asking
+        qint64 accepted = 0; ///< connections accepted since start, including the one asking
+        qint64 requests = 0; ///< requests since start, including this one
     };
 
     NodeFarm();
@@ -46,7 +43,7 @@ public:
     /// Workers alternate between the worker1 and worker2 captures, in the order added.
     /// @p pathPrefix ("/n8n") serves the endpoints below that path, as behind a reverse proxy.
     QUrl addNode(const QString &name, Kind kind, CaptureSet captures = CaptureSet::Idle,
-                 const QString &pathPrefix = QString());
+        const QString &pathPrefix = QString());
 
     /// Starts nginx and waits until it accepts connections; false with errorString().
     bool start();
@@ -82,15 +79,14 @@ public:
     std::optional<Counters> counters() const;
 
 private:
-    struct Node
-    {
+    struct Node {
         QString name;
         Kind kind = Kind::Main;
         quint16 port = 0;
         QString prefix;
         QString docroot;
         QString captureDir;
-        QString capturePrefix;   ///< "main", "worker1", "worker2" or "webhook"
+        QString capturePrefix; ///< "main", "worker1", "worker2" or "webhook"
     };
 
     const Node &node(const QString &name) const;

@@ -22,8 +22,9 @@ const QString kSecret = QStringLiteral("Hunter2-S3cr3t-Value");
 EnvLookup fakeEnvironment()
 {
     return [](const QString &name) -> std::optional<QString> {
-        static const QStringList known = {QStringLiteral("REDIS_PASSWORD"), QStringLiteral("DB_PASSWORD"),
-                                          QStringLiteral("CW_REDIS_PASSWORD"), QStringLiteral("CW_DB_PASSWORD")};
+        static const QStringList known
+            = { QStringLiteral("REDIS_PASSWORD"), QStringLiteral("DB_PASSWORD"),
+                  QStringLiteral("CW_REDIS_PASSWORD"), QStringLiteral("CW_DB_PASSWORD") };
         if (known.contains(name))
             return kSecret + QLatin1Char('-') + name;
         if (name == QLatin1String("EMPTY_PASSWORD"))
@@ -37,16 +38,16 @@ QString examplePath()
     return cwtest::testDataPath(QStringLiteral("../../resources/examples/cluster.yaml"));
 }
 
-const char kBase[] = "name: prod\n"                         // 1
-                     "nodes:\n"                             // 2
-                     "  - name: main\n"                     // 3
-                     "    role: main\n"                     // 4
-                     "    url: http://127.0.0.1:5678\n"     // 5
-                     "  - name: w1\n"                       // 6
-                     "    role: worker\n"                   // 7
-                     "    url: http://127.0.0.1:5679\n";    // 8
+const char kBase[] = "name: prod\n"                       // 1
+                     "nodes:\n"                           // 2
+                     "  - name: main\n"                   // 3
+                     "    role: main\n"                   // 4
+                     "    url: http://127.0.0.1:5678\n"   // 5
+                     "  - name: w1\n"                     // 6
+                     "    role: worker\n"                 // 7
+                     "    url: http://127.0.0.1:5679\n";  // 8
 
-} // namespace
+}  // namespace
 
 class TestConfigLoader : public QObject
 {
@@ -85,10 +86,10 @@ void TestConfigLoader::exampleFileLoads()
     QCOMPARE(c.loadBalancerUrl, QUrl(QStringLiteral("http://127.0.0.1:8080")));
 
     QCOMPARE(c.nodes.size(), 3);
-    const QStringList names = {QStringLiteral("n8n-main"), QStringLiteral("n8n-worker-1"),
-                               QStringLiteral("n8n-worker-2")};
-    const QList<NodeRole> roles = {NodeRole::Main, NodeRole::Worker, NodeRole::Worker};
-    const QList<int> ports = {5678, 5679, 5680};
+    const QStringList names = { QStringLiteral("n8n-main"), QStringLiteral("n8n-worker-1"),
+        QStringLiteral("n8n-worker-2") };
+    const QList<NodeRole> roles = { NodeRole::Main, NodeRole::Worker, NodeRole::Worker };
+    const QList<int> ports = { 5678, 5679, 5680 };
     for (int i = 0; i < 3; ++i) {
         QCOMPARE(c.nodes[i].name, names[i]);
         QCOMPARE(toString(c.nodes[i].role), toString(roles[i]));
@@ -114,8 +115,9 @@ void TestConfigLoader::exampleFileLoads()
 
 void TestConfigLoader::defaults()
 {
-    const Result<ClusterConfig> result = parseClusterConfig(
-        cwtest::readTestData(QStringLiteral("config/minimal.yaml")), QStringLiteral("minimal.yaml"), fakeEnvironment());
+    const Result<ClusterConfig> result
+        = parseClusterConfig(cwtest::readTestData(QStringLiteral("config/minimal.yaml")),
+            QStringLiteral("minimal.yaml"), fakeEnvironment());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     const ClusterConfig &c = result.value();
     QCOMPARE(c.name, QStringLiteral("staging"));
@@ -134,8 +136,9 @@ void TestConfigLoader::defaults()
 
 void TestConfigLoader::fullFile()
 {
-    const Result<ClusterConfig> result = parseClusterConfig(
-        cwtest::readTestData(QStringLiteral("config/full.yaml")), QStringLiteral("full.yaml"), fakeEnvironment());
+    const Result<ClusterConfig> result
+        = parseClusterConfig(cwtest::readTestData(QStringLiteral("config/full.yaml")),
+            QStringLiteral("full.yaml"), fakeEnvironment());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     const ClusterConfig &c = result.value();
     QCOMPARE(c.name, QStringLiteral("n8n prod (eu-west)"));
@@ -163,9 +166,9 @@ void TestConfigLoader::fullFile()
 
 void TestConfigLoader::emptySections()
 {
-    const Result<ClusterConfig> result =
-        parseClusterConfig(cwtest::readTestData(QStringLiteral("config/sections_empty.yaml")),
-                           QStringLiteral("sections_empty.yaml"), fakeEnvironment());
+    const Result<ClusterConfig> result
+        = parseClusterConfig(cwtest::readTestData(QStringLiteral("config/sections_empty.yaml")),
+            QStringLiteral("sections_empty.yaml"), fakeEnvironment());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     QCOMPARE(result.value().pollInterval, 2s);
     QVERIFY(result.value().redis.configured);
@@ -193,9 +196,10 @@ void TestConfigLoader::durations()
 {
     QFETCH(QString, text);
     QFETCH(qint64, ms);
-    const QByteArray yaml = QByteArray(kBase) + "poll_interval: " + text.toUtf8() + "\npostgres:\n  stuck_running_after: "
-        + text.toUtf8() + "\n";
-    const Result<ClusterConfig> result = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    const QByteArray yaml = QByteArray(kBase) + "poll_interval: " + text.toUtf8()
+        + "\npostgres:\n  stuck_running_after: " + text.toUtf8() + "\n";
+    const Result<ClusterConfig> result
+        = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     QCOMPARE(result.value().pollInterval.count(), ms);
     QCOMPARE(result.value().postgres.stuckRunningAfter.count(), ms);
@@ -216,7 +220,8 @@ void TestConfigLoader::sizes()
 {
     QFETCH(QString, text);
     const QByteArray yaml = QByteArray(kBase) + "max_body: " + text.toUtf8() + "\n";
-    const Result<ClusterConfig> result = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    const Result<ClusterConfig> result
+        = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     QTEST(result.value().maxBodyBytes, "bytes");
 }
@@ -232,15 +237,19 @@ void TestConfigLoader::badFiles_data()
     };
 
     add("unknown top-level key", base + "pol_interval: 1s\n",
-        "cluster.yaml:9: pol_interval: unknown key (did you mean 'poll_interval'?); expected one of name, ");
-    add("unknown node key", QByteArray(base).replace("    url: http://127.0.0.1:5679", "    urll: http://127.0.0.1:5679"),
+        "cluster.yaml:9: pol_interval: unknown key (did you mean 'poll_interval'?); expected one "
+        "of name, ");
+    add("unknown node key",
+        QByteArray(base).replace(
+            "    url: http://127.0.0.1:5679", "    urll: http://127.0.0.1:5679"),
         "cluster.yaml:8: nodes[1].urll: unknown key (did you mean 'url'?)");
     add("unknown redis key", base + "redis:\n  hots: 10.0.0.1\n",
         "cluster.yaml:10: redis.hots: unknown key (did you mean 'host'?)");
     add("unknown postgres key", base + "postgres:\n  port: 5432\n  ssl_mode: require\n",
         "cluster.yaml:11: postgres.ssl_mode: unknown key (did you mean 'sslmode'?)");
     add("unknown key without a close match", base + "colour: blue\n",
-        "cluster.yaml:9: colour: unknown key; expected one of name, poll_interval, timeouts, max_body, "
+        "cluster.yaml:9: colour: unknown key; expected one of name, poll_interval, timeouts, "
+        "max_body, "
         "load_balancer, nodes, redis, postgres");
     add("duplicate key", base + "redis:\n  port: 6379\n  port: 6380\n",
         "cluster.yaml:11: redis.port: duplicate key (first given on line 10)");
@@ -248,9 +257,12 @@ void TestConfigLoader::badFiles_data()
         "cluster.yaml:2: name: required field is missing");
     add("empty name", QByteArray(base).replace("name: prod\n", "name: \"  \"\n"),
         "cluster.yaml:1: name: must not be empty");
-    add("missing nodes", "name: prod\npoll_interval: 1s\n", "cluster.yaml:1: nodes: required field is missing");
-    add("nodes without value", "name: prod\nnodes:\n", "cluster.yaml:2: nodes: required field is missing");
-    add("empty node list", "name: prod\nnodes: []\n", "cluster.yaml:2: nodes: at least one node is required");
+    add("missing nodes", "name: prod\npoll_interval: 1s\n",
+        "cluster.yaml:1: nodes: required field is missing");
+    add("nodes without value", "name: prod\nnodes:\n",
+        "cluster.yaml:2: nodes: required field is missing");
+    add("empty node list", "name: prod\nnodes: []\n",
+        "cluster.yaml:2: nodes: at least one node is required");
     add("nodes is a map", "name: prod\nnodes:\n  main: http://127.0.0.1:5678\n",
         "cluster.yaml:3: nodes: expected a list of nodes");
     add("node is a string", "name: prod\nnodes:\n  - http://127.0.0.1:5678\n",
@@ -265,18 +277,21 @@ void TestConfigLoader::badFiles_data()
         "cluster.yaml:7: nodes[1].role: expected one of main, worker, webhook, got 'wroker'");
     add("bad url scheme", base + "  - name: x\n    role: worker\n    url: htp://x\n",
         "cluster.yaml:11: nodes[2].url: 'htp://x' is not an http(s) URL");
-    add("url without scheme", QByteArray(base).replace("url: http://127.0.0.1:5678", "url: 127.0.0.1:5678"),
+    add("url without scheme",
+        QByteArray(base).replace("url: http://127.0.0.1:5678", "url: 127.0.0.1:5678"),
         "cluster.yaml:5: nodes[0].url: '127.0.0.1:5678' is not an http(s) URL");
     add("url with bad port", QByteArray(base).replace("5679", "99999"),
         "cluster.yaml:8: nodes[1].url: 'http://127.0.0.1:99999' is not an http(s) URL");
     add("url with credentials",
         QByteArray(base).replace("http://127.0.0.1:5678",
-                                QByteArray("http://admin:" + kSecret.toUtf8() + "@127.0.0.1:5678")),
-        "cluster.yaml:5: nodes[0].url: must not contain a user name or password (the URL is not shown)");
+            QByteArray("http://admin:" + kSecret.toUtf8() + "@127.0.0.1:5678")),
+        "cluster.yaml:5: nodes[0].url: must not contain a user name or password (the URL is not "
+        "shown)");
     add("malformed url with credentials",
         QByteArray(base).replace("http://127.0.0.1:5678",
-                                QByteArray("http://admin:" + kSecret.toUtf8() + "@127.0.0.1:99999")),
-        "cluster.yaml:5: nodes[0].url: must not contain a user name or password (the URL is not shown)");
+            QByteArray("http://admin:" + kSecret.toUtf8() + "@127.0.0.1:99999")),
+        "cluster.yaml:5: nodes[0].url: must not contain a user name or password (the URL is not "
+        "shown)");
     add("url with port 0", QByteArray(base).replace("5679", "0"),
         "cluster.yaml:8: nodes[1].url: 'http://127.0.0.1:0' has port 0");
     add("bad load balancer url", base + "load_balancer: ftp://127.0.0.1\n",
@@ -289,7 +304,8 @@ void TestConfigLoader::badFiles_data()
         "cluster.yaml:10: redis.port: expected a port number, got 'six'");
     add("huge port", base + "redis:\n  port: 99999999999999999999999\n",
         "cluster.yaml:10: redis.port: '99999999999999999999999' is out of range (1-65535)");
-    add("negative db", base + "redis:\n  db: -1\n", "cluster.yaml:10: redis.db: '-1' is out of range");
+    add("negative db", base + "redis:\n  db: -1\n",
+        "cluster.yaml:10: redis.db: '-1' is out of range");
     add("negative duration", base + "poll_interval: -1s\n",
         "cluster.yaml:9: poll_interval: must be greater than zero, got '-1s'");
     add("zero duration", base + "timeouts:\n  connect: 0\n",
@@ -299,32 +315,42 @@ void TestConfigLoader::badFiles_data()
     add("sub-millisecond", base + "poll_interval: 0.0001\n",
         "cluster.yaml:9: poll_interval: must be at least 1ms, got '0.0001'");
     add("bad duration unit", base + "poll_interval: 5 minutes\n",
-        "cluster.yaml:9: poll_interval: expected a duration like 500ms, 2s, 1m, 1h or a number of seconds, "
+        "cluster.yaml:9: poll_interval: expected a duration like 500ms, 2s, 1m, 1h or a number of "
+        "seconds, "
         "got '5 minutes'");
     add("duration too long", base + "postgres:\n  stuck_running_after: 9000000h\n",
         "cluster.yaml:10: postgres.stuck_running_after: '9000000h' is too long");
     add("unknown timeouts key", base + "timeouts:\n  read: 2s\n",
         "cluster.yaml:10: timeouts.read: unknown key; expected one of connect, request");
     add("bad size unit", base + "max_body: 4GB\n",
-        "cluster.yaml:9: max_body: expected a size like 4MiB, 512KiB or a number of bytes, got '4GB'");
+        "cluster.yaml:9: max_body: expected a size like 4MiB, 512KiB or a number of bytes, got "
+        "'4GB'");
     add("size too small", base + "max_body: 10B\n",
         "cluster.yaml:9: max_body: '10B' is out of range (1KiB to 1024MiB)");
-    add("literal redis password", base + "redis:\n  host: 127.0.0.1\n  password: " + kSecret.toUtf8() + "\n",
-        "cluster.yaml:11: redis.password: a literal password is not allowed here (the value is not shown); "
+    add("literal redis password",
+        base + "redis:\n  host: 127.0.0.1\n  password: " + kSecret.toUtf8() + "\n",
+        "cluster.yaml:11: redis.password: a literal password is not allowed here (the value is not "
+        "shown); "
         "write an environment variable reference like ${DB_PASSWORD}");
-    add("literal postgres password, quoted", base + "postgres:\n  password: \"" + kSecret.toUtf8() + "\"\n",
+    add("literal postgres password, quoted",
+        base + "postgres:\n  password: \"" + kSecret.toUtf8() + "\"\n",
         "cluster.yaml:10: postgres.password: a literal password is not allowed here");
-    add("password that looks almost like a reference", base + "postgres:\n  password: $" + kSecret.toUtf8() + "\n",
+    add("password that looks almost like a reference",
+        base + "postgres:\n  password: $" + kSecret.toUtf8() + "\n",
         "cluster.yaml:10: postgres.password: a literal password is not allowed here");
     add("password as a map", base + "postgres:\n  password: { env: DB_PASSWORD }\n",
-        "cluster.yaml:10: postgres.password: must be an environment variable reference like ${DB_PASSWORD}");
-    add("unset environment variable", base + "postgres:\n  user: n8n\n  password: ${NOT_SET_ANYWHERE}\n",
+        "cluster.yaml:10: postgres.password: must be an environment variable reference like "
+        "${DB_PASSWORD}");
+    add("unset environment variable",
+        base + "postgres:\n  user: n8n\n  password: ${NOT_SET_ANYWHERE}\n",
         "cluster.yaml:11: postgres.password: environment variable NOT_SET_ANYWHERE is not set");
     add("bad sslmode", base + "postgres:\n  sslmode: on\n",
-        "cluster.yaml:10: postgres.sslmode: expected one of disable, allow, prefer, require, verify-ca, "
+        "cluster.yaml:10: postgres.sslmode: expected one of disable, allow, prefer, require, "
+        "verify-ca, "
         "verify-full, got 'on'");
     add("bad schema", base + "postgres:\n  schema: public; drop table x\n",
-        "cluster.yaml:10: postgres.schema: 'public; drop table x' must be letters, digits and '_' only");
+        "cluster.yaml:10: postgres.schema: 'public; drop table x' must be letters, digits and '_' "
+        "only");
     add("bad table prefix", base + "postgres:\n  table_prefix: a-b\n",
         "cluster.yaml:10: postgres.table_prefix: 'a-b' must be letters, digits and '_' only");
     add("bad host", base + "redis:\n  host: redis://127.0.0.1\n",
@@ -339,12 +365,15 @@ void TestConfigLoader::badFiles_data()
     add("only comments", "# nothing yet\n\n", "cluster.yaml:1: the file is empty");
     add("yaml syntax: unclosed flow map", base + "timeouts: { connect: 2s\nredis:\n  port: 1\n",
         "cluster.yaml:10: YAML syntax error: end of map flow not found");
-    add("yaml syntax: bad indentation", QByteArray(base).replace("    role: worker", "   role: worker"),
+    add("yaml syntax: bad indentation",
+        QByteArray(base).replace("    role: worker", "   role: worker"),
         "cluster.yaml:7: YAML syntax error: ");
-    add("yaml syntax: tab indentation", QByteArray(base).replace("    role: worker", "\trole: worker"),
+    add("yaml syntax: tab indentation",
+        QByteArray(base).replace("    role: worker", "\trole: worker"),
         "cluster.yaml:7: YAML syntax error: ");
     // yaml-cpp folds the following lines into the quoted scalar; the URL check catches it.
-    add("unterminated quote swallows the next lines", base + "load_balancer: \"http://127.0.0.1\nredis:\n  port: 1\n",
+    add("unterminated quote swallows the next lines",
+        base + "load_balancer: \"http://127.0.0.1\nredis:\n  port: 1\n",
         "cluster.yaml:9: load_balancer: 'http://127.0.0.1 redis: port: 1");
     add("yaml: undefined alias", base + "redis: *nothing\n", "cluster.yaml:9: YAML syntax error: ");
     add("too large", QByteArray(base) + "# " + QByteArray(2 * 1024 * 1024, 'x') + "\n",
@@ -355,11 +384,12 @@ void TestConfigLoader::badFiles()
 {
     QFETCH(QByteArray, yaml);
     QFETCH(QString, expected);
-    const Result<ClusterConfig> result = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    const Result<ClusterConfig> result
+        = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(!result.ok(), "a bad file was accepted");
     const QString &error = result.error();
     QVERIFY2(error.startsWith(expected),
-             qPrintable(QStringLiteral("got: ") + error + QStringLiteral("\nwant: ") + expected));
+        qPrintable(QStringLiteral("got: ") + error + QStringLiteral("\nwant: ") + expected));
     QVERIFY2(!error.contains(kSecret), qPrintable(QStringLiteral("leaks the password: ") + error));
     QVERIFY2(error.size() < 400, qPrintable(error.left(500)));
 }
@@ -371,7 +401,8 @@ void TestConfigLoader::missingFile()
     const QString path = dir.filePath(QStringLiteral("nope.yaml"));
     const Result<ClusterConfig> result = loadClusterConfig(path, fakeEnvironment());
     QVERIFY(!result.ok());
-    QVERIFY2(result.error().startsWith(path + QStringLiteral(": cannot open")), qPrintable(result.error()));
+    QVERIFY2(result.error().startsWith(path + QStringLiteral(": cannot open")),
+        qPrintable(result.error()));
 
     // Errors from a file on disk name that file.
     const QString bad = dir.filePath(QStringLiteral("cluster.yaml"));
@@ -381,7 +412,8 @@ void TestConfigLoader::missingFile()
     file.close();
     const Result<ClusterConfig> badResult = loadClusterConfig(bad, fakeEnvironment());
     QVERIFY(!badResult.ok());
-    QVERIFY2(badResult.error().startsWith(bad + QStringLiteral(":7: nodes[1].role: ")), qPrintable(badResult.error()));
+    QVERIFY2(badResult.error().startsWith(bad + QStringLiteral(":7: nodes[1].role: ")),
+        qPrintable(badResult.error()));
 }
 
 void TestConfigLoader::systemEnvironmentReadsVariables()
@@ -390,7 +422,8 @@ void TestConfigLoader::systemEnvironmentReadsVariables()
     qputenv("CW_TEST_SET_VARIABLE", "value-1");
     qputenv("CW_TEST_EMPTY_VARIABLE", "");
     qunsetenv("CW_TEST_UNSET_VARIABLE");
-    QCOMPARE(env(QStringLiteral("CW_TEST_SET_VARIABLE")), std::optional<QString>(QStringLiteral("value-1")));
+    QCOMPARE(env(QStringLiteral("CW_TEST_SET_VARIABLE")),
+        std::optional<QString>(QStringLiteral("value-1")));
     QCOMPARE(env(QStringLiteral("CW_TEST_EMPTY_VARIABLE")), std::optional<QString>(QString()));
     QCOMPARE(env(QStringLiteral("CW_TEST_UNSET_VARIABLE")), std::optional<QString>());
 
