@@ -471,7 +471,8 @@ void HttpCollector::finishPoll(Node &node)
     if (!m_running)
         return;
     const qint64 now = nowMs();
-    schedule(node, std::max(node.pollStartedMs + qint64(m_interval.count()), now + kMinGapMs));
+    const qint64 due = node.pollStartedMs + qint64(m_interval.count());
+    schedule(node, due >= now ? due : now + kMinGapMs);
 }
 
 void HttpCollector::schedule(Node &node, qint64 dueMs)
