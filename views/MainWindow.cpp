@@ -6,6 +6,7 @@
 #include "views/NodeTileDelegate.h"
 #include "views/PostgresPanel.h"
 #include "views/RedisPanel.h"
+#include "views/StateBadgeDelegate.h"
 
 #include <QFileDialog>
 #include <QHeaderView>
@@ -74,6 +75,9 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     m_table->setModel(nodes);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setItemDelegateForColumn(ClusterModel::StateColumn, new StateBadgeDelegate(m_table));
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_tabs->addTab(m_table, QStringLiteral("Table"));

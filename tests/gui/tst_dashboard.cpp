@@ -18,6 +18,8 @@
 #include <QLabel>
 #include <QListView>
 #include <QMessageBox>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -176,6 +178,16 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(label(app, QStringLiteral("lastUpdate")).startsWith(QStringLiteral("last update: ")), 2000);
         QVERIFY(!label(app, QStringLiteral("lastUpdate")).contains(QStringLiteral("never")));
         screenshot(app, QStringLiteral("dashboard-healthy.png"));
+        // The same rows in the table view, with the same words.
+        auto *table = app.window()->tableView();
+        const int mainRow = app.nodes()->rowOf(QStringLiteral("n8n-main"));
+        QCOMPARE(table->model()->index(mainRow, cw::ClusterModel::StateColumn).data().toString(), QStringLiteral("healthy"));
+        QCOMPARE(table->model()->index(mainRow, cw::ClusterModel::ReadinessColumn).data().toString(), QStringLiteral("ready"));
+        if (auto *tabs = app.window()->findChild<QTabWidget *>()) {
+            tabs->setCurrentWidget(table);
+            screenshot(app, QStringLiteral("dashboard-table.png"));
+            tabs->setCurrentIndex(0);
+        }
 
         // A worker goes down: its tile says so in words, the others stay healthy.
         m_farm.setHealthFailing(QStringLiteral("n8n-worker-2"), true);
@@ -203,6 +215,7 @@ private Q_SLOTS:
                                      && box->isVisible(), 2000);
         QVERIFY2(box->text().contains(QStringLiteral("bad.yaml:4:")), qPrintable(box->text()));
         QVERIFY2(box->text().contains(QStringLiteral("role")), qPrintable(box->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(label(app, QStringLiteral("clusterSummary")).startsWith(QStringLiteral("5 nodes")), 2000);
         screenshot(app, QStringLiteral("dashboard-bad-file.png"));
         box->accept();
         // Still the same cluster, still polling.

@@ -129,6 +129,7 @@ private Q_SLOTS:
     void initTestCase();
     void healthyCluster();
     void refusedConnection();
+    void tlsToAPlainHttpPort();
     void hangingNodeDoesNotStallOthers();
     void readinessFailing();
     void malformedMetrics();
@@ -249,6 +250,24 @@ void TestHttpCollector::refusedConnection()
         QCOMPARE(r.errorText, hostPort + QStringLiteral(": connection refused"));
     }
     QCOMPARE_STATE(s.metricsState, cw::MetricsState::Unknown);
+}
+
+void TestHttpCollector::tlsToAPlainHttpPort()
+{
+    // An https:// URL pointing at a plain-HTTP n8n: the TLS handshake fails, and the user is
+    // told it is a TLS problem, not that the node is down for another reason.
+    NodeFarm farm;
+    QUrl url = farm.addNode(QStringLiteral("main"), NodeFarm::Kind::Main);
+    QVERIFY2(farm.start(), qPrintable(farm.errorString()));
+    url.setScheme(QStringLiteral("https"));
+    CollectorRun run({ nodeConfig(QStringLiteral("main"), cw::NodeRole::Main, url) },
+        timeouts(2000ms, 3000ms), 1000ms);
+    QTRY_VERIFY_WITH_TIMEOUT(run.count(QStringLiteral("main")) >= 1, 5000);
+    const cw::NodeSnapshot s = run.latest(QStringLiteral("main"));
+    QCOMPARE_STATE(s.health.error, cw::FetchError::Tls);
+    QVERIFY2(s.health.errorText.contains(QString::number(url.port())), qPrintable(s.health.errorText));
+    QVERIFY2(s.health.errorText.contains(QStringLiteral("TLS"), Qt::CaseInsensitive),
+        qPrintable(s.health.errorText));
 }
 
 void TestHttpCollector::hangingNodeDoesNotStallOthers()
