@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/DockerTypes.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -72,6 +74,7 @@ struct ClusterConfig
     QList<NodeConfig> nodes;
     RedisConfig redis;
     PostgresConfig postgres;
+    DockerEndpoint docker;   ///< the `docker:` section, else DOCKER_HOST & co. (set by the loader)
     qint64 maxBodyBytes = 4 * 1024 * 1024;
 };
 

@@ -1,0 +1,106 @@
+#pragma once
+
+// Value types of the Docker side: what the Docker collector reports and what actions return.
+// Immutable once emitted; they cross threads by queued signals.
+
+#include <QHash>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace cw {
+
+/// Where the Docker Engine API is reached, as the docker CLI understands DOCKER_HOST,
+/// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (or the cluster file's `docker:` section).
+struct DockerEndpoint
+{
+    QString host = QStringLiteral("unix:///var/run/docker.sock");  ///< unix:///path or tcp://host:port
+    bool tlsVerify = false;
+    QString certPath;        ///< directory with ca.pem, cert.pem, key.pem
+    bool configured = false; ///< false: Docker features are off for this cluster
+
+    /// "unix:///var/run/docker.sock" or "tcp://10.0.0.5:2376 (TLS)", safe to show.
+    QString display() const;
+};
+
+/// One container from GET /containers/json (and inspect).
+struct ContainerInfo
+{
+    QString id;
+    QString name;            ///< without the leading '/'
+    QString image;
+    QString state;           ///< running | exited | restarting | paused | created | dead | removing
+    QString status;          ///< Docker's human text, "Up 3 minutes", "Exited (137) 5 seconds ago"
+    int restartCount = 0;    ///< from inspect
+    std::optional<int> exitCode;
+    qint64 createdS = 0;
+    bool tty = false;        ///< TTY containers have no multiplexed log frames
+    QHash<QString, QString> labels;
+};
+
+/// One stats sample of one container.
+struct ContainerStats
+{
+    QString id;
+    qint64 timestampMs = 0;
+    std::optional<double> cpuPercent;   ///< 100 = one core; empty without a previous sample
+    qint64 memoryUsedBytes = 0;         ///< usage minus inactive file cache
+    qint64 memoryLimitBytes = 0;        ///< the host's RAM unless --memory was set
+};
+
+/// One line of GET /events.
+struct DockerEvent
+{
+    QString type;            ///< "container", "network", ...
+    QString action;          ///< "die", "start", "stop", "restart", "kill", "pause", ...
+    QString id;
+    QString name;            ///< Actor.Attributes.name
+    qint64 timeNano = 0;
+    QHash<QString, QString> attributes;   ///< exitCode, signal, image, labels ...
+};
+
+/// The engine's state at one poll.
+struct DockerSnapshot
+{
+    QString endpoint;        ///< DockerEndpoint::display()
+    qint64 timestampMs = 0;
+    bool reachable = false;
+    QString error;           ///< "Docker not reachable at unix:///…: connection refused"
+    QString apiVersion;      ///< negotiated, e.g. "1.41"
+    QString engineVersion;
+    QList<ContainerInfo> containers;   ///< all, running or not
+};
+
+enum class ContainerAction { Restart, Stop, Start };
+QString toString(ContainerAction action);
+
+enum class ActionOutcome {
+    Done,
+    AlreadyInState,   ///< 304: already started / already stopped
+    NoSuchContainer,  ///< 404
+    Refused,          ///< refused before reaching the engine (restart-storm guard, busy)
+    Failed,           ///< the engine's error text, or not reachable
+};
+QString toString(ActionOutcome outcome);
+
+/// The result of one restart / stop / start.
+struct ActionResult
+{
+    quint64 requestId = 0;
+    QString container;
+    ContainerAction action = ContainerAction::Restart;
+    ActionOutcome outcome = ActionOutcome::Failed;
+    QString message;         ///< the engine's text or ours, for the user
+    QString endpoint;        ///< the Docker host it went to
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0;
+};
+
+} // namespace cw
+
+Q_DECLARE_METATYPE(cw::DockerSnapshot)
+Q_DECLARE_METATYPE(cw::ContainerStats)
+Q_DECLARE_METATYPE(cw::DockerEvent)
+Q_DECLARE_METATYPE(cw::ActionResult)
