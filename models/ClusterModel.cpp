@@ -1,5 +1,6 @@
 #include "models/ClusterModel.h"
 
+#include "models/ContainerMapping.h"
 #include "models/Formatter.h"
 
 #include <QDateTime>
@@ -48,7 +49,16 @@ constexpr std::array kAllRoles = {
     int(ClusterModel::MetricsTextRole), int(ClusterModel::LastSeenRole),
     int(ClusterModel::LastSeenTextRole), int(ClusterModel::LastUpdateRole),
     int(ClusterModel::StaleRole), int(ClusterModel::VersionRole), int(ClusterModel::LeaderRole),
-    int(ClusterModel::UrlRole), int(ClusterModel::ContainerRole)};
+    int(ClusterModel::UrlRole), int(ClusterModel::ContainerRole), int(ClusterModel::ContainerStateRole),
+    int(ClusterModel::RestartCountRole), int(ClusterModel::ContainerCpuRole),
+    int(ClusterModel::ContainerMemoryRole), int(ClusterModel::ContainerMemoryLimitRole)};
+
+QString containerStateText(const ContainerInfo &c)
+{
+    if (c.state != QLatin1String("running") && c.exitCode)
+        return c.state + QStringLiteral(" (") + QString::number(*c.exitCode) + QLatin1Char(')');
+    return c.state;
+}
 
 } // namespace
 
@@ -114,13 +124,13 @@ QVariant ClusterModel::roleValue(const Row &row, int role, qint64 now) const
     switch (role) {
     case NameRole: return row.config.name;
     case NodeRoleRole: return toString(row.config.role);
-    case StateRole: return int(row.verdict.state);
+    case StateRole: return int(effectiveVerdict(row).state);
     case StateTextRole:
-        return row.stale ? toString(row.verdict.state) + QStringLiteral(" (stale)")
-                         : toString(row.verdict.state);
+        return row.stale ? toString(effectiveVerdict(row).state) + QStringLiteral(" (stale)")
+                         : toString(effectiveVerdict(row).state);
     case ReasonRole:
         return row.stale ? QStringLiteral("no fresh data for ") + fmt::duration(double(now - s.timestampMs))
-                         : row.verdict.reason;
+                         : effectiveVerdict(row).reason;
     case ReadinessTextRole: return readinessText(s);
     case ResponseMsRole:
         return s.timestampMs > 0 && s.health.httpStatus > 0 ? QVariant(s.health.responseMs) : QVariant();
@@ -135,7 +145,15 @@ QVariant ClusterModel::roleValue(const Row &row, int role, qint64 now) const
     case VersionRole: return s.values.version;
     case LeaderRole: return s.values.leader.value_or(false);
     case UrlRole: return row.config.baseUrl.toString();
-    case ContainerRole: return row.config.container;
+    case ContainerRole: return row.container ? row.container->name : row.config.container;
+    case ContainerStateRole: return row.container ? containerStateText(*row.container) : QString();
+    case RestartCountRole: return row.container ? QVariant(row.container->restartCount) : QVariant();
+    case ContainerCpuRole:
+        return row.containerStats && row.containerStats->cpuPercent ? QVariant(*row.containerStats->cpuPercent) : QVariant();
+    case ContainerMemoryRole:
+        return row.containerStats ? QVariant(double(row.containerStats->memoryUsedBytes)) : QVariant();
+    case ContainerMemoryLimitRole:
+        return row.containerStats ? QVariant(double(row.containerStats->memoryLimitBytes)) : QVariant();
     default: return {};
     }
 }
@@ -289,6 +307,87 @@ void ClusterModel::tick(qint64 nowMs)
     m_nowMs = nowMs;
     for (int i = 0; i < m_rows.size(); ++i)
         updateRow(i, nowBefore, [this](Row &row) { row.stale = isStale(row, m_nowMs); });
+}
+
+NodeVerdict ClusterModel::effectiveVerdict(const Row &row)
+{
+    if (row.container && row.container->state != QLatin1String("running"))
+        return {NodeState::Down, QStringLiteral("container ") + containerStateText(*row.container)};
+    return row.verdict;
+}
+
+int ClusterModel::rowOfContainer(const QString &idOrName) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const Row &row = m_rows[i];
+        if (row.container && (row.container->id == idOrName || row.container->name == idOrName))
+            return i;
+    }
+    return -1;
+}
+
+void ClusterModel::applyContainers(const DockerSnapshot &snapshot)
+{
+    QList<NodeConfig> nodes;
+    nodes.reserve(m_rows.size());
+    for (const Row &row : std::as_const(m_rows))
+        nodes.append(row.config);
+    const ContainerMapping mapping = snapshot.reachable ? mapContainers(nodes, snapshot.containers)
+                                                        : ContainerMapping{};
+    for (int i = 0; i < m_rows.size(); ++i) {
+        updateRow(i, m_nowMs, [&](Row &row) {
+            const auto it = mapping.byNode.constFind(row.config.name);
+            if (it == mapping.byNode.cend()) {
+                row.container.reset();
+                row.containerStats.reset();
+                return;
+            }
+            if (row.containerStats && row.containerStats->id != it->id)
+                row.containerStats.reset();   // a recreated container
+            row.container = *it;
+        });
+    }
+}
+
+void ClusterModel::applyContainerStats(const ContainerStats &stats)
+{
+    const int rowIndex = rowOfContainer(stats.id);
+    if (rowIndex >= 0)
+        updateRow(rowIndex, m_nowMs, [&](Row &row) { row.containerStats = stats; });
+}
+
+void ClusterModel::applyDockerEvent(const DockerEvent &event)
+{
+    if (event.type != QLatin1String("container"))
+        return;
+    int rowIndex = rowOfContainer(event.id);
+    if (rowIndex < 0)
+        rowIndex = rowOfContainer(event.name);
+    if (rowIndex < 0)
+        return;
+    QString state;
+    if (event.action == QLatin1String("die") || event.action == QLatin1String("stop"))
+        state = QStringLiteral("exited");
+    else if (event.action == QLatin1String("start") || event.action == QLatin1String("restart")
+             || event.action == QLatin1String("unpause"))
+        state = QStringLiteral("running");
+    else if (event.action == QLatin1String("pause"))
+        state = QStringLiteral("paused");
+    else
+        return;
+    updateRow(rowIndex, m_nowMs, [&](Row &row) {
+        if (event.action == QLatin1String("stop") && row.container->state == QLatin1String("exited"))
+            return;   // "stop" follows "die": keep die's exit code
+        row.container->state = state;
+        if (state == QLatin1String("exited")) {
+            bool ok = false;
+            const int code = event.attributes.value(QStringLiteral("exitCode")).toInt(&ok);
+            row.container->exitCode = ok ? std::optional<int>(code) : std::nullopt;
+            row.containerStats.reset();
+        } else {
+            row.container->exitCode.reset();
+        }
+    });
 }
 
 } // namespace cw

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/ClusterConfig.h"
+#include "models/DockerTypes.h"
 #include "models/NodeHealth.h"
 #include "models/Snapshots.h"
 
@@ -41,7 +42,12 @@ public:
         VersionRole,         ///< QString "v1.123.81"
         LeaderRole,          ///< bool
         UrlRole,             ///< QString base URL
-        ContainerRole,       ///< QString
+        ContainerRole,       ///< QString: the container's name (mapped or from the cluster file)
+        ContainerStateRole,  ///< QString "running", "exited (137)", "restarting"; empty: no container known
+        RestartCountRole,    ///< int; invalid when no container is known
+        ContainerCpuRole,    ///< double, from Docker stats; invalid when unknown
+        ContainerMemoryRole, ///< double bytes used
+        ContainerMemoryLimitRole, ///< double bytes
     };
     Q_ENUM(Roles)
 
@@ -67,6 +73,12 @@ public Q_SLOTS:
     void applySnapshot(const cw::NodeSnapshot &snapshot);
     /// Advances the model's clock: updates "last seen" texts and staleness.
     void tick(qint64 nowMs);
+    /// Container state per node, from one Docker poll; an unreachable engine clears it.
+    void applyContainers(const cw::DockerSnapshot &snapshot);
+    void applyContainerStats(const cw::ContainerStats &stats);
+    /// A die / stop / start / restart / pause event changes the node at once, without waiting
+    /// for the next poll.
+    void applyDockerEvent(const cw::DockerEvent &event);
 
 private:
     struct Row
@@ -76,7 +88,13 @@ private:
         NodeVerdict verdict;
         qint64 lastSeenMs = 0;
         bool stale = false;
+        std::optional<ContainerInfo> container;
+        std::optional<ContainerStats> containerStats;
     };
+
+    /// The HTTP verdict, overruled by a container that is known not to run.
+    static NodeVerdict effectiveVerdict(const Row &row);
+    int rowOfContainer(const QString &idOrName) const;
 
     QVariant roleValue(const Row &row, int role, qint64 now) const;
     QVariant displayValue(const Row &row, int column, qint64 now) const;
