@@ -2,8 +2,7 @@
 
 #include "services/Logging.h"
 
-#include <QDateTime>
-#include <QTimer>
+#include <QElapsedTimer>
 #include <algorithm>
 #include <cerrno>
 #include <libpq-fe.h>
@@ -15,8 +14,6 @@ namespace cw {
 
 namespace {
 
-constexpr qint64 kMinimumGapMs = 50;
-constexpr Millis kMaxBackoff { 5000 };
 constexpr const char *kUndefinedTable = "42P01";
 
 struct ResultDeleter {
@@ -116,32 +113,21 @@ PostgresCollector::PostgresCollector(
     : QObject(parent)
     , m_config(std::move(config))
     , m_timeouts(timeouts)
-    , m_interval(std::max(interval, Millis(kMinimumGapMs)))
-    , m_timer(new QTimer(this))
-    , m_backoff(m_interval)
+    , m_pacer(this, interval, { m_config.endpoint(), subject(), lcPostgres }, [this] { poll(); })
 {
     qRegisterMetaType<cw::PostgresSnapshot>();
-    m_timer->setSingleShot(true);
-    connect(m_timer, &QTimer::timeout, this, &PostgresCollector::poll);
 }
 
 PostgresCollector::~PostgresCollector() = default;
 
 void PostgresCollector::start()
 {
-    if (m_running)
-        return;
-    m_running = true;
-    m_clock.start();
-    m_nextAttemptMs = 0;
-    m_backoff = m_interval;
-    poll();
+    m_pacer.start();
 }
 
 void PostgresCollector::stop()
 {
-    m_running = false;
-    m_timer->stop();
+    m_pacer.stop();
     m_connection.reset();
 }
 
@@ -152,75 +138,10 @@ QString PostgresCollector::subject() const
 
 void PostgresCollector::poll()
 {
-    if (!m_running)
-        return;
-    const qint64 startedMs = m_clock.elapsed();
-    PostgresSnapshot snapshot = collect();
-    snapshot.timestampMs = QDateTime::currentMSecsSinceEpoch();
-
-    if (snapshot.reachable != m_wasReachable) {
-        if (snapshot.reachable)
-            qCInfo(lcPostgres) << "reachable again:" << m_config.endpoint();
-        else
-            qCWarning(lcPostgres).noquote() << snapshot.error;
-        m_wasReachable = snapshot.reachable;
-    }
-    Q_EMIT snapshotReady(snapshot);
-
-    if (!m_running)
-        return;
-    const qint64 elapsed = m_clock.elapsed() - startedMs;
-    m_timer->start(int(std::max(kMinimumGapMs, qint64(m_interval.count()) - elapsed)));
-}
-
-PostgresSnapshot PostgresCollector::collect()
-{
-    PostgresSnapshot snapshot;
-    snapshot.endpoint = m_config.endpoint();
-
-    const bool reused = bool(m_connection);
-    if (!m_connection) {
-        if (m_clock.elapsed() < m_nextAttemptMs) {
-            snapshot.error = m_lastError;
-            return snapshot;
-        }
-        if (const std::optional<Failure> failure = connectToServer()) {
-            noteConnectFailure(failure->text);
-            snapshot.error = m_lastError;
-            return snapshot;
-        }
-    }
-
-    std::optional<Failure> failure = query(snapshot);
-    if (failure && reused && !failure->timeout) {
-        // An idle connection can be stale (server restarted, connection terminated): one
-        // fresh attempt tells whether the server itself is down.
-        m_connection.reset();
-        snapshot = PostgresSnapshot {};
-        snapshot.endpoint = m_config.endpoint();
-        failure = connectToServer();
-        if (!failure)
-            failure = query(snapshot);
-    }
-    if (failure) {
-        m_connection.reset();
-        noteConnectFailure(failure->text);
-        snapshot = PostgresSnapshot {};
-        snapshot.endpoint = m_config.endpoint();
-        snapshot.error = m_lastError;
-        return snapshot;
-    }
-    m_backoff = m_interval;
-    m_nextAttemptMs = 0;
-    m_lastError.clear();
-    return snapshot;
-}
-
-void PostgresCollector::noteConnectFailure(const QString &error)
-{
-    m_lastError = subject() + QStringLiteral(": ") + error;
-    m_nextAttemptMs = m_clock.elapsed() + m_backoff.count();
-    m_backoff = std::min(m_backoff * 2, std::max(kMaxBackoff, m_interval));
+    Q_EMIT snapshotReady(m_pacer.collect<PostgresSnapshot>(
+        bool(m_connection), [this] { return connectToServer(); },
+        [this](PostgresSnapshot &snapshot) { return query(snapshot); },
+        [this] { m_connection.reset(); }));
 }
 
 std::optional<PostgresCollector::Failure> PostgresCollector::connectToServer()
@@ -249,7 +170,7 @@ std::optional<PostgresCollector::Failure> PostgresCollector::connectToServer()
     keywords.push_back(nullptr);
     values.push_back(nullptr);
 
-    const qint64 deadline = m_clock.elapsed() + m_timeouts.connect.count();
+    const qint64 deadline = m_pacer.clock().elapsed() + m_timeouts.connect.count();
     m_connection.reset(PQconnectStartParams(keywords.data(), values.data(), 0));
     PGconn *connection = m_connection.get();
     if (!connection)
@@ -268,7 +189,7 @@ std::optional<PostgresCollector::Failure> PostgresCollector::connectToServer()
             return Failure { reason, false };
         }
         const short events = status == PGRES_POLLING_READING ? POLLIN : POLLOUT;
-        const int ready = waitForSocket(connection, events, m_clock, deadline);
+        const int ready = waitForSocket(connection, events, m_pacer.clock(), deadline);
         if (ready == 0) {
             m_connection.reset();
             return Failure {
@@ -310,7 +231,7 @@ std::optional<PostgresCollector::Failure> PostgresCollector::query(PostgresSnaps
     // Sends one simple-query string and collects all its results before the deadline.
     auto roundTrip = [this, connection](const QByteArray &sql, const QString &what,
                          std::vector<ResultPtr> &results) -> std::optional<Failure> {
-        const qint64 deadline = m_clock.elapsed() + m_timeouts.request.count();
+        const qint64 deadline = m_pacer.clock().elapsed() + m_timeouts.request.count();
         auto lost = [connection, &what] {
             return Failure { QStringLiteral("connection lost during %1 (%2)")
                                  .arg(what, connectionReason(connection)),
@@ -331,7 +252,8 @@ std::optional<PostgresCollector::Failure> PostgresCollector::query(PostgresSnaps
                 return lost();
             if (flushed == 0)
                 break;
-            const int ready = waitForSocket(connection, POLLIN | POLLOUT, m_clock, deadline);
+            const int ready
+                = waitForSocket(connection, POLLIN | POLLOUT, m_pacer.clock(), deadline);
             if (ready == 0)
                 return timedOut();
             if (ready < 0 || !PQconsumeInput(connection))
@@ -344,7 +266,7 @@ std::optional<PostgresCollector::Failure> PostgresCollector::query(PostgresSnaps
                     return std::nullopt;
                 results.emplace_back(result);
             }
-            const int ready = waitForSocket(connection, POLLIN, m_clock, deadline);
+            const int ready = waitForSocket(connection, POLLIN, m_pacer.clock(), deadline);
             if (ready == 0)
                 return timedOut();
             if (ready < 0 || !PQconsumeInput(connection))

@@ -2,15 +2,14 @@
 
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
+#include "services/PollPacer.h"
 
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <memory>
 #include <optional>
 
-class QTimer;
 struct pg_conn;
 
 namespace cw {
@@ -21,10 +20,9 @@ namespace cw {
 /// Lives on its own thread (see WorkerThread); the PGconn is created, used and freed there
 /// only. Connecting and every query are asynchronous with a client-side deadline (Timeouts:
 /// connect, request), so a stopped server makes a poll fail with "timed out" instead of
-/// hanging; statement_timeout is set too so the server gives up on its side. Polls never
-/// overlap and are paced like RedisCollector's; while the server cannot be reached,
-/// connection attempts back off from the poll interval up to 5 s (reset on success) and
-/// every poll still emits reachable=false with the last error.
+/// hanging; statement_timeout is set too so the server gives up on its side. Polls are paced,
+/// and reconnects back off, by a PollPacer; while the server cannot be reached every poll
+/// still emits reachable=false with the last error.
 ///
 /// A database without n8n's execution_entity table is reachable with n8nSchema=false and no
 /// error: it is not a failure.
@@ -47,35 +45,22 @@ Q_SIGNALS:
     void snapshotReady(const cw::PostgresSnapshot &snapshot);
 
 private:
-    /// Why a connect or a round trip failed; the connection is unusable afterwards.
-    struct Failure {
-        QString text; ///< without the "PostgreSQL user@host:port/db: " subject
-        bool timeout = false;
-    };
+    using Failure = PollPacer::Failure;
     struct ConnectionDeleter {
         void operator()(pg_conn *connection) const;
     };
 
     void poll();
-    PostgresSnapshot collect();
     std::optional<Failure> connectToServer();
     std::optional<Failure> query(PostgresSnapshot &snapshot);
-    void noteConnectFailure(const QString &error);
     [[nodiscard]] QString subject() const;
 
     PostgresConfig m_config;
     Timeouts m_timeouts;
-    Millis m_interval;
-    QTimer *m_timer = nullptr;
-    bool m_running = false;
     std::unique_ptr<pg_conn, ConnectionDeleter> m_connection;
     QByteArray m_executionTable; ///< quoted "schema"."<prefix>execution_entity"
     bool m_executionTableSeen = false; ///< read the counts in the same round trip
-    QElapsedTimer m_clock; ///< monotonic time base for pacing and backoff
-    qint64 m_nextAttemptMs = 0; ///< on m_clock; no connection attempt before
-    Millis m_backoff;
-    QString m_lastError;
-    bool m_wasReachable = true; ///< for logging transitions only
+    PollPacer m_pacer;
 };
 
 } // namespace cw

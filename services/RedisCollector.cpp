@@ -3,8 +3,7 @@
 #include "services/Logging.h"
 #include "services/RedisInfoParser.h"
 
-#include <QDateTime>
-#include <QTimer>
+#include <QElapsedTimer>
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -15,9 +14,6 @@
 namespace cw {
 
 namespace {
-
-constexpr qint64 kMinimumGapMs = 50;
-constexpr Millis kMaxBackoff { 5000 };
 
 timeval toTimeval(Millis ms)
 {
@@ -73,32 +69,21 @@ RedisCollector::RedisCollector(
     : QObject(parent)
     , m_config(std::move(config))
     , m_timeouts(timeouts)
-    , m_interval(std::max(interval, Millis(kMinimumGapMs)))
-    , m_timer(new QTimer(this))
-    , m_backoff(m_interval)
+    , m_pacer(this, interval, { m_config.endpoint(), subject(), lcRedis }, [this] { poll(); })
 {
     qRegisterMetaType<cw::RedisSnapshot>();
-    m_timer->setSingleShot(true);
-    connect(m_timer, &QTimer::timeout, this, &RedisCollector::poll);
 }
 
 RedisCollector::~RedisCollector() = default;
 
 void RedisCollector::start()
 {
-    if (m_running)
-        return;
-    m_running = true;
-    m_clock.start();
-    m_nextAttemptMs = 0;
-    m_backoff = m_interval;
-    poll();
+    m_pacer.start();
 }
 
 void RedisCollector::stop()
 {
-    m_running = false;
-    m_timer->stop();
+    m_pacer.stop();
     m_context.reset();
 }
 
@@ -110,75 +95,10 @@ QString RedisCollector::subject() const
 
 void RedisCollector::poll()
 {
-    if (!m_running)
-        return;
-    const qint64 startedMs = m_clock.elapsed();
-    RedisSnapshot snapshot = collect();
-    snapshot.timestampMs = QDateTime::currentMSecsSinceEpoch();
-
-    if (snapshot.reachable != m_wasReachable) {
-        if (snapshot.reachable)
-            qCInfo(lcRedis) << "reachable again:" << m_config.endpoint();
-        else
-            qCWarning(lcRedis).noquote() << snapshot.error;
-        m_wasReachable = snapshot.reachable;
-    }
-    Q_EMIT snapshotReady(snapshot);
-
-    if (!m_running) // a slot connected directly may have stopped us
-        return;
-    const qint64 elapsed = m_clock.elapsed() - startedMs;
-    m_timer->start(int(std::max(kMinimumGapMs, qint64(m_interval.count()) - elapsed)));
-}
-
-RedisSnapshot RedisCollector::collect()
-{
-    RedisSnapshot snapshot;
-    snapshot.endpoint = m_config.endpoint();
-
-    const bool reused = bool(m_context);
-    if (!m_context) {
-        if (m_clock.elapsed() < m_nextAttemptMs) {
-            snapshot.error = m_lastError;
-            return snapshot;
-        }
-        if (const std::optional<Failure> failure = connectToServer()) {
-            noteConnectFailure(failure->text);
-            snapshot.error = m_lastError;
-            return snapshot;
-        }
-    }
-
-    std::optional<Failure> failure = query(snapshot);
-    if (failure && reused && !failure->timeout) {
-        // An idle connection can be stale (server restarted, connection reset): one fresh
-        // attempt tells whether the server itself is down.
-        m_context.reset();
-        snapshot = RedisSnapshot {};
-        snapshot.endpoint = m_config.endpoint();
-        failure = connectToServer();
-        if (!failure)
-            failure = query(snapshot);
-    }
-    if (failure) {
-        m_context.reset();
-        noteConnectFailure(failure->text);
-        snapshot = RedisSnapshot {};  // no half-read figures next to an error
-        snapshot.endpoint = m_config.endpoint();
-        snapshot.error = m_lastError;
-        return snapshot;
-    }
-    m_backoff = m_interval;
-    m_nextAttemptMs = 0;
-    m_lastError.clear();
-    return snapshot;
-}
-
-void RedisCollector::noteConnectFailure(const QString &error)
-{
-    m_lastError = subject() + QStringLiteral(": ") + error;
-    m_nextAttemptMs = m_clock.elapsed() + m_backoff.count();
-    m_backoff = std::min(m_backoff * 2, std::max(kMaxBackoff, m_interval));
+    Q_EMIT snapshotReady(m_pacer.collect<RedisSnapshot>(
+        bool(m_context), [this] { return connectToServer(); },
+        [this](RedisSnapshot &snapshot) { return query(snapshot); },
+        [this] { m_context.reset(); }));
 }
 
 std::optional<RedisCollector::Failure> RedisCollector::connectToServer()

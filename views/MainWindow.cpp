@@ -3,18 +3,25 @@
 #include "models/ClusterModel.h"
 #include "models/Formatter.h"
 #include "models/ServicesState.h"
+#include "views/LogPanel.h"
 #include "views/NodeTileDelegate.h"
 #include "views/PostgresPanel.h"
 #include "views/RedisPanel.h"
 #include "views/StateBadgeDelegate.h"
+#include "views/StatePalette.h"
 
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QListWidget>
+#include <QStatusBar>
+#include <QToolBar>
 #include <QHeaderView>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -46,9 +53,13 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     m_summary->setObjectName(QStringLiteral("clusterSummary"));
     m_updated = new QLabel(central);
     m_updated->setObjectName(QStringLiteral("lastUpdate"));
+    m_dockerStatus = new QLabel(central);
+    m_dockerStatus->setObjectName(QStringLiteral("dockerStatus"));
     header->addWidget(m_title);
     header->addSpacing(24);
     header->addWidget(m_summary, 1);
+    header->addWidget(m_dockerStatus);
+    header->addSpacing(16);
     header->addWidget(m_updated);
     layout->addLayout(header);
 
@@ -81,6 +92,15 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_tabs->addTab(m_table, QStringLiteral("Table"));
+    // One selection for both views: the selected node is the same in tiles and table.
+    QItemSelectionModel *tableSelection = m_table->selectionModel();
+    m_table->setSelectionModel(m_tiles->selectionModel());
+    delete tableSelection;
+    for (QAbstractItemView *view : {static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table)}) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this,
+                [this, view](const QPoint &pos) { showNodeMenu(view->viewport()->mapToGlobal(pos)); });
+    }
 
     auto *side = new QWidget(splitter);
     auto *sideLayout = new QVBoxLayout(side);
@@ -93,6 +113,34 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     splitter->setStretchFactor(1, 2);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
+
+    // Actions on the selected node's container, each behind a confirmation.
+    QToolBar *actions = addToolBar(QStringLiteral("Actions"));
+    actions->setObjectName(QStringLiteral("actionsToolBar"));
+    m_restart = actions->addAction(QStringLiteral("Restart…"), this, [this] { confirmAction(ContainerAction::Restart); });
+    m_restart->setObjectName(QStringLiteral("actionRestart"));
+    m_stop = actions->addAction(QStringLiteral("Stop…"), this, [this] { confirmAction(ContainerAction::Stop); });
+    m_stop->setObjectName(QStringLiteral("actionStop"));
+    m_start = actions->addAction(QStringLiteral("Start…"), this, [this] { confirmAction(ContainerAction::Start); });
+    m_start->setObjectName(QStringLiteral("actionStart"));
+
+    m_logPanel = new LogPanel(this);
+    auto *logDock = new QDockWidget(QStringLiteral("Container log"), this);
+    logDock->setObjectName(QStringLiteral("logDock"));
+    logDock->setWidget(m_logPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    m_actionLog = new QListWidget(this);
+    m_actionLog->setObjectName(QStringLiteral("actionResults"));
+    auto *actionDock = new QDockWidget(QStringLiteral("Actions"), this);
+    actionDock->setObjectName(QStringLiteral("actionDock"));
+    actionDock->setWidget(m_actionLog);
+    addDockWidget(Qt::BottomDockWidgetArea, actionDock);
+    tabifyDockWidget(logDock, actionDock);
+    logDock->raise();
+
+    connect(m_tiles->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::updateActions);
+    connect(nodes, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(nodes, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
 
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
     QAction *open = file->addAction(QStringLiteral("&Open cluster file…"), this, &MainWindow::chooseClusterFile);
@@ -109,7 +157,122 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     connect(nodes, &QAbstractItemModel::modelReset, this, &MainWindow::scheduleSummary);
     connect(services, &ServicesState::redisChanged, this, &MainWindow::scheduleSummary);
     updateSummary();
+    updateActions();
     resize(1280, 800);
+}
+
+void MainWindow::setDockerStatus(const QString &host, bool reachable, const QString &detail)
+{
+    m_dockerHost = host;
+    m_dockerReachable = reachable;
+    m_dockerStatus->setText(host.isEmpty() ? QString() : QStringLiteral("Docker: ") + detail);
+    QPalette pal = m_dockerStatus->palette();
+    pal.setColor(QPalette::WindowText, reachable ? palette().color(QPalette::WindowText) : palette::bad());
+    m_dockerStatus->setPalette(pal);
+    updateActions();
+}
+
+QString MainWindow::selectedNode() const
+{
+    const QModelIndex current = m_tiles->selectionModel()->currentIndex();
+    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::NameRole).toString() : QString();
+}
+
+QString MainWindow::selectedContainer() const
+{
+    const QModelIndex current = m_tiles->selectionModel()->currentIndex();
+    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::ContainerRole).toString() : QString();
+}
+
+void MainWindow::selectNode(const QString &node)
+{
+    const int row = m_model->rowOf(node);
+    if (row >= 0)
+        m_tiles->selectionModel()->setCurrentIndex(m_model->index(row, 0), QItemSelectionModel::ClearAndSelect);
+}
+
+void MainWindow::updateActions()
+{
+    const QString container = selectedContainer();
+    const bool possible = !container.isEmpty() && !m_dockerHost.isEmpty();
+    for (QAction *a : {m_restart, m_stop, m_start}) {
+        a->setEnabled(possible);
+        a->setToolTip(possible ? QStringLiteral("%1 container %2 on %3").arg(a->text().chopped(1), container, m_dockerHost)
+                               : QStringLiteral("Select a node that runs in a known container"));
+    }
+    m_logPanel->setContainer(selectedNode(), m_dockerHost.isEmpty() ? QString() : container);
+}
+
+void MainWindow::showNodeMenu(const QPoint &globalPos)
+{
+    if (selectedNode().isEmpty())
+        return;
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(m_restart);
+    menu->addAction(m_stop);
+    menu->addAction(m_start);
+    menu->popup(globalPos);
+}
+
+void MainWindow::confirmAction(ContainerAction action)
+{
+    const QString node = selectedNode();
+    const QString container = selectedContainer();
+    if (container.isEmpty())
+        return;
+    const QString verb = toString(action);
+    QString text = QStringLiteral("%1 container <b>%2</b> (node %3) on Docker host <b>%4</b>?")
+                       .arg(verb.left(1).toUpper() + verb.mid(1), container.toHtmlEscaped(), node.toHtmlEscaped(),
+                            m_dockerHost.toHtmlEscaped());
+    if (!m_dockerReachable)
+        text += QStringLiteral("<br><br>The Docker host does not answer at the moment.");
+    auto *box = new QMessageBox(QMessageBox::Question, QStringLiteral("Confirm %1").arg(verb), text,
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("confirmActionDialog"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->button(QMessageBox::Yes)->setText(verb.left(1).toUpper() + verb.mid(1));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, node, container, action](int) {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
+            Q_EMIT actionConfirmed(node, container, action, false);
+    });
+    box->open();
+}
+
+void MainWindow::askGuardOverride(const QString &node, const QString &container, int recentRestarts, int windowMinutes)
+{
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, QStringLiteral("Restart storm"),
+        QStringLiteral("<b>%1</b> was restarted %2 times in the last %3 minutes. Restarting a crash-looping "
+                       "container rarely helps; look at its log first.<br><br>Restart it anyway on %4?")
+            .arg(container.toHtmlEscaped()).arg(recentRestarts).arg(windowMinutes).arg(m_dockerHost.toHtmlEscaped()),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("guardOverrideDialog"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->button(QMessageBox::Yes)->setText(QStringLiteral("Override and restart"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, node, container](int) {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
+            Q_EMIT actionConfirmed(node, container, ContainerAction::Restart, true);
+    });
+    box->open();
+}
+
+void MainWindow::showActionResult(const ActionResult &result, const QString &node)
+{
+    const QString line = QStringLiteral("%1  %2 %3 (node %4) on %5: %6%7")
+                             .arg(QDateTime::fromMSecsSinceEpoch(result.finishedMs).toString(QStringLiteral("HH:mm:ss")),
+                                  toString(result.action), result.container, node, result.endpoint,
+                                  toString(result.outcome),
+                                  result.message.isEmpty() ? QString() : QStringLiteral(" — ") + result.message);
+    auto *item = new QListWidgetItem(line);
+    const bool good = result.outcome == ActionOutcome::Done || result.outcome == ActionOutcome::AlreadyInState;
+    item->setForeground(good ? palette::good() : palette::bad());
+    m_actionLog->insertItem(0, item);
+    while (m_actionLog->count() > 200)
+        delete m_actionLog->takeItem(m_actionLog->count() - 1);
+    statusBar()->showMessage(line, 15'000);
 }
 
 void MainWindow::setClusterName(const QString &name, const QString &sourceFile)

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "models/DockerTypes.h"
+
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
+class QListWidget;
 class QListView;
 class QTableView;
 class QTabWidget;
@@ -11,6 +15,7 @@ class QTimer;
 namespace cw {
 
 class ClusterModel;
+class LogPanel;
 class NodeTileDelegate;
 class ServicesState;
 
@@ -29,11 +34,30 @@ public:
 
     QListView *tilesView() const { return m_tiles; }
     QTableView *tableView() const { return m_table; }
+    LogPanel *logPanel() const { return m_logPanel; }
+
+    /// The Docker host actions go to (named in every confirmation), and whether it answers.
+    void setDockerStatus(const QString &host, bool reachable, const QString &detail);
+    /// Selects @p node (tiles and table share the selection).
+    void selectNode(const QString &node);
+    /// Asks, step by step, for @p action on the selected node.
+    void confirmAction(cw::ContainerAction action);
+
+public Q_SLOTS:
+    /// The restart-storm guard refused: ask whether to override.
+    void askGuardOverride(const QString &node, const QString &container, int recentRestarts, int windowMinutes);
+    void showActionResult(const cw::ActionResult &result, const QString &node);
 
 Q_SIGNALS:
     void openClusterFileRequested(const QString &path);
+    /// The operator confirmed @p action on @p container of @p node.
+    void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action, bool overrideGuard);
 
 private:
+    void updateActions();
+    QString selectedNode() const;
+    QString selectedContainer() const;
+    void showNodeMenu(const QPoint &globalPos);
     void chooseClusterFile();
     void scheduleSummary();
     void updateSummary();
@@ -48,6 +72,14 @@ private:
     QTableView *m_table;
     NodeTileDelegate *m_delegate;
     QTimer *m_summaryTimer;
+    QLabel *m_dockerStatus;
+    QString m_dockerHost;
+    bool m_dockerReachable = false;
+    QAction *m_restart;
+    QAction *m_stop;
+    QAction *m_start;
+    LogPanel *m_logPanel;
+    QListWidget *m_actionLog;
 };
 
 } // namespace cw

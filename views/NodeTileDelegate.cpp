@@ -51,6 +51,23 @@ QStringList NodeTileDelegate::tileLines(const QModelIndex &index)
                  + optionalText(index.data(ClusterModel::EventLoopLagRole), [](double v) { return fmt::duration(v * 1000.0); })
           << QStringLiteral("metrics: ") + text(ClusterModel::MetricsTextRole)
                  + (version.isEmpty() ? QString() : QStringLiteral(" · ") + version);
+    const QString containerState = text(ClusterModel::ContainerStateRole);
+    if (containerState.isEmpty()) {
+        const QString configured = text(ClusterModel::ContainerRole);
+        lines << (configured.isEmpty() ? QStringLiteral("container: —")
+                                       : QStringLiteral("container ") + configured + QStringLiteral(": not seen"));
+    } else {
+        QString line = QStringLiteral("container ") + containerState + QStringLiteral(" · restarts ")
+            + text(ClusterModel::RestartCountRole);
+        const QVariant cpu = index.data(ClusterModel::ContainerCpuRole);
+        const QVariant mem = index.data(ClusterModel::ContainerMemoryRole);
+        if (cpu.isValid())
+            line += QStringLiteral(" · ") + fmt::percent(cpu.toDouble());
+        if (mem.isValid())
+            line += QStringLiteral(" · ") + fmt::bytes(mem.toDouble()) + QStringLiteral(" / ")
+                + fmt::bytes(index.data(ClusterModel::ContainerMemoryLimitRole).toDouble());
+        lines << line;
+    }
     const QString reason = text(ClusterModel::ReasonRole);
     lines << (reason.isEmpty() ? QString() : reason);
     lines << QStringLiteral("last seen ") + text(ClusterModel::LastSeenTextRole);
@@ -60,7 +77,7 @@ QStringList NodeTileDelegate::tileLines(const QModelIndex &index)
 QSize NodeTileDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
     const QFontMetrics fm(option.font);
-    return QSize(int(fm.averageCharWidth() * 44 * m_scale), int(fm.height() * 9.2 * m_scale));
+    return QSize(int(fm.averageCharWidth() * 44 * m_scale), int(fm.height() * 10.2 * m_scale));
 }
 
 void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -115,7 +132,7 @@ void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setFont(font);
     for (int i = 2; i < lines.size(); ++i) {
         QColor color = textColor;
-        if (i == 5 && !lines[i].isEmpty() && !stale)
+        if (i == 6 && !lines[i].isEmpty() && !stale)
             color = state == NodeState::Down ? palette::bad() : palette::warn().darker(130);
         if (i == 4 && (lines[i].contains(QLatin1String("malformed")) || lines[i].contains(QLatin1String("failed"))))
             color = palette::warn().darker(130);

@@ -5,7 +5,8 @@
 namespace cw {
 
 /// Paints one node of ClusterModel as a tile: name, role, a state badge (colour and text),
-/// readiness and response time, CPU, memory, event-loop lag, metrics state, last error and
+/// readiness and response time, CPU, memory, event-loop lag, metrics state, the container's
+/// state (restarts, CPU, memory), last error and
 /// "last seen". Stale tiles are drawn greyed.
 class NodeTileDelegate final : public QStyledItemDelegate
 {

@@ -14,16 +14,6 @@ class TestCli : public QObject
 private:
     QTemporaryDir m_dir;
 
-    QString writeFile(const QString &name, const QByteArray &content)
-    {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return {};
-        file.write(content);
-        return path;
-    }
-
     QProcessEnvironment environment() const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -64,7 +54,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, yaml);
         QFETCH(QString, expected);
-        const QString path = writeFile(QStringLiteral("bad.yaml"), yaml);
+        const QString path = cwtest::writeFile(m_dir, QStringLiteral("bad.yaml"), yaml);
         QProcess process;
         process.setProcessEnvironment(environment());
         process.start(QStringLiteral(CLUSTERWATCH_BINARY), {QStringLiteral("--config"), path});
@@ -89,8 +79,8 @@ private Q_SLOTS:
 
     void goodFileOpensTheDashboardAndIsRemembered()
     {
-        const QString path = writeFile(
-            QStringLiteral("good.yaml"),
+        const QString path = cwtest::writeFile(
+            m_dir, QStringLiteral("good.yaml"),
             "name: demo\npoll_interval: 1s\nnodes:\n  - name: n8n-main\n    role: main\n"
             "    url: http://127.0.0.1:" + QByteArray::number(cwtest::freeLoopbackPort()) + "\n"
             "postgres:\n  host: 127.0.0.1\n  port: " + QByteArray::number(cwtest::freeLoopbackPort())

@@ -14,7 +14,6 @@
 #include "TestSupport.h"
 
 #include <QApplication>
-#include <QFile>
 #include <QLabel>
 #include <QListView>
 #include <QMessageBox>
@@ -58,16 +57,6 @@ private:
         const QByteArray dir = qgetenv("CW_SCREENSHOT_DIR");
         if (!dir.isEmpty())
             app.window()->grab().save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + name);
-    }
-
-    QString writeFile(const QString &name, const QByteArray &content) const
-    {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return {};
-        file.write(content);
-        return path;
     }
 
 private Q_SLOTS:
@@ -116,7 +105,7 @@ private Q_SLOTS:
         qputenv("CW_DASHBOARD_DB_PASSWORD", dbPassword().toUtf8());
         qputenv("CW_DASHBOARD_REDIS_PASSWORD", redisPassword().toUtf8());
         const auto url = [this](const char *node) { return m_farm.url(QString::fromLatin1(node)).toString().toUtf8(); };
-        m_clusterFile = writeFile(QStringLiteral("cluster.yaml"),
+        m_clusterFile = cwtest::writeFile(m_dir, QStringLiteral("cluster.yaml"),
             "name: local-test-cluster\n"
             "poll_interval: 500ms\n"
             "timeouts: { connect: 1s, request: 2s }\n"
@@ -157,9 +146,9 @@ private Q_SLOTS:
 
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, QStringLiteral("n8n-worker-3")).value(1), QStringLiteral("DOWN"), 5000);
         const QStringList refused = tile(app, QStringLiteral("n8n-worker-3"));
-        QVERIFY2(refused.value(5).contains(QStringLiteral("connection refused")), qPrintable(refused.join(u'|')));
-        QVERIFY2(refused.value(5).contains(QString::number(m_refusingPort)), qPrintable(refused.join(u'|')));
-        QCOMPARE(refused.value(6), QStringLiteral("last seen never"));
+        QVERIFY2(refused.value(6).contains(QStringLiteral("connection refused")), qPrintable(refused.join(u'|')));
+        QVERIFY2(refused.value(6).contains(QString::number(m_refusingPort)), qPrintable(refused.join(u'|')));
+        QCOMPARE(refused.value(7), QStringLiteral("last seen never"));
 
         // Redis panel: the queue depth the test pushed into the Bull keys.
         QTRY_COMPARE_WITH_TIMEOUT(label(app, QStringLiteral("queueWaiting")), QStringLiteral("27"), 5000);
@@ -193,7 +182,7 @@ private Q_SLOTS:
         m_farm.setHealthFailing(QStringLiteral("n8n-worker-2"), true);
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, QStringLiteral("n8n-worker-2")).value(1), QStringLiteral("DOWN"), 5000);
         const QStringList down = tile(app, QStringLiteral("n8n-worker-2"));
-        QVERIFY2(down.value(5).contains(QStringLiteral("503")), qPrintable(down.join(u'|')));
+        QVERIFY2(down.value(6).contains(QStringLiteral("503")), qPrintable(down.join(u'|')));
         QCOMPARE(tile(app, QStringLiteral("n8n-worker-1")).value(1), QStringLiteral("HEALTHY"));
         QTRY_VERIFY_WITH_TIMEOUT(label(app, QStringLiteral("clusterSummary")).contains(QStringLiteral("2 down")), 5000);
         screenshot(app, QStringLiteral("dashboard-node-down.png"));
@@ -207,8 +196,8 @@ private Q_SLOTS:
         cw::Application app(&settings);
         app.showWindow();
         QVERIFY(app.openClusterFile(m_clusterFile));
-        const QString bad = writeFile(QStringLiteral("bad.yaml"),
-                                      "name: broken\nnodes:\n  - name: x\n    role: wroker\n    url: http://127.0.0.1:1\n");
+        const QString bad = cwtest::writeFile(m_dir, QStringLiteral("bad.yaml"),
+                                              "name: broken\nnodes:\n  - name: x\n    role: wroker\n    url: http://127.0.0.1:1\n");
         QVERIFY(!app.openClusterFile(bad));
         QMessageBox *box = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((box = app.window()->findChild<QMessageBox *>(QStringLiteral("configErrorDialog")))

@@ -14,7 +14,6 @@
 #include "TestSupport.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QLabel>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,17 +44,15 @@ private Q_SLOTS:
         QVERIFY2(created.ok(), created.ok() ? "" : qPrintable(created.error()));
         qputenv("CW_RESPONSIVENESS_DB_PASSWORD", "pw");
 
-        const QString path = dir.filePath(QStringLiteral("cluster.yaml"));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("name: frozen\npoll_interval: 500ms\ntimeouts: { connect: 1s, request: 1500ms }\nnodes:\n"
-                   "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
-                   "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
-                   "  - { name: n8n-worker-2, role: worker, url: " + hanging.url().toString().toUtf8() + " }\n"
-                   "redis: { host: 127.0.0.1, port: " + QByteArray::number(redis.port()) + " }\n"
-                   "postgres: { host: 127.0.0.1, port: " + QByteArray::number(postgres.port())
-                   + ", database: n8n, user: n8n, password: '${CW_RESPONSIVENESS_DB_PASSWORD}', sslmode: disable }\n");
-        file.close();
+        const QString path = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"),
+            "name: frozen\npoll_interval: 500ms\ntimeouts: { connect: 1s, request: 1500ms }\nnodes:\n"
+            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
+            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
+            "  - { name: n8n-worker-2, role: worker, url: " + hanging.url().toString().toUtf8() + " }\n"
+            "redis: { host: 127.0.0.1, port: " + QByteArray::number(redis.port()) + " }\n"
+            "postgres: { host: 127.0.0.1, port: " + QByteArray::number(postgres.port())
+            + ", database: n8n, user: n8n, password: '${CW_RESPONSIVENESS_DB_PASSWORD}', sslmode: disable }\n");
+        QVERIFY(!path.isEmpty());
 
         cw::SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
         cw::Application app(&settings);

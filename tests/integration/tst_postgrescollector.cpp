@@ -1,25 +1,19 @@
 // PostgresCollector against a real PostgreSQL 15 started on a free loopback port, with
 // n8n 1.123.81's real schema loaded into the database it watches.
 
+#include "ClosingListener.h"
 #include "PostgresServer.h"
+#include "SnapshotRecorder.h"
 #include "TestSupport.h"
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
 #include "services/PostgresCollector.h"
-#include "services/WorkerThread.h"
 
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QSignalSpy>
-#include <QSocketNotifier>
 #include <QTest>
 #include <algorithm>
-#include <arpa/inet.h>
-#include <functional>
-#include <memory>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace std::chrono_literals;
 
@@ -30,37 +24,11 @@ const cw::Timeouts kTimeouts { cw::Millis(600), cw::Millis(1000) };
 const QString kN8nPassword = QStringLiteral("n8n-test-pw-93");
 
 /// One collector on its own thread, as the application runs it.
-class Harness {
-public:
+struct Harness : cwtest::SnapshotRecorder<cw::PostgresCollector, cw::PostgresSnapshot> {
     explicit Harness(const cw::PostgresConfig &config, cw::Millis interval = kInterval)
-        : m_thread(QStringLiteral("postgres-collector"))
+        : SnapshotRecorder(QStringLiteral("postgres-collector"), config, kTimeouts, interval)
     {
-        m_collector = m_thread.adopt(new cw::PostgresCollector(config, kTimeouts, interval));
-        m_spy = std::make_unique<QSignalSpy>(m_collector, &cw::PostgresCollector::snapshotReady);
-        m_thread.start(m_collector, &cw::PostgresCollector::start);
     }
-
-    qsizetype count() const { return m_spy->count(); }
-    cw::PostgresSnapshot at(qsizetype i) const
-    {
-        return m_spy->at(i).at(0).value<cw::PostgresSnapshot>();
-    }
-    cw::PostgresSnapshot last() const { return at(count() - 1); }
-
-    qsizetype find(const std::function<bool(const cw::PostgresSnapshot &)> &predicate,
-        qsizetype from = 0) const
-    {
-        for (qsizetype i = from; i < count(); ++i) {
-            if (predicate(at(i)))
-                return i;
-        }
-        return -1;
-    }
-
-private:
-    cw::WorkerThread m_thread;
-    cw::PostgresCollector *m_collector = nullptr;
-    std::unique_ptr<QSignalSpy> m_spy;
 };
 
 qint64 executions(const cw::PostgresSnapshot &s, const char *status)
@@ -79,50 +47,6 @@ QString describe(const cw::PostgresSnapshot &s)
         .arg(s.n8nSchema)
         .arg(s.error);
 }
-
-/// Accepts TCP connections on 127.0.0.1 and closes them at once, counting them: a server
-/// that is "up" but useless, to see how often the collector tries to connect.
-class ClosingListener {
-public:
-    ClosingListener()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        sockaddr_in addr {};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
-            || ::listen(m_fd, 64) != 0
-            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
-            return;
-        m_port = ntohs(addr.sin_port);
-        m_notifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
-        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(), [this] {
-            int client = -1;
-            while ((client = ::accept(m_fd, nullptr, nullptr)) >= 0) {
-                ++m_accepted;
-                ::close(client);
-            }
-        });
-    }
-    ~ClosingListener()
-    {
-        m_notifier.reset();
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    ClosingListener(const ClosingListener &) = delete;
-    ClosingListener &operator=(const ClosingListener &) = delete;
-
-    quint16 port() const { return m_port; }
-    int accepted() const { return m_accepted; }
-
-private:
-    int m_fd = -1;
-    quint16 m_port = 0;
-    int m_accepted = 0;
-    std::unique_ptr<QSocketNotifier> m_notifier;
-};
 
 } // namespace
 
@@ -398,7 +322,7 @@ void TestPostgresCollector::nothingListening()
 
 void TestPostgresCollector::reconnectAttemptsBackOff()
 {
-    ClosingListener listener;
+    cwtest::ClosingListener listener;
     QVERIFY(listener.port() != 0);
     cw::PostgresConfig c = config();
     c.port = listener.port();

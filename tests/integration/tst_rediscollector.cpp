@@ -1,25 +1,19 @@
 // RedisCollector against a real redis-server started on a free loopback port, and the
 // INFO parser on recorded INFO answers of the n8n cluster's Redis.
 
+#include "ClosingListener.h"
 #include "RedisServer.h"
+#include "SnapshotRecorder.h"
 #include "TestSupport.h"
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
 #include "services/RedisCollector.h"
 #include "services/RedisInfoParser.h"
-#include "services/WorkerThread.h"
 
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QSignalSpy>
-#include <QSocketNotifier>
 #include <QTest>
-#include <arpa/inet.h>
-#include <functional>
-#include <memory>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace std::chrono_literals;
 
@@ -29,39 +23,11 @@ constexpr cw::Millis kInterval { 200 };
 const cw::Timeouts kTimeouts { cw::Millis(500), cw::Millis(800) };
 
 /// One collector on its own thread, as the application runs it.
-class Harness {
-public:
+struct Harness : cwtest::SnapshotRecorder<cw::RedisCollector, cw::RedisSnapshot> {
     explicit Harness(const cw::RedisConfig &config, cw::Millis interval = kInterval)
-        : m_thread(QStringLiteral("redis-collector"))
+        : SnapshotRecorder(QStringLiteral("redis-collector"), config, kTimeouts, interval)
     {
-        m_collector = m_thread.adopt(new cw::RedisCollector(config, kTimeouts, interval));
-        m_spy = std::make_unique<QSignalSpy>(m_collector, &cw::RedisCollector::snapshotReady);
-        m_thread.start(m_collector, &cw::RedisCollector::start);
     }
-
-    cw::RedisCollector *collector() const { return m_collector; }
-    qsizetype count() const { return m_spy->count(); }
-    cw::RedisSnapshot at(qsizetype i) const
-    {
-        return m_spy->at(i).at(0).value<cw::RedisSnapshot>();
-    }
-    cw::RedisSnapshot last() const { return at(count() - 1); }
-
-    /// Index of the first snapshot from @p from on that satisfies @p predicate, or -1.
-    qsizetype find(
-        const std::function<bool(const cw::RedisSnapshot &)> &predicate, qsizetype from = 0) const
-    {
-        for (qsizetype i = from; i < count(); ++i) {
-            if (predicate(at(i)))
-                return i;
-        }
-        return -1;
-    }
-
-private:
-    cw::WorkerThread m_thread;
-    cw::RedisCollector *m_collector = nullptr;
-    std::unique_ptr<QSignalSpy> m_spy;
 };
 
 cw::RedisConfig configFor(const cwtest::RedisServer &server)
@@ -77,50 +43,6 @@ QString describe(const cw::RedisSnapshot &s)
 {
     return QStringLiteral("reachable=%1 error='%2'").arg(s.reachable).arg(s.error);
 }
-
-/// Accepts TCP connections on 127.0.0.1 and closes them at once, counting them: a server
-/// that is "up" but useless, to see how often the collector tries to connect.
-class ClosingListener {
-public:
-    ClosingListener()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        sockaddr_in addr {};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
-            || ::listen(m_fd, 64) != 0
-            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
-            return;
-        m_port = ntohs(addr.sin_port);
-        m_notifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
-        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(), [this] {
-            int client = -1;
-            while ((client = ::accept(m_fd, nullptr, nullptr)) >= 0) {
-                ++m_accepted;
-                ::close(client);
-            }
-        });
-    }
-    ~ClosingListener()
-    {
-        m_notifier.reset();
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    ClosingListener(const ClosingListener &) = delete;
-    ClosingListener &operator=(const ClosingListener &) = delete;
-
-    quint16 port() const { return m_port; }
-    int accepted() const { return m_accepted; }
-
-private:
-    int m_fd = -1;
-    quint16 m_port = 0;
-    int m_accepted = 0;
-    std::unique_ptr<QSocketNotifier> m_notifier;
-};
 
 } // namespace
 
@@ -428,7 +350,7 @@ void TestRedisCollector::nothingListening()
 void TestRedisCollector::reconnectAttemptsBackOff()
 {
     // Something accepts and hangs up at once: every attempt fails after connecting.
-    ClosingListener listener;
+    cwtest::ClosingListener listener;
     QVERIFY(listener.port() != 0);
     cw::RedisConfig config;
     config.port = listener.port();

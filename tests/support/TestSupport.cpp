@@ -88,6 +88,16 @@ QByteArray httpBody(const QByteArray &rawCapture)
     return pos >= 0 ? rawCapture.mid(pos + 2) : QByteArray();
 }
 
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || file.write(content) != content.size())
+        return {};
+    return path;
+}
+
 bool runningAsRoot()
 {
     return ::geteuid() == 0;

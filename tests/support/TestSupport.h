@@ -34,6 +34,10 @@ QByteArray readTestData(const QString &relative);
 /// Body of a raw `curl -i` capture (.http file): everything after the first blank line.
 QByteArray httpBody(const QByteArray &rawCapture);
 
+/// Writes @p content to the file @p name in @p dir, replacing it; its path, or empty when it
+/// could not be written.
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content);
+
 bool runningAsRoot();
 
 /// A child process that is killed and reaped when this object goes away.
