@@ -9,6 +9,9 @@ packages=(
   libcurl4-openssl-dev libhiredis-dev libpq-dev libyaml-cpp-dev libbenchmark-dev
   redis-server postgresql-15 nginx-light
   xvfb xauth
+  # scripts/sandbox.sh: private dockerd, busybox image, the n8n simulator and its clients
+  docker.io busybox-static openssl python3 python3-redis python3-psycopg2 curl redis-tools
+  postgresql-client-15
 )
 
 missing=()

@@ -19,6 +19,12 @@ void ActionController::setEndpoint(const QString &dockerHost, bool available)
     m_available = available;
 }
 
+void ActionController::forgetPending()
+{
+    m_pending.clear();
+    m_busy.clear();
+}
+
 ActionController::Verdict ActionController::request(const QString &node, const QString &container,
                                                     ContainerAction action, bool overrideGuard)
 {

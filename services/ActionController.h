@@ -31,6 +31,8 @@ public:
     explicit ActionController(RestartGuard guard = RestartGuard(), QObject *parent = nullptr);
 
     void setEndpoint(const QString &dockerHost, bool available);
+    /// Forgets actions in flight (their backend was replaced with the cluster file).
+    void forgetPending();
     void setGraceSeconds(int seconds) { m_graceSeconds = seconds; }
     int graceSeconds() const { return m_graceSeconds; }
     const RestartGuard &guard() const { return m_guard; }

@@ -1,5 +1,6 @@
 #include "services/CollectorSet.h"
 
+#include "services/DockerClient.h"
 #include "services/HttpCollector.h"
 #include "services/PostgresCollector.h"
 #include "services/RedisCollector.h"
@@ -16,6 +17,11 @@ void registerSnapshotMetaTypes()
     qRegisterMetaType<NodeSnapshot>();
     qRegisterMetaType<RedisSnapshot>();
     qRegisterMetaType<PostgresSnapshot>();
+    qRegisterMetaType<DockerSnapshot>();
+    qRegisterMetaType<ContainerStats>();
+    qRegisterMetaType<DockerEvent>();
+    qRegisterMetaType<ActionResult>();
+    qRegisterMetaType<ContainerAction>();
 }
 
 struct CollectorSet::Private
@@ -23,14 +29,16 @@ struct CollectorSet::Private
     std::unique_ptr<WorkerThread> httpThread;
     std::unique_ptr<WorkerThread> redisThread;
     std::unique_ptr<WorkerThread> postgresThread;
+    std::unique_ptr<WorkerThread> dockerThread;
     HttpCollector *http = nullptr;
     RedisCollector *redis = nullptr;
     PostgresCollector *postgres = nullptr;
+    DockerClient *docker = nullptr;
 
     std::vector<WorkerThread *> threads() const
     {
         std::vector<WorkerThread *> all;
-        for (WorkerThread *t : {httpThread.get(), redisThread.get(), postgresThread.get()}) {
+        for (WorkerThread *t : {httpThread.get(), redisThread.get(), postgresThread.get(), dockerThread.get()}) {
             if (t)
                 all.push_back(t);
         }
@@ -60,6 +68,59 @@ CollectorSet::CollectorSet(const ClusterConfig &config, QObject *parent)
             new PostgresCollector(config.postgres, config.timeouts, config.pollInterval));
         connect(d->postgres, &PostgresCollector::snapshotReady, this, &CollectorSet::postgresSnapshotReady);
     }
+    if (config.docker.configured) {
+        d->dockerThread = std::make_unique<WorkerThread>(QStringLiteral("cw-docker"));
+        d->docker = d->dockerThread->adopt(new DockerClient(config.docker, config.timeouts, config.pollInterval));
+        connect(d->docker, &DockerClient::snapshotReady, this, &CollectorSet::dockerSnapshotReady);
+        connect(d->docker, &DockerClient::statsReady, this, &CollectorSet::containerStatsReady);
+        connect(d->docker, &DockerClient::eventReceived, this, &CollectorSet::dockerEventReceived);
+        connect(d->docker, &DockerClient::actionFinished, this, &CollectorSet::actionFinished);
+        connect(d->docker, &DockerClient::logsReady, this, &CollectorSet::logsReady);
+        connect(d->docker, &DockerClient::logLine, this, &CollectorSet::logLine);
+    }
+}
+
+bool CollectorSet::hasDocker() const
+{
+    return d->docker != nullptr;
+}
+
+void CollectorSet::perform(quint64 requestId, const QString &container, ContainerAction action, int graceSeconds)
+{
+    if (!d->docker) {
+        ActionResult result;
+        result.requestId = requestId;
+        result.container = container;
+        result.action = action;
+        result.outcome = ActionOutcome::Failed;
+        result.message = QStringLiteral("no Docker host is configured for this cluster");
+        Q_EMIT actionFinished(result);
+        return;
+    }
+    QMetaObject::invokeMethod(d->docker, [docker = d->docker, requestId, container, action, graceSeconds] {
+        docker->perform(requestId, container, action, graceSeconds);
+    }, Qt::QueuedConnection);
+}
+
+void CollectorSet::fetchLogs(quint64 requestId, const QString &container, int tail)
+{
+    if (!d->docker)
+        return;
+    QMetaObject::invokeMethod(d->docker, [docker = d->docker, requestId, container, tail] {
+        docker->fetchLogs(requestId, container, tail);
+    }, Qt::QueuedConnection);
+}
+
+void CollectorSet::followLogs(const QString &container, bool follow)
+{
+    if (!d->docker)
+        return;
+    QMetaObject::invokeMethod(d->docker, [docker = d->docker, container, follow] {
+        if (follow)
+            docker->followLogs(container);
+        else
+            docker->unfollowLogs(container);
+    }, Qt::QueuedConnection);
 }
 
 CollectorSet::~CollectorSet()
@@ -78,6 +139,8 @@ void CollectorSet::start()
         d->redisThread->start(d->redis, &RedisCollector::start);
     if (d->postgres)
         d->postgresThread->start(d->postgres, &PostgresCollector::start);
+    if (d->docker)
+        d->dockerThread->start(d->docker, &DockerClient::start);
 }
 
 void CollectorSet::retire()
@@ -85,7 +148,7 @@ void CollectorSet::retire()
     // Snapshots already queued to this object are dropped with the disconnection below, and
     // any still in flight are discarded when this object is deleted.
     for (QObject *source : {static_cast<QObject *>(d->http), static_cast<QObject *>(d->redis),
-                            static_cast<QObject *>(d->postgres)}) {
+                            static_cast<QObject *>(d->postgres), static_cast<QObject *>(d->docker)}) {
         if (source)
             disconnect(source, nullptr, this, nullptr);
     }

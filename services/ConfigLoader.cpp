@@ -6,9 +6,11 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -417,7 +419,7 @@ public:
             fail(YAML::Mark(), QString(),
                 QStringLiteral("the file is empty; expected name and nodes"));
         static constexpr const char *kTop[] = { "name", "poll_interval", "timeouts", "max_body",
-            "load_balancer", "nodes", "redis", "postgres" };
+            "load_balancer", "nodes", "redis", "postgres", "docker" };
         const Map top(*this, root, QString(), kTop);
         ClusterConfig config;
         config.name = requiredString(top, "name").trimmed();
@@ -436,6 +438,7 @@ public:
             readRedis(top, config.redis);
         if (top.has("postgres"))
             readPostgres(top, config.postgres);
+        readDocker(top, config);
         return config;
     }
 
@@ -529,6 +532,120 @@ private:
         pg.schema = identifier(map, "schema", pg.schema, false);
         pg.tablePrefix = identifier(map, "table_prefix", pg.tablePrefix, true);
         pg.stuckRunningAfter = duration(map, "stuck_running_after", pg.stuckRunningAfter);
+    }
+
+    std::optional<QString> env(const char *name) const
+    {
+        std::optional<QString> value = m_env ? m_env(QLatin1String(name)) : std::nullopt;
+        if (value && value->trimmed().isEmpty())
+            return std::nullopt;
+        return value;
+    }
+
+    bool boolean(const Map &map, const char *key) const
+    {
+        const std::string text = trimmed(scalar(map.require(key), map.child(key)));
+        std::string lower(text);
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+            [](unsigned char c) { return char(std::tolower(c)); });
+        if (lower == "true" || lower == "yes" || lower == "on")
+            return true;
+        if (lower == "false" || lower == "no" || lower == "off")
+            return false;
+        fail(map.get(key)->Mark(), map.child(key),
+            QStringLiteral("expected true or false, got %1").arg(excerpt(text)));
+    }
+
+    /// Why a Docker host string is unusable; empty when it is fine. tcp:// gets its default
+    /// port (2376 with TLS, 2375 without) as the docker CLI gives it.
+    static QString checkDockerHost(QString &host, bool tls)
+    {
+        if (host.startsWith(QLatin1String("ssh://")))
+            return QStringLiteral("ssh:// is not supported; expected unix:///path/to/docker.sock or "
+                                  "tcp://host:port (the value is not shown)");
+        if (host.contains(QLatin1Char('@')))
+            return QStringLiteral("must not contain a user name or password (the value is not shown)");
+        if (host.startsWith(QLatin1String("unix://"))) {
+            const QString path = host.mid(7);
+            if (!path.startsWith(QLatin1Char('/')))
+                return QStringLiteral("expected an absolute socket path after unix://, got %1")
+                    .arg(excerpt(host.toStdString()));
+            if (path.toUtf8().size() > 107)
+                return QStringLiteral("the socket path is longer than 107 bytes");
+            return {};
+        }
+        if (host.startsWith(QLatin1String("tcp://"))) {
+            QUrl url(host, QUrl::StrictMode);
+            if (!url.isValid() || url.host().isEmpty() || (!url.path().isEmpty() && url.path() != QLatin1String("/")))
+                return QStringLiteral("expected tcp://host:port, got %1").arg(excerpt(host.toStdString()));
+            if (url.port() == 0)
+                return QStringLiteral("%1 has port 0").arg(excerpt(host.toStdString()));
+            url.setPath(QString());
+            if (url.port() < 0)
+                url.setPort(tls ? 2376 : 2375);
+            host = url.toString();
+            return {};
+        }
+        return QStringLiteral("expected unix:///path/to/docker.sock or tcp://host:port, got %1")
+            .arg(excerpt(host.toStdString()));
+    }
+
+    /// The `docker:` section, else DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the
+    /// docker CLI reads them, else the local engine's socket. Docker features are on when the
+    /// section is there or a node names its container.
+    void readDocker(const Map &top, ClusterConfig &config) const
+    {
+        static constexpr const char *kDocker[] = { "host", "tls_verify", "cert_path" };
+        DockerEndpoint &docker = config.docker;
+        const YAML::Node *node = top.get("docker");
+        std::optional<Map> map;
+        if (node)
+            map.emplace(*this, *node, QStringLiteral("docker"), kDocker);
+        YAML::Mark why = top.mark();
+        bool byContainer = false;
+        const YAML::Node &nodes = top.require("nodes");
+        for (qsizetype i = 0; i < config.nodes.size() && !byContainer; ++i) {
+            if (!config.nodes[i].container.isEmpty()) {
+                const YAML::Node item = nodes[std::size_t(i)];
+                why = item["container"].Mark();
+                byContainer = true;
+            }
+        }
+        docker.configured = top.has("docker") || byContainer;
+
+        if (map && map->get("tls_verify"))
+            docker.tlsVerify = boolean(*map, "tls_verify");
+        else
+            docker.tlsVerify = env("DOCKER_TLS_VERIFY").has_value(); // any value, as the CLI
+
+        if (map && map->get("host")) {
+            docker.host = string(*map, "host", docker.host).trimmed();
+            const QString problem = checkDockerHost(docker.host, docker.tlsVerify);
+            if (!problem.isEmpty())
+                fail(map->get("host")->Mark(), map->child("host"), problem);
+        } else if (const std::optional<QString> fromEnv = env("DOCKER_HOST")) {
+            QString host = fromEnv->trimmed();
+            const QString problem = checkDockerHost(host, docker.tlsVerify);
+            if (problem.isEmpty())
+                docker.host = host;
+            else if (docker.configured)
+                fail(map ? map->mark() : why, QStringLiteral("docker"),
+                    QStringLiteral("environment variable DOCKER_HOST: ") + problem
+                        + QStringLiteral(" (set docker.host to override it)"));
+        }
+
+        if (map && map->get("cert_path"))
+            docker.certPath = string(*map, "cert_path", QString()).trimmed();
+        else if (const std::optional<QString> fromEnv = env("DOCKER_CERT_PATH"))
+            docker.certPath = fromEnv->trimmed();
+        const std::optional<QString> home = env("HOME");
+        if (docker.certPath.startsWith(QLatin1String("~/")) && home)
+            docker.certPath = *home + docker.certPath.mid(1);
+        if (docker.certPath.isEmpty() && docker.tlsVerify && home)
+            docker.certPath = *home + QStringLiteral("/.docker");
+        // TLS is a property of TCP connections only.
+        if (docker.host.startsWith(QLatin1String("unix://")))
+            docker.tlsVerify = false;
     }
 
     QString m_source;

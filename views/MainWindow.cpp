@@ -125,18 +125,23 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     m_start->setObjectName(QStringLiteral("actionStart"));
 
     m_logPanel = new LogPanel(this);
-    auto *logDock = new QDockWidget(QStringLiteral("Container log"), this);
-    logDock->setObjectName(QStringLiteral("logDock"));
-    logDock->setWidget(m_logPanel);
-    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    m_logDock = new QDockWidget(QStringLiteral("Container log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_logPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
     m_actionLog = new QListWidget(this);
     m_actionLog->setObjectName(QStringLiteral("actionResults"));
-    auto *actionDock = new QDockWidget(QStringLiteral("Actions"), this);
-    actionDock->setObjectName(QStringLiteral("actionDock"));
-    actionDock->setWidget(m_actionLog);
-    addDockWidget(Qt::BottomDockWidgetArea, actionDock);
-    tabifyDockWidget(logDock, actionDock);
-    logDock->raise();
+    m_actionDock = new QDockWidget(QStringLiteral("Actions"), this);
+    m_actionDock->setObjectName(QStringLiteral("actionDock"));
+    m_actionDock->setWidget(m_actionLog);
+    addDockWidget(Qt::BottomDockWidgetArea, m_actionDock);
+    tabifyDockWidget(m_logDock, m_actionDock);
+    m_logDock->raise();
+    resizeDocks({m_logDock}, {220}, Qt::Vertical);
+    // Without a Docker host there are no containers to act on or read logs of.
+    m_logDock->hide();
+    m_actionDock->hide();
+    actions->hide();
 
     connect(m_tiles->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::updateActions);
     connect(nodes, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
@@ -163,12 +168,22 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
 
 void MainWindow::setDockerStatus(const QString &host, bool reachable, const QString &detail)
 {
+    const bool dockerBefore = !m_dockerHost.isEmpty();
     m_dockerHost = host;
     m_dockerReachable = reachable;
     m_dockerStatus->setText(host.isEmpty() ? QString() : QStringLiteral("Docker: ") + detail);
     QPalette pal = m_dockerStatus->palette();
     pal.setColor(QPalette::WindowText, reachable ? palette().color(QPalette::WindowText) : palette::bad());
     m_dockerStatus->setPalette(pal);
+    // Shown when a cluster with a Docker host opens; after that the user decides.
+    if (const bool docker = !host.isEmpty(); docker != dockerBefore) {
+        m_logDock->setVisible(docker);
+        m_actionDock->setVisible(docker);
+        if (auto *bar = findChild<QToolBar *>(QStringLiteral("actionsToolBar")))
+            bar->setVisible(docker);
+        if (docker)
+            m_logDock->raise();
+    }
     updateActions();
 }
 

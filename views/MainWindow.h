@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QListWidget;
 class QListView;
@@ -79,6 +80,8 @@ private:
     QAction *m_stop;
     QAction *m_start;
     LogPanel *m_logPanel;
+    QDockWidget *m_logDock;
+    QDockWidget *m_actionDock;
     QListWidget *m_actionLog;
 };
 

@@ -1,5 +1,7 @@
 #include "views/PanelHelpers.h"
 
+#include "views/StatePalette.h"
+
 #include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -48,6 +50,31 @@ void setStatus(QLabel *label, const QString &text, const QColor &background)
     pal.setColor(QPalette::Window, background);
     pal.setColor(QPalette::WindowText, background.lightness() > 150 ? QColor(Qt::black) : QColor(Qt::white));
     label->setPalette(pal);
+}
+
+void setServiceStatus(QLabel *label, const ServiceStatus &s)
+{
+    if (!s.configured) {
+        setStatus(label, QStringLiteral("not configured in the cluster file"), palette::muted());
+        return;
+    }
+    if (s.timestampMs == 0) {
+        setStatus(label, QStringLiteral("waiting for the first poll…"), palette::muted());
+        return;
+    }
+    if (!s.reachable) {
+        setStatus(label, QStringLiteral("DOWN — ") + s.error, s.stale ? palette::muted() : palette::bad());
+        return;
+    }
+    QString text = QStringLiteral("UP — ") + s.upText;
+    if (!s.warning.isEmpty())
+        text += QStringLiteral(", but ") + s.warning;
+    if (!s.error.isEmpty())
+        text += QStringLiteral(" · ") + s.error;
+    if (s.stale)
+        text += QStringLiteral(" (stale)");
+    const bool clean = s.error.isEmpty() && s.warning.isEmpty();
+    setStatus(label, text, s.stale ? palette::muted() : (clean ? palette::good() : palette::warn()));
 }
 
 } // namespace cw::panel

@@ -3,7 +3,6 @@
 #include "models/Formatter.h"
 #include "models/ServicesState.h"
 #include "views/PanelHelpers.h"
-#include "views/StatePalette.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -46,23 +45,9 @@ void PostgresPanel::refresh()
 {
     const PostgresSnapshot &p = m_state->postgres();
     const bool stale = m_state->postgresStale();
-    if (!m_state->postgresConfigured()) {
-        panel::setStatus(m_status, QStringLiteral("not configured in the cluster file"), palette::muted());
-    } else if (p.timestampMs == 0) {
-        panel::setStatus(m_status, QStringLiteral("waiting for the first poll…"), palette::muted());
-    } else if (!p.reachable) {
-        panel::setStatus(m_status, QStringLiteral("DOWN — ") + p.error, stale ? palette::muted() : palette::bad());
-    } else if (!p.n8nSchema) {
-        panel::setStatus(m_status, QStringLiteral("UP — %1, but no n8n schema (execution_entity not found)").arg(p.endpoint),
-                         stale ? palette::muted() : palette::warn());
-    } else {
-        QString text = QStringLiteral("UP — %1 · SELECT 1 in %2").arg(p.endpoint, fmt::duration(p.selectOneMs));
-        if (!p.error.isEmpty())
-            text += QStringLiteral(" · ") + p.error;
-        if (stale)
-            text += QStringLiteral(" (stale)");
-        panel::setStatus(m_status, text, stale ? palette::muted() : (p.error.isEmpty() ? palette::good() : palette::warn()));
-    }
+    panel::setServiceStatus(m_status, {m_state->postgresConfigured(), p.timestampMs, p.reachable, stale, p.error,
+                                       QStringLiteral("%1 · SELECT 1 in %2").arg(p.endpoint, fmt::duration(p.selectOneMs)),
+                                       p.n8nSchema ? QString() : QStringLiteral("no n8n schema (execution_entity not found)")});
 
     const bool known = p.reachable && p.n8nSchema && !stale;
     for (size_t i = 0; i < m_executions.size(); ++i)

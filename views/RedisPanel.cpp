@@ -3,7 +3,6 @@
 #include "models/Formatter.h"
 #include "models/ServicesState.h"
 #include "views/PanelHelpers.h"
-#include "views/StatePalette.h"
 
 #include <QGridLayout>
 #include <QLabel>
@@ -42,20 +41,8 @@ void RedisPanel::refresh()
 {
     const RedisSnapshot &r = m_state->redis();
     const bool stale = m_state->redisStale();
-    if (!m_state->redisConfigured()) {
-        panel::setStatus(m_status, QStringLiteral("not configured in the cluster file"), palette::muted());
-    } else if (r.timestampMs == 0) {
-        panel::setStatus(m_status, QStringLiteral("waiting for the first poll…"), palette::muted());
-    } else if (!r.reachable) {
-        panel::setStatus(m_status, QStringLiteral("DOWN — ") + r.error, stale ? palette::muted() : palette::bad());
-    } else {
-        QString text = QStringLiteral("UP — %1 · ping %2").arg(r.endpoint, fmt::duration(r.pingMs));
-        if (!r.error.isEmpty())
-            text += QStringLiteral(" · ") + r.error;
-        if (stale)
-            text += QStringLiteral(" (stale)");
-        panel::setStatus(m_status, text, stale ? palette::muted() : (r.error.isEmpty() ? palette::good() : palette::warn()));
-    }
+    panel::setServiceStatus(m_status, {m_state->redisConfigured(), r.timestampMs, r.reachable, stale, r.error,
+                                       QStringLiteral("%1 · ping %2").arg(r.endpoint, fmt::duration(r.pingMs)), {}});
 
     const bool queueKnown = r.reachable && r.queueRead && !stale;
     const auto figure = [&](QLabel *label, qint64 value) {

@@ -126,7 +126,7 @@ private Q_SLOTS:
     void showsTheLiveCluster()
     {
         cw::SettingsStore settings(m_dir.filePath(QStringLiteral("settings.ini")));
-        cw::Application app(&settings);
+        cw::Application app(&settings, m_dir.filePath(QStringLiteral("audit.jsonl")));
         app.showWindow();
         QVERIFY(app.openClusterFile(m_clusterFile));
         QCOMPARE(settings.lastClusterFile(), m_clusterFile);
@@ -193,7 +193,7 @@ private Q_SLOTS:
     void badFileFromTheGuiKeepsTheCurrentCluster()
     {
         cw::SettingsStore settings(m_dir.filePath(QStringLiteral("settings2.ini")));
-        cw::Application app(&settings);
+        cw::Application app(&settings, m_dir.filePath(QStringLiteral("audit.jsonl")));
         app.showWindow();
         QVERIFY(app.openClusterFile(m_clusterFile));
         const QString bad = cwtest::writeFile(m_dir, QStringLiteral("bad.yaml"),

@@ -55,7 +55,7 @@ private Q_SLOTS:
         QVERIFY(!path.isEmpty());
 
         cw::SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
-        cw::Application app(&settings);
+        cw::Application app(&settings, dir.filePath(QStringLiteral("audit.jsonl")));
         app.showWindow();
         QVERIFY(app.openClusterFile(path));
         const auto redisStatus = [&] { return app.window()->findChild<QLabel *>(QStringLiteral("redisStatus"))->text(); };

@@ -68,6 +68,15 @@ private Q_SLOTS:
     void badFiles();
     void missingFile();
     void systemEnvironmentReadsVariables();
+    // --- docker ---
+    void dockerDefaults();
+    void dockerFromEnvironment();
+    void dockerSectionOverridesEnvironment();
+    void dockerTcpDefaults_data();
+    void dockerTcpDefaults();
+    void dockerBadValues_data();
+    void dockerBadValues();
+    // --- end docker ---
 };
 
 void TestConfigLoader::exampleFileLoads()
@@ -433,6 +442,195 @@ void TestConfigLoader::systemEnvironmentReadsVariables()
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     QVERIFY(result.value().redis.password.isEmpty());
 }
+
+// --- docker ---
+
+namespace {
+
+EnvLookup environmentOf(const std::map<QString, QString> &variables)
+{
+    return [variables](const QString &name) -> std::optional<QString> {
+        const auto it = variables.find(name);
+        if (it == variables.end())
+            return std::nullopt;
+        return it->second;
+    };
+}
+
+const QByteArray kWithContainer = QByteArray(kBase) + "    container: n8n-worker-1\n"; // line 9
+
+}  // namespace
+
+void TestConfigLoader::dockerDefaults()
+{
+    // No docker section and no container: Docker is off, with the docker CLI's default host.
+    const auto result = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+    const DockerEndpoint &docker = result.value().docker;
+    QVERIFY(!docker.configured);
+    QCOMPARE(docker.host, QStringLiteral("unix:///var/run/docker.sock"));
+    QVERIFY(!docker.tlsVerify);
+    QCOMPARE(docker.display(), QStringLiteral("unix:///var/run/docker.sock"));
+
+    // A node naming its container turns Docker on.
+    const auto withContainer
+        = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(withContainer.ok(), qPrintable(withContainer.ok() ? QString() : withContainer.error()));
+    QVERIFY(withContainer.value().docker.configured);
+    QCOMPARE(withContainer.value().docker.host, QStringLiteral("unix:///var/run/docker.sock"));
+
+    // So does an empty section.
+    const auto section = parseClusterConfig(
+        QByteArray(kBase) + "docker:\n", QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(section.ok(), qPrintable(section.ok() ? QString() : section.error()));
+    QVERIFY(section.value().docker.configured);
+}
+
+void TestConfigLoader::dockerFromEnvironment()
+{
+    const EnvLookup env = environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5:2376") },
+        { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") },
+        { QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/etc/cw/docker-certs") },
+        { QStringLiteral("HOME"), QStringLiteral("/home/ops") } });
+    const auto result = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"), env);
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+    const DockerEndpoint &docker = result.value().docker;
+    QVERIFY(docker.configured);
+    QCOMPARE(docker.host, QStringLiteral("tcp://10.0.0.5:2376"));
+    QVERIFY(docker.tlsVerify);
+    QCOMPARE(docker.certPath, QStringLiteral("/etc/cw/docker-certs"));
+    QCOMPARE(docker.display(), QStringLiteral("tcp://10.0.0.5:2376 (TLS)"));
+
+    // Without DOCKER_CERT_PATH the CLI looks in ~/.docker.
+    const auto home = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"),
+        environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5") },
+            { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("yes") },
+            { QStringLiteral("HOME"), QStringLiteral("/home/ops") } }));
+    QVERIFY2(home.ok(), qPrintable(home.ok() ? QString() : home.error()));
+    QCOMPARE(home.value().docker.certPath, QStringLiteral("/home/ops/.docker"));
+    QCOMPARE(home.value().docker.host, QStringLiteral("tcp://10.0.0.5:2376"));
+
+    // A unix socket from the environment; TLS does not apply to it.
+    const auto unixHost = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"),
+        environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///run/user/1000/docker.sock") },
+            { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") } }));
+    QVERIFY2(unixHost.ok(), qPrintable(unixHost.ok() ? QString() : unixHost.error()));
+    QCOMPARE(unixHost.value().docker.host, QStringLiteral("unix:///run/user/1000/docker.sock"));
+    QVERIFY(!unixHost.value().docker.tlsVerify);
+
+    // An unusable DOCKER_HOST does not matter to a cluster without Docker.
+    const auto unused = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"),
+        environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("ssh://ops@build-box") } }));
+    QVERIFY2(unused.ok(), qPrintable(unused.ok() ? QString() : unused.error()));
+    QCOMPARE(unused.value().docker.host, QStringLiteral("unix:///var/run/docker.sock"));
+}
+
+void TestConfigLoader::dockerSectionOverridesEnvironment()
+{
+    const EnvLookup env = environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5:2376") },
+        { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") },
+        { QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/env/certs") },
+        { QStringLiteral("HOME"), QStringLiteral("/home/ops") } });
+    const auto socket = parseClusterConfig(QByteArray(kBase)
+            + "docker:\n  host: unix:///tmp/cw-sandbox/docker.sock\n  tls_verify: false\n",
+        QStringLiteral("cluster.yaml"), env);
+    QVERIFY2(socket.ok(), qPrintable(socket.ok() ? QString() : socket.error()));
+    QVERIFY(socket.value().docker.configured);
+    QCOMPARE(socket.value().docker.host, QStringLiteral("unix:///tmp/cw-sandbox/docker.sock"));
+    QVERIFY(!socket.value().docker.tlsVerify);
+
+    // Field by field: the section's host, the environment's TLS settings.
+    const auto tcp = parseClusterConfig(
+        QByteArray(kBase) + "docker:\n  host: tcp://docker.internal:12376\n  cert_path: ~/certs\n",
+        QStringLiteral("cluster.yaml"), env);
+    QVERIFY2(tcp.ok(), qPrintable(tcp.ok() ? QString() : tcp.error()));
+    QCOMPARE(tcp.value().docker.host, QStringLiteral("tcp://docker.internal:12376"));
+    QVERIFY(tcp.value().docker.tlsVerify);
+    QCOMPARE(tcp.value().docker.certPath, QStringLiteral("/home/ops/certs"));
+}
+
+void TestConfigLoader::dockerTcpDefaults_data()
+{
+    QTest::addColumn<QByteArray>("section");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<bool>("tls");
+    QTest::newRow("plain port") << QByteArray("  host: tcp://docker.internal\n")
+                                << QStringLiteral("tcp://docker.internal:2375") << false;
+    QTest::newRow("TLS port") << QByteArray("  host: tcp://docker.internal\n  tls_verify: true\n")
+                              << QStringLiteral("tcp://docker.internal:2376") << true;
+    QTest::newRow("given port") << QByteArray("  host: tcp://127.0.0.1:23750\n  tls_verify: no\n")
+                                << QStringLiteral("tcp://127.0.0.1:23750") << false;
+    QTest::newRow("IPv6") << QByteArray("  host: tcp://[::1]:2375\n")
+                          << QStringLiteral("tcp://[::1]:2375") << false;
+    QTest::newRow("trailing slash") << QByteArray("  host: \"tcp://docker.internal:2375/\"\n")
+                                    << QStringLiteral("tcp://docker.internal:2375") << false;
+}
+
+void TestConfigLoader::dockerTcpDefaults()
+{
+    QFETCH(QByteArray, section);
+    QFETCH(QString, host);
+    QFETCH(bool, tls);
+    const auto result = parseClusterConfig(QByteArray(kBase) + "docker:\n" + section,
+        QStringLiteral("cluster.yaml"), environmentOf({}));
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+    QCOMPARE(result.value().docker.host, host);
+    QCOMPARE(result.value().docker.tlsVerify, tls);
+}
+
+void TestConfigLoader::dockerBadValues_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QByteArray>("dockerHost");
+    QTest::addColumn<QString>("expected");
+    const QByteArray base(kBase); // "docker:" is line 9
+    QTest::newRow("ssh host") << base + "docker:\n  host: ssh://ops@box\n" << QByteArray()
+                              << QStringLiteral("cluster.yaml:10: docker.host: ssh:// is not supported; expected unix:///path/to/docker.sock");
+    QTest::newRow("user in tcp host") << base + "docker:\n  host: tcp://ops@box:2375\n" << QByteArray()
+                                      << QStringLiteral("cluster.yaml:10: docker.host: must not contain a user name or password");
+    QTest::newRow("http host") << base + "docker:\n  host: http://box:2375\n" << QByteArray()
+                               << QStringLiteral("cluster.yaml:10: docker.host: expected unix:///path/to/docker.sock "
+                                                 "or tcp://host:port, got 'http://box:2375'");
+    QTest::newRow("relative socket") << base + "docker:\n  host: unix://docker.sock\n" << QByteArray()
+                                     << QStringLiteral("cluster.yaml:10: docker.host: expected an absolute socket path "
+                                                       "after unix://, got 'unix://docker.sock'");
+    QTest::newRow("socket path too long")
+        << base + "docker:\n  host: unix:///" + QByteArray(120, 'a') + "\n" << QByteArray()
+        << QStringLiteral("cluster.yaml:10: docker.host: the socket path is longer than 107 bytes");
+    QTest::newRow("port 0") << base + "docker:\n  host: tcp://box:0\n" << QByteArray()
+                            << QStringLiteral("cluster.yaml:10: docker.host: 'tcp://box:0' has port 0");
+    QTest::newRow("tls_verify maybe") << base + "docker:\n  tls_verify: maybe\n" << QByteArray()
+                                      << QStringLiteral("cluster.yaml:10: docker.tls_verify: expected true or false, got 'maybe'");
+    QTest::newRow("misspelt key") << base + "docker:\n  hots: unix:///x.sock\n" << QByteArray()
+                                  << QStringLiteral("cluster.yaml:10: docker.hots: unknown key (did you mean 'host'?)");
+    QTest::newRow("docker a list") << base + "docker:\n  - unix:///x.sock\n" << QByteArray()
+                                   << QStringLiteral("cluster.yaml:10: docker: expected a map with keys host, tls_verify, cert_path");
+    QTest::newRow("bad DOCKER_HOST, container given")
+        << kWithContainer << QByteArray("ssh://ops@box")
+        << QStringLiteral("cluster.yaml:9: docker: environment variable DOCKER_HOST: ssh:// is not supported; "
+                          "expected unix:///path/to/docker.sock or tcp://host:port (the value is not shown) "
+                          "(set docker.host to override it)");
+    QTest::newRow("bad DOCKER_HOST, empty section")
+        << base + "docker:\n  tls_verify: false\n" << QByteArray("npipe:////./pipe/docker_engine")
+        << QStringLiteral("cluster.yaml:10: docker: environment variable DOCKER_HOST: expected unix:///path/to/docker.sock");
+}
+
+void TestConfigLoader::dockerBadValues()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QByteArray, dockerHost);
+    QFETCH(QString, expected);
+    std::map<QString, QString> variables;
+    if (!dockerHost.isEmpty())
+        variables.emplace(QStringLiteral("DOCKER_HOST"), QString::fromUtf8(dockerHost));
+    const Result<ClusterConfig> result
+        = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), environmentOf(variables));
+    QVERIFY2(!result.ok(), "a bad docker section was accepted");
+    QVERIFY2(result.error().startsWith(expected),
+        qPrintable(QStringLiteral("got: ") + result.error() + QStringLiteral("\nwant: ") + expected));
+}
+
+// --- end docker ---
 
 QTEST_GUILESS_MAIN(TestConfigLoader)
 #include "tst_configloader.moc"
