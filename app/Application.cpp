@@ -69,6 +69,8 @@ void Application::setCluster(const ClusterConfig &config)
         m_collectors = nullptr;
     }
     m_actions->forgetPending();
+    m_actions->setGuard(RestartGuard(config.actions.restartLimit, config.actions.restartWindow));
+    m_actions->setGraceSeconds(int(std::chrono::ceil<std::chrono::seconds>(config.actions.stopGrace).count()));
     m_dockerHost = config.docker.configured ? config.docker.display() : QString();
     m_actions->setEndpoint(m_dockerHost, false);
     m_window->setDockerStatus(m_dockerHost, false,
@@ -123,7 +125,7 @@ void Application::showWindow()
 
 void Application::onDockerSnapshot(const DockerSnapshot &snapshot)
 {
-    m_nodes->applyContainers(snapshot);
+    m_window->setDiscoveredContainers(m_nodes->applyContainers(snapshot));
     m_actions->setEndpoint(m_dockerHost, snapshot.reachable);
     const QString detail = snapshot.reachable
         ? QStringLiteral("%1 · API %2 · %3 containers").arg(m_dockerHost, snapshot.apiVersion).arg(snapshot.containers.size())

@@ -63,6 +63,14 @@ struct Timeouts
     Millis request{3000};  ///< a whole HTTP request, a Redis command, a SQL statement
 };
 
+/// The `actions:` section: how restarts are guarded and how long a container may take to stop.
+struct ActionsConfig
+{
+    int restartLimit = 3;                          ///< restarts of one container ...
+    Millis restartWindow{std::chrono::minutes(10)};///< ... within this window, before an override is needed
+    Millis stopGrace{std::chrono::seconds(10)};    ///< Docker's t= before SIGKILL
+};
+
 /// One cluster file, validated. Secrets are already resolved from the environment.
 struct ClusterConfig
 {
@@ -74,6 +82,7 @@ struct ClusterConfig
     QList<NodeConfig> nodes;
     RedisConfig redis;
     PostgresConfig postgres;
+    ActionsConfig actions;
     DockerEndpoint docker;   ///< the `docker:` section, else DOCKER_HOST & co. (set by the loader)
     qint64 maxBodyBytes = 4 * 1024 * 1024;
 };

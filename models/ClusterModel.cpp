@@ -326,7 +326,7 @@ int ClusterModel::rowOfContainer(const QString &idOrName) const
     return -1;
 }
 
-void ClusterModel::applyContainers(const DockerSnapshot &snapshot)
+QList<ContainerInfo> ClusterModel::applyContainers(const DockerSnapshot &snapshot)
 {
     QList<NodeConfig> nodes;
     nodes.reserve(m_rows.size());
@@ -347,6 +347,7 @@ void ClusterModel::applyContainers(const DockerSnapshot &snapshot)
             row.container = *it;
         });
     }
+    return mapping.discovered;
 }
 
 void ClusterModel::applyContainerStats(const ContainerStats &stats)

@@ -74,7 +74,8 @@ public Q_SLOTS:
     /// Advances the model's clock: updates "last seen" texts and staleness.
     void tick(qint64 nowMs);
     /// Container state per node, from one Docker poll; an unreachable engine clears it.
-    void applyContainers(const cw::DockerSnapshot &snapshot);
+    /// Returns the n8n-looking containers that no node of the cluster file claims.
+    QList<ContainerInfo> applyContainers(const cw::DockerSnapshot &snapshot);
     void applyContainerStats(const cw::ContainerStats &stats);
     /// A die / stop / start / restart / pause event changes the node at once, without waiting
     /// for the next poll.

@@ -19,6 +19,12 @@ void ActionController::setEndpoint(const QString &dockerHost, bool available)
     m_available = available;
 }
 
+void ActionController::setGuard(const RestartGuard &guard)
+{
+    if (guard.limit() != m_guard.limit() || guard.window() != m_guard.window())
+        m_guard = guard;
+}
+
 void ActionController::forgetPending()
 {
     m_pending.clear();

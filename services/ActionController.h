@@ -34,6 +34,8 @@ public:
     /// Forgets actions in flight (their backend was replaced with the cluster file).
     void forgetPending();
     void setGraceSeconds(int seconds) { m_graceSeconds = seconds; }
+    /// A new restart-storm policy; the restarts counted so far are kept when it is unchanged.
+    void setGuard(const RestartGuard &guard);
     int graceSeconds() const { return m_graceSeconds; }
     const RestartGuard &guard() const { return m_guard; }
     QString endpoint() const { return m_endpoint; }

@@ -419,7 +419,7 @@ public:
             fail(YAML::Mark(), QString(),
                 QStringLiteral("the file is empty; expected name and nodes"));
         static constexpr const char *kTop[] = { "name", "poll_interval", "timeouts", "max_body",
-            "load_balancer", "nodes", "redis", "postgres", "docker" };
+            "load_balancer", "nodes", "redis", "postgres", "docker", "actions" };
         const Map top(*this, root, QString(), kTop);
         ClusterConfig config;
         config.name = requiredString(top, "name").trimmed();
@@ -439,6 +439,15 @@ public:
         if (top.has("postgres"))
             readPostgres(top, config.postgres);
         readDocker(top, config);
+        if (const YAML::Node *node = top.get("actions")) {
+            static constexpr const char *kActions[] = { "restart_limit", "restart_window", "stop_grace" };
+            const Map actions(*this, *node, QStringLiteral("actions"), kActions);
+            if (const YAML::Node *limit = actions.get("restart_limit"))
+                config.actions.restartLimit = int(integer(*limit, actions.child("restart_limit"), 1, 1000,
+                    QStringLiteral("a number of restarts")));
+            config.actions.restartWindow = duration(actions, "restart_window", config.actions.restartWindow);
+            config.actions.stopGrace = duration(actions, "stop_grace", config.actions.stopGrace);
+        }
         return config;
     }
 

@@ -107,11 +107,16 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(new RedisPanel(services, side));
     sideLayout->addWidget(new PostgresPanel(services, side));
+    m_discovered = new QLabel(central);
+    m_discovered->setObjectName(QStringLiteral("discoveredContainers"));
+    m_discovered->setWordWrap(true);
+    m_discovered->hide();
     splitter->addWidget(m_tabs);
     splitter->addWidget(side);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     layout->addWidget(splitter, 1);
+    layout->addWidget(m_discovered);
     setCentralWidget(central);
 
     // Actions on the selected node's container, each behind a confirmation.
@@ -185,6 +190,17 @@ void MainWindow::setDockerStatus(const QString &host, bool reachable, const QStr
             m_logDock->raise();
     }
     updateActions();
+}
+
+void MainWindow::setDiscoveredContainers(const QList<ContainerInfo> &containers)
+{
+    QStringList names;
+    for (const ContainerInfo &c : containers)
+        names << QStringLiteral("%1 (%2, %3)").arg(c.name, c.image, c.state);
+    m_discovered->setVisible(!names.isEmpty());
+    m_discovered->setText(names.isEmpty() ? QString()
+                                          : QStringLiteral("Discovered on the Docker host, not in the cluster file: ")
+                              + names.join(QStringLiteral(", ")));
 }
 
 QString MainWindow::selectedNode() const

@@ -39,6 +39,8 @@ public:
 
     /// The Docker host actions go to (named in every confirmation), and whether it answers.
     void setDockerStatus(const QString &host, bool reachable, const QString &detail);
+    /// n8n-looking containers on the Docker host that the cluster file does not name.
+    void setDiscoveredContainers(const QList<cw::ContainerInfo> &containers);
     /// Selects @p node (tiles and table share the selection).
     void selectNode(const QString &node);
     /// Asks, step by step, for @p action on the selected node.
@@ -74,6 +76,7 @@ private:
     NodeTileDelegate *m_delegate;
     QTimer *m_summaryTimer;
     QLabel *m_dockerStatus;
+    QLabel *m_discovered;
     QString m_dockerHost;
     bool m_dockerReachable = false;
     QAction *m_restart;

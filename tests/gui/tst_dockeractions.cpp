@@ -88,6 +88,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QVERIFY2(m_engine.start(), qPrintable(m_engine.errorString()));
         QVERIFY2(m_engine.buildImage(), qPrintable(m_engine.errorString()));
+        // An n8n-looking container the cluster file does not name: listed as discovered.
+        QVERIFY2(m_engine.runContainer(QStringLiteral("n8n-worker-9")), qPrintable(m_engine.errorString()));
         QVERIFY2(m_engine.runContainer(QStringLiteral("n8n-worker-1"),
                                        {QStringLiteral("sh"), QStringLiteral("-c"),
                                         QStringLiteral("echo 'n8n worker is now ready'; sleep 0.3; "
@@ -121,6 +123,9 @@ private Q_SLOTS:
         const QString dockerStatus = app.window()->findChild<QLabel *>(QStringLiteral("dockerStatus"))->text();
         QVERIFY2(dockerStatus.contains(m_engine.host()) && dockerStatus.contains(QStringLiteral("API 1.41")),
                  qPrintable(dockerStatus));
+        const QString discovered = app.window()->findChild<QLabel *>(QStringLiteral("discoveredContainers"))->text();
+        QVERIFY2(discovered.contains(QStringLiteral("n8n-worker-9")) && !discovered.contains(QStringLiteral("n8n-worker-1 ")),
+                 qPrintable(discovered));
 
         // The log of the selected node, filtered to ERROR like the seed's grep.
         app.window()->selectNode(worker);

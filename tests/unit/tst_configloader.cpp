@@ -69,6 +69,7 @@ private Q_SLOTS:
     void missingFile();
     void systemEnvironmentReadsVariables();
     // --- docker ---
+    void actionsSection();
     void dockerDefaults();
     void dockerFromEnvironment();
     void dockerSectionOverridesEnvironment();
@@ -460,6 +461,32 @@ EnvLookup environmentOf(const std::map<QString, QString> &variables)
 const QByteArray kWithContainer = QByteArray(kBase) + "    container: n8n-worker-1\n"; // line 9
 
 }  // namespace
+
+void TestConfigLoader::actionsSection()
+{
+    const auto defaults = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(defaults.ok(), qPrintable(defaults.ok() ? QString() : defaults.error()));
+    QCOMPARE(defaults.value().actions.restartLimit, 3);
+    QCOMPARE(defaults.value().actions.restartWindow, Millis(600'000));
+    QCOMPARE(defaults.value().actions.stopGrace, Millis(10'000));
+
+    const auto set = parseClusterConfig(QByteArray(kBase)
+            + "actions:\n  restart_limit: 5\n  restart_window: 30m\n  stop_grace: 2s\n",
+        QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(set.ok(), qPrintable(set.ok() ? QString() : set.error()));
+    QCOMPARE(set.value().actions.restartLimit, 5);
+    QCOMPARE(set.value().actions.restartWindow, Millis(1'800'000));
+    QCOMPARE(set.value().actions.stopGrace, Millis(2'000));
+
+    const auto bad = parseClusterConfig(QByteArray(kBase) + "actions:\n  restart_limit: 0\n",
+        QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error().startsWith(QStringLiteral("cluster.yaml:10: actions.restart_limit: ")), qPrintable(bad.error()));
+    const auto typo = parseClusterConfig(QByteArray(kBase) + "actions:\n  restart_limt: 2\n",
+        QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY(!typo.ok());
+    QVERIFY2(typo.error().contains(QStringLiteral("actions.restart_limt: unknown key")), qPrintable(typo.error()));
+}
 
 void TestConfigLoader::dockerDefaults()
 {
