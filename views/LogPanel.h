@@ -26,6 +26,8 @@ public:
     void setContainer(const QString &node, const QString &container);
     QString container() const { return m_container; }
     LogLinesModel *lines() const { return m_lines; }
+    /// Modest by default: the tiles are the main thing; the dock can be dragged taller.
+    QSize sizeHint() const override { return QSize(640, 170); }
     LogFilterModel *filtered() const { return m_filter; }
 
 public Q_SLOTS:

@@ -142,7 +142,6 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     addDockWidget(Qt::BottomDockWidgetArea, m_actionDock);
     tabifyDockWidget(m_logDock, m_actionDock);
     m_logDock->raise();
-    resizeDocks({m_logDock}, {220}, Qt::Vertical);
     // Without a Docker host there are no containers to act on or read logs of.
     m_logDock->hide();
     m_actionDock->hide();

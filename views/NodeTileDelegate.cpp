@@ -77,7 +77,7 @@ QStringList NodeTileDelegate::tileLines(const QModelIndex &index)
 QSize NodeTileDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
     const QFontMetrics fm(option.font);
-    return QSize(int(fm.averageCharWidth() * 44 * m_scale), int(fm.height() * 10.2 * m_scale));
+    return QSize(int(fm.averageCharWidth() * 54 * m_scale), int(fm.height() * 10.2 * m_scale));
 }
 
 void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
