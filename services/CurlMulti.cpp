@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace cw {
@@ -60,6 +61,52 @@ void CurlMulti::setMaxConnections(long count)
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, count);
 }
 
+void CurlMulti::adoptSockets(CURL *easy)
+{
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlMulti::openSocket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMulti::closeSocket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
+}
+
+curl_socket_t CurlMulti::openSocket(void *clientp, curlsocktype, curl_sockaddr *address)
+{
+    const curl_socket_t fd
+        = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd != CURL_SOCKET_BAD) {
+        auto *self = static_cast<CurlMulti *>(clientp);
+        // A number closed behind our back (if curl ever did) may still look registered.
+        self->forget(fd);
+        self->state(fd).adopted = true;
+    }
+    return fd;
+}
+
+int CurlMulti::closeSocket(void *clientp, curl_socket_t fd)
+{
+    auto *self = static_cast<CurlMulti *>(clientp);
+    // close() alone would leave the registration behind while a forked child still holds the
+    // socket: connections close rarely, so say it explicitly.
+    if (fd >= 0 && std::size_t(fd) < self->m_sockets.size()
+        && self->m_sockets[std::size_t(fd)].registered != 0 && self->m_epoll >= 0)
+        ::epoll_ctl(self->m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+    self->forget(fd);
+    return ::close(fd);
+}
+
+CurlMulti::SocketState &CurlMulti::state(curl_socket_t fd)
+{
+    if (std::size_t(fd) >= m_sockets.size())
+        m_sockets.resize(std::max<std::size_t>(std::size_t(fd) + 1, m_sockets.size() * 2));
+    return m_sockets[std::size_t(fd)];
+}
+
+void CurlMulti::forget(curl_socket_t fd)
+{
+    if (fd >= 0 && std::size_t(fd) < m_sockets.size())
+        m_sockets[std::size_t(fd)] = SocketState {};
+}
+
 bool CurlMulti::add(CURL *easy)
 {
     const CURLMcode rc = curl_multi_add_handle(m_multi, easy);
@@ -75,9 +122,9 @@ void CurlMulti::remove(CURL *easy)
     curl_multi_remove_handle(m_multi, easy);
 }
 
-int CurlMulti::socketCallback(CURL *, curl_socket_t fd, int what, void *userp, void *socketp)
+int CurlMulti::socketCallback(CURL *, curl_socket_t fd, int what, void *userp, void *)
 {
-    static_cast<CurlMulti *>(userp)->watchSocket(fd, what, socketp != nullptr);
+    static_cast<CurlMulti *>(userp)->watchSocket(fd, what);
     return 0;
 }
 
@@ -92,29 +139,46 @@ int CurlMulti::timerCallback(CURLM *, long timeoutMs, void *userp)
     return 0;
 }
 
-void CurlMulti::watchSocket(curl_socket_t fd, int what, bool known)
+void CurlMulti::watchSocket(curl_socket_t fd, int what)
 {
-    if (m_epoll < 0)
+    if (m_epoll < 0 || fd < 0)
         return;
+    SocketState &socket = state(fd);
     if (what == CURL_POLL_REMOVE) {
-        // curl says so before it closes the socket; a socket closed already left the set.
-        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+        socket.wanted = false;
+        // An adopted socket that curl keeps alive for the next request stays in the set: two
+        // epoll_ctl() calls less per request. Should it turn readable while idle (the server
+        // closed it), socketsReady() takes it out then.
+        if (socket.registered != 0 && (!socket.adopted || (socket.registered & EPOLLOUT))) {
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+            socket.registered = 0;
+        }
         return;
     }
-    epoll_event event {};
-    event.data.fd = fd;
+    socket.wanted = true;
+    quint32 events = 0;
     if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
-        event.events |= EPOLLIN;
+        events |= EPOLLIN;
     if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
-        event.events |= EPOLLOUT;
-    if (known && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)
+        events |= EPOLLOUT;
+    if (socket.registered == events)
         return;
-    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) != 0
-        && !(errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)) {
+    epoll_event event {};
+    event.events = events;
+    event.data.fd = fd;
+    // The bookkeeping can be wrong for a socket number that was closed and reused unseen (not
+    // adopted): the kernel's answer decides then.
+    const bool ok = socket.registered != 0
+        ? (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0
+              || (errno == ENOENT && ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0))
+        : (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0
+              || (errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0));
+    if (!ok) {
         qCWarning(lcHttp) << "epoll_ctl failed for socket" << fd << std::strerror(errno);
+        socket.registered = 0;
         return;
     }
-    curl_multi_assign(m_multi, fd, this); // marks the socket as in the epoll set
+    socket.registered = events;
 }
 
 void CurlMulti::socketsReady()
@@ -124,6 +188,15 @@ void CurlMulti::socketsReady()
     int running = 0;
     for (int i = 0; i < count; ++i) {
         const epoll_event &event = events[std::size_t(i)];
+        const curl_socket_t fd = event.data.fd;
+        if (std::size_t(fd) < m_sockets.size() && !m_sockets[std::size_t(fd)].wanted) {
+            // An idle kept-alive socket: curl checks it before reusing it; just stop watching.
+            if (m_sockets[std::size_t(fd)].registered != 0) {
+                ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+                m_sockets[std::size_t(fd)].registered = 0;
+            }
+            continue;
+        }
         int mask = 0;
         if (event.events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP))
             mask |= CURL_CSELECT_IN;
@@ -132,7 +205,7 @@ void CurlMulti::socketsReady()
         if (event.events & EPOLLERR)
             mask |= CURL_CSELECT_ERR;
         // A socket closed by an earlier action in this batch is unknown to curl: it ignores it.
-        curl_multi_socket_action(m_multi, event.data.fd, mask, &running);
+        curl_multi_socket_action(m_multi, fd, mask, &running);
     }
     drainMessages();
 }

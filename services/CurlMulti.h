@@ -5,6 +5,7 @@
 #include <QObject>
 #include <curl/curl.h>
 #include <functional>
+#include <vector>
 
 class QSocketNotifier;
 class QTimer;
@@ -35,6 +36,11 @@ public:
     /// shrinks between poll rounds and would close kept-alive connections.
     void setMaxConnections(long count);
 
+    /// Lets this multi handle open and close @p easy's sockets, so that it knows when a socket
+    /// number is new. A kept-alive connection of such a handle then stays in the epoll set
+    /// between transfers instead of being removed and added again for every request.
+    void adoptSockets(CURL *easy);
+
     /// Starts a transfer; false (and the handle is not added) on a curl error.
     bool add(CURL *easy);
     /// Aborts a transfer that has not finished; its DoneHandler is not called.
@@ -43,8 +49,19 @@ public:
 private:
     static int socketCallback(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp);
     static int timerCallback(CURLM *multi, long timeoutMs, void *userp);
+    static curl_socket_t openSocket(void *clientp, curlsocktype purpose, curl_sockaddr *address);
+    static int closeSocket(void *clientp, curl_socket_t fd);
 
-    void watchSocket(curl_socket_t fd, int what, bool known);
+    /// What this object knows of one socket number.
+    struct SocketState {
+        quint32 registered = 0; ///< epoll events it is in the set with; 0: not in the set
+        bool wanted = false; ///< curl waits for it
+        bool adopted = false; ///< opened by openSocket(): its close is seen by closeSocket()
+    };
+    SocketState &state(curl_socket_t fd);
+    void forget(curl_socket_t fd);
+
+    void watchSocket(curl_socket_t fd, int what);
     void socketsReady();
     void timeout();
     void drainMessages();
@@ -54,6 +71,7 @@ private:
     int m_epoll = -1;
     QSocketNotifier *m_notifier = nullptr;
     QTimer *m_timer = nullptr;
+    std::vector<SocketState> m_sockets; ///< by socket number
 };
 
 } // namespace cw

@@ -116,11 +116,14 @@ struct HttpCollector::Transfer {
     {
         if (easy)
             curl_easy_cleanup(easy);
+        if (url)
+            curl_url_cleanup(url);
     }
 
     Node *node = nullptr;
     Endpoint endpoint = Health;
     CURL *easy = nullptr;
+    CURLU *url = nullptr; ///< parsed once: curl would parse a URL string on every request
     QString path; ///< as shown in messages, with the base URL's prefix
     QByteArray body;
     qint64 maxBodyBytes = 0;
@@ -278,8 +281,14 @@ void HttpCollector::setUpTransfer(Node &node, Transfer &transfer, const QString 
     const QByteArray encoded = url.toEncoded();
 
     CURL *easy = transfer.easy;
-    // curl copies string options, so the temporaries may go.
-    curl_easy_setopt(easy, CURLOPT_URL, encoded.constData());
+    transfer.url = curl_url();
+    if (transfer.url
+        && curl_url_set(transfer.url, CURLUPART_URL, encoded.constData(), 0) == CURLUE_OK) {
+        curl_easy_setopt(easy, CURLOPT_CURLU, transfer.url);
+    } else {
+        // curl copies string options, so the temporary may go; it reports a bad URL itself.
+        curl_easy_setopt(easy, CURLOPT_URL, encoded.constData());
+    }
     curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::write);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
@@ -296,6 +305,7 @@ void HttpCollector::setUpTransfer(Node &node, Transfer &transfer, const QString 
     // DNS cache after every transfer: an empty cache keeps that walk short, and a node that
     // moved (a recreated container) is found at its new address on the next connect.
     curl_easy_setopt(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    node.multi->adoptSockets(easy);
 }
 
 void HttpCollector::stop()
@@ -362,8 +372,11 @@ void HttpCollector::transferDone(Transfer &transfer, int curlCode)
     result.responseMs = double(totalUs) / 1000.0;
 
     const QString &path = transfer.path;
-    const QString detail = transfer.errorBuffer[0] ? QString::fromUtf8(transfer.errorBuffer)
-                                                   : QString::fromUtf8(curl_easy_strerror(code));
+    // Only failures need curl's text: a successful request allocates nothing here.
+    const auto detail = [&] {
+        return transfer.errorBuffer[0] ? QString::fromUtf8(transfer.errorBuffer)
+                                       : QString::fromUtf8(curl_easy_strerror(code));
+    };
     if (code == CURLE_OK) {
         if (status < 200 || status > 299) {
             result.error = FetchError::HttpStatus;
@@ -401,17 +414,17 @@ void HttpCollector::transferDone(Transfer &transfer, int curlCode)
     } else if (code == CURLE_COULDNT_RESOLVE_HOST) {
         result.error = FetchError::Dns;
         result.errorText = QStringLiteral("cannot resolve host '%1': %2")
-                               .arg(node.config.baseUrl.host(), detail);
+                               .arg(node.config.baseUrl.host(), detail());
     } else if (isTlsError(code)) {
         result.error = FetchError::Tls;
-        result.errorText = node.hostPort + QStringLiteral(": TLS error: ") + detail;
+        result.errorText = node.hostPort + QStringLiteral(": TLS error: ") + detail();
     } else if (code == CURLE_GOT_NOTHING) {
         result.error = FetchError::Other;
         result.errorText = QStringLiteral("GET %1 on %2: connection closed without an answer")
                                .arg(path, node.hostPort);
     } else {
         result.error = FetchError::Other;
-        result.errorText = QStringLiteral("GET %1 on %2: %3").arg(path, node.hostPort, detail);
+        result.errorText = QStringLiteral("GET %1 on %2: %3").arg(path, node.hostPort, detail());
     }
 
     if (--node.pending == 0)

@@ -13,7 +13,17 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QtTest>
+#include <arpa/inet.h>
+#include <atomic>
+#include <fcntl.h>
 #include <memory>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 using namespace std::chrono_literals;
 using cwtest::HangingServer;
@@ -120,6 +130,142 @@ private:
     QElapsedTimer m_clock;
 };
 
+/// An HTTP/1.1 server on a free 127.0.0.1 port that answers every request like a healthy n8n
+/// node, keeps the connection open (no "Connection: close"), and then closes it while idle,
+/// @p idleCloseMs after the answer: like n8n's 5 s keep-alive timeout, or a proxy's shorter one,
+/// between two polls.
+class IdleClosingServer final {
+public:
+    explicit IdleClosingServer(int idleCloseMs)
+        : m_idleCloseMs(idleCloseMs)
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr {};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
+            || ::listen(fd, 64) != 0
+            || ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0
+            || ::pipe2(m_wake, O_CLOEXEC) != 0) {
+            if (fd >= 0)
+                ::close(fd);
+            return;
+        }
+        m_listenFd = fd;
+        m_port = ntohs(addr.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~IdleClosingServer()
+    {
+        if (m_thread.joinable()) {
+            [[maybe_unused]] const auto written = ::write(m_wake[1], "s", 1);
+            m_thread.join();
+        }
+        for (const int fd : { m_wake[0], m_wake[1], m_listenFd }) {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    }
+    IdleClosingServer(const IdleClosingServer &) = delete;
+    IdleClosingServer &operator=(const IdleClosingServer &) = delete;
+
+    bool listening() const { return m_listenFd >= 0; }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
+    int acceptedConnections() const { return m_accepted.load(); }
+    int closedWhileIdle() const { return m_closedIdle.load(); }
+    int requests() const { return m_requests.load(); }
+
+private:
+    struct Client {
+        int fd = -1;
+        QByteArray pending;
+        qint64 answeredAtMs = -1; ///< -1 while a request is being read
+    };
+
+    static QByteArray answer(const QByteArray &head)
+    {
+        const QByteArray body = head.startsWith("GET /metrics ")
+            ? QByteArray("n8n_process_cpu_seconds_total 1.5\n")
+            : QByteArray("{\"status\":\"ok\"}");
+        return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    }
+
+    void serve()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<Client> clients;
+        for (;;) {
+            std::vector<pollfd> fds { { m_wake[0], POLLIN, 0 }, { m_listenFd, POLLIN, 0 } };
+            for (const Client &c : clients)
+                fds.push_back({ c.fd, POLLIN, 0 });
+            ::poll(fds.data(), fds.size(), 10);
+            if (fds[0].revents)
+                break;
+            if (fds[1].revents) {
+                const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+                if (fd >= 0) {
+                    clients.push_back({ fd, {}, -1 });
+                    ++m_accepted;
+                }
+            }
+            for (std::size_t i = 2; i < fds.size(); ++i) {
+                if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                Client &c = clients[i - 2];
+                char buffer[4096];
+                const ssize_t n = ::read(c.fd, buffer, sizeof buffer);
+                if (n <= 0) { // the client closed it
+                    ::close(c.fd);
+                    c.fd = -1;
+                    continue;
+                }
+                c.pending.append(buffer, qsizetype(n));
+                const qsizetype end = c.pending.indexOf("\r\n\r\n");
+                if (end < 0)
+                    continue;
+                const QByteArray reply = answer(c.pending.left(end));
+                c.pending.remove(0, end + 4);
+                [[maybe_unused]] const auto sent
+                    = ::send(c.fd, reply.constData(), std::size_t(reply.size()), MSG_NOSIGNAL);
+                c.answeredAtMs = clock.elapsed();
+                ++m_requests;
+            }
+            for (Client &c : clients) {
+                if (c.fd >= 0 && c.answeredAtMs >= 0 && c.pending.isEmpty()
+                    && clock.elapsed() - c.answeredAtMs >= m_idleCloseMs) {
+                    ::close(c.fd);
+                    c.fd = -1;
+                    ++m_closedIdle;
+                }
+            }
+            std::erase_if(clients, [](const Client &c) { return c.fd < 0; });
+        }
+        for (const Client &c : clients)
+            ::close(c.fd);
+    }
+
+    int m_idleCloseMs;
+    int m_listenFd = -1;
+    int m_wake[2] = { -1, -1 };
+    quint16 m_port = 0;
+    std::atomic<int> m_accepted { 0 };
+    std::atomic<int> m_closedIdle { 0 };
+    std::atomic<int> m_requests { 0 };
+    std::thread m_thread;
+};
+
+/// CPU time used by this process so far, in seconds.
+double processCpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 } // namespace
 
 class TestHttpCollector final : public QObject {
@@ -137,6 +283,7 @@ private Q_SLOTS:
     void bodyOverCap();
     void cpuPercentFromCounter();
     void connectionsAreReused();
+    void idleConnectionsClosedByTheServer();
     void stopWhileRequestsInFlight();
 };
 
@@ -513,6 +660,37 @@ void TestHttpCollector::connectionsAreReused()
     QVERIFY2(connections <= 9 + 3,
         qPrintable(
             QStringLiteral("%1 connections for %2 requests").arg(connections).arg(requests)));
+}
+
+void TestHttpCollector::idleConnectionsClosedByTheServer()
+{
+    // The server drops each kept-alive connection 100 ms after answering, before the next poll
+    // (n8n closes idle connections after 5 s; a longer poll interval meets this every time).
+    IdleClosingServer server(100);
+    QVERIFY(server.listening());
+    const QString name = QStringLiteral("main");
+    CollectorRun run(
+        { nodeConfig(name, cw::NodeRole::Main, server.url()) }, timeouts(2000ms, 3000ms), 400ms);
+    QTRY_VERIFY_WITH_TIMEOUT(run.count(name) >= 1, 5000);
+
+    // While the dropped connections lie idle the collector must not spin on them.
+    const double cpuBefore = processCpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    QTRY_VERIFY_WITH_TIMEOUT(run.count(name) >= 6, 5000);
+    const double cpuShare = (processCpuSeconds() - cpuBefore) / (double(wall.elapsed()) / 1000.0);
+    QVERIFY2(cpuShare < 0.25, qPrintable(QStringLiteral("%1 of a core").arg(cpuShare)));
+
+    // Every poll found its connections gone and answered all the same, on new connections.
+    for (const cw::NodeSnapshot &s : run.of(name)) {
+        QVERIFY2(s.health.ok(), qPrintable(s.health.errorText));
+        QVERIFY2(s.readiness.ok(), qPrintable(s.readiness.errorText));
+        QCOMPARE_STATE(s.metricsState, cw::MetricsState::Ok);
+        QCOMPARE(s.values.cpuSecondsTotal.value_or(-1), 1.5);
+    }
+    QVERIFY2(server.closedWhileIdle() >= 3 * (run.count(name) - 1),
+        qPrintable(QString::number(server.closedWhileIdle())));
+    QVERIFY(server.acceptedConnections() >= 3 * run.count(name));
 }
 
 void TestHttpCollector::stopWhileRequestsInFlight()
