@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <span>
@@ -265,32 +266,33 @@ public:
         return int(integer(*node, map.child(key), 1, 65535, QStringLiteral("a port number")));
     }
 
+    /// A number with one of @p units ("" for none), scaled by the unit's factor; fails with
+    /// "expected @p expected" when the text is neither.
+    double numberWithUnit(const YAML::Node &node, const QString &path,
+        std::initializer_list<std::pair<const char *, double>> units, const QString &expected) const
+    {
+        const std::string &text = scalar(node, path);
+        double number = 0;
+        std::string unit;
+        if (splitNumberUnit(text, number, unit)) {
+            for (const auto &[name, factor] : units) {
+                if (unit == name)
+                    return number * factor;
+            }
+        }
+        fail(node.Mark(), path, QStringLiteral("expected %1, got %2").arg(expected, excerpt(text)));
+    }
+
     Millis duration(const Map &map, const char *key, Millis fallback) const
     {
         const YAML::Node *node = map.get(key);
         if (!node)
             return fallback;
         const QString path = map.child(key);
+        const double ms = numberWithUnit(*node, path,
+            { { "ms", 1 }, { "", 1000 }, { "s", 1000 }, { "m", 60'000 }, { "h", 3'600'000 } },
+            QStringLiteral("a duration like 500ms, 2s, 1m, 1h or a number of seconds"));
         const std::string &text = scalar(*node, path);
-        double number = 0;
-        std::string unit;
-        double factor = 0;
-        if (splitNumberUnit(text, number, unit)) {
-            if (unit == "ms")
-                factor = 1;
-            else if (unit.empty() || unit == "s")
-                factor = 1000;
-            else if (unit == "m")
-                factor = 60'000;
-            else if (unit == "h")
-                factor = 3'600'000;
-        }
-        if (factor == 0)
-            fail(node->Mark(), path,
-                QStringLiteral(
-                    "expected a duration like 500ms, 2s, 1m, 1h or a number of seconds, got %1")
-                    .arg(excerpt(text)));
-        const double ms = number * factor;
         if (ms <= 0)
             fail(node->Mark(), path,
                 QStringLiteral("must be greater than zero, got %1").arg(excerpt(text)));
@@ -309,26 +311,13 @@ public:
         if (!node)
             return fallback;
         const QString path = map.child(key);
-        const std::string &text = scalar(*node, path);
-        double number = 0;
-        std::string unit;
-        double factor = 0;
-        if (splitNumberUnit(text, number, unit)) {
-            if (unit.empty() || unit == "B")
-                factor = 1;
-            else if (unit == "KiB")
-                factor = 1024;
-            else if (unit == "MiB")
-                factor = 1024 * 1024;
-        }
-        if (factor == 0)
-            fail(node->Mark(), path,
-                QStringLiteral("expected a size like 4MiB, 512KiB or a number of bytes, got %1")
-                    .arg(excerpt(text)));
-        const double bytes = number * factor;
+        const double bytes = numberWithUnit(*node, path,
+            { { "", 1 }, { "B", 1 }, { "KiB", 1024 }, { "MiB", 1024 * 1024 } },
+            QStringLiteral("a size like 4MiB, 512KiB or a number of bytes"));
         if (bytes < kMinBodyBytes || bytes > kMaxBodyBytes)
             fail(node->Mark(), path,
-                QStringLiteral("%1 is out of range (1KiB to 1024MiB)").arg(excerpt(text)));
+                QStringLiteral("%1 is out of range (1KiB to 1024MiB)")
+                    .arg(excerpt(scalar(*node, path))));
         return qint64(std::llround(bytes));
     }
 
