@@ -44,7 +44,9 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
     m_audit = m_auditThread->adopt(new AuditLog(auditPath.isEmpty() ? AuditLog::defaultPath() : auditPath));
     m_auditThread->thread()->start();
     connect(m_actions.get(), &ActionController::auditRequested, m_audit, &AuditLog::append);
-    connect(m_audit, &AuditLog::failed, m_window.get(), &MainWindow::showConfigError);
+    connect(m_audit, &AuditLog::failed, m_window.get(), [this](const QString &error) {
+        m_window->showError(QStringLiteral("Audit trail not written"), error);
+    });
     connect(m_window.get(), &MainWindow::actionConfirmed, this, &Application::onActionConfirmed);
     connect(m_actions.get(), &ActionController::actionFinished, m_window.get(), &MainWindow::showActionResult);
     m_clock.setInterval(1000);
@@ -59,7 +61,10 @@ Application::~Application()
     m_settings->setWindowGeometry(m_window->saveGeometry(), m_window->saveState());
     delete m_collectors;   // stops the threads before the models they feed go away
     m_collectors = nullptr;
-    m_auditThread.reset(); // writes what is queued, then stops
+    // Entries queued just before quitting are written first: the queue is FIFO, so once this
+    // no-op has run on the audit thread, everything before it has been appended.
+    QMetaObject::invokeMethod(m_audit, [] {}, Qt::BlockingQueuedConnection);
+    m_auditThread.reset();
 }
 
 void Application::setCluster(const ClusterConfig &config)

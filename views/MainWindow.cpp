@@ -314,10 +314,14 @@ void MainWindow::setClusterName(const QString &name, const QString &sourceFile)
 
 void MainWindow::showConfigError(const QString &message)
 {
-    auto *box = new QMessageBox(QMessageBox::Critical, QStringLiteral("Cluster file refused"),
-                                message + QStringLiteral("\n\nThe current cluster stays open."),
-                                QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("configErrorDialog"));
+    showError(QStringLiteral("Cluster file refused"), message + QStringLiteral("\n\nThe current cluster stays open."),
+              QStringLiteral("configErrorDialog"));
+}
+
+void MainWindow::showError(const QString &title, const QString &message, const QString &objectName)
+{
+    auto *box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setObjectName(objectName);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }

@@ -32,6 +32,9 @@ public:
     void setClusterName(const QString &name, const QString &sourceFile);
     /// Shows a configuration error without blocking the event loop; the current cluster stays.
     void showConfigError(const QString &message);
+    /// Shows an error without blocking the event loop.
+    void showError(const QString &title, const QString &message,
+                   const QString &objectName = QStringLiteral("errorDialog"));
 
     QListView *tilesView() const { return m_tiles; }
     QTableView *tableView() const { return m_table; }
