@@ -1057,10 +1057,7 @@ void DockerClient::fetchLogs(quint64 requestId, const QString &container, int ta
             spec.path = QStringLiteral("/containers/") + encoded(container) + QStringLiteral("/json");
             send(spec, [this, requestId, container, tail](Request &request, std::optional<Failure> failure) {
                 if (failure) {
-                    const QString error = failure->unreachable ? unreachableText(failure->text)
-                        : request.status == 404                ? parseApiError(request.body)
-                                                               : failure->text;
-                    Q_EMIT logsReady(requestId, container, {}, error);
+                    Q_EMIT logsReady(requestId, container, {}, logsFailureText(request, *failure));
                     return;
                 }
                 const Result<ContainerInfo> info = parseContainerInspect(request.body);
@@ -1072,6 +1069,14 @@ void DockerClient::fetchLogs(quint64 requestId, const QString &container, int ta
         });
 }
 
+QString DockerClient::logsFailureText(const Request &request, const Failure &failure) const
+{
+    // 404 carries the engine's own words ("No such container: …").
+    if (failure.unreachable)
+        return unreachableText(failure.text);
+    return request.status == 404 ? parseApiError(request.body) : failure.text;
+}
+
 void DockerClient::fetchLogsOf(quint64 requestId, const QString &container, int tail, bool tty)
 {
     RequestSpec spec;
@@ -1081,10 +1086,7 @@ void DockerClient::fetchLogsOf(quint64 requestId, const QString &container, int 
     spec.maxBodyBytes = kMaxLogTailBytes;
     send(spec, [this, requestId, container, tty](Request &request, std::optional<Failure> failure) {
         if (failure) {
-            const QString error = failure->unreachable ? unreachableText(failure->text)
-                : request.status == 404                ? parseApiError(request.body)
-                                                       : failure->text;
-            Q_EMIT logsReady(requestId, container, {}, error);
+            Q_EMIT logsReady(requestId, container, {}, logsFailureText(request, *failure));
             return;
         }
         DockerLogDemuxer demuxer(tty);

@@ -120,6 +120,8 @@ private:
     void requestDone(Request *request, int curlCode);
     [[nodiscard]] std::optional<Failure> describe(const Request &request, int curlCode) const;
     [[nodiscard]] QString unreachableText(const QString &why) const;
+    /// Why a logs request failed, for the log panel.
+    [[nodiscard]] QString logsFailureText(const Request &request, const Failure &failure) const;
 
     void withApi(std::function<void()> then, std::function<void(const Failure &)> fail);
     void negotiated(std::optional<Failure> failure);
