@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/Alert.h"
 #include "models/DockerTypes.h"
 
 #include <QList>
@@ -71,6 +72,45 @@ struct ActionsConfig
     Millis stopGrace{std::chrono::seconds(10)};    ///< Docker's t= before SIGKILL
 };
 
+/// One alert rule as configured (built-in rule ids; the `alerts.rules` section overrides defaults).
+struct AlertRuleConfig
+{
+    QString id;                  ///< e.g. "cpu_high", "worker_stalled"
+    bool enabled = true;
+    Severity severity = Severity::Warning;
+    double threshold = 0;        ///< meaning per rule: percent, jobs, seconds, per minute ...
+    Millis forDuration{0};       ///< condition must hold this long before the alert fires
+    Millis recoveryHold{0};      ///< keeps firing this long after the condition clears
+};
+
+/// A notification target. The URL is a secret (resolved from ${ENV}); never logged or shown.
+struct WebhookConfig
+{
+    enum class Kind { Slack, Json };
+    QString name;                ///< shown in the UI and history instead of the URL
+    Kind kind = Kind::Json;
+    QUrl url;
+};
+
+/// The `alerts:` section: rules (defaults from the seed's monitoring script), flap detection,
+/// notifications and history retention.
+struct AlertsConfig
+{
+    QList<AlertRuleConfig> rules = defaultRules();
+    int flapChanges = 6;                             ///< state changes within flapWindow ...
+    Millis flapWindow{std::chrono::minutes(10)};     ///< ... that make an alert "flapping"
+    QList<WebhookConfig> webhooks;
+    Millis groupWindow{std::chrono::seconds(30)};    ///< one message per group within this window
+    int retentionDays = 90;
+    qint64 maxHistoryRows = 1'000'000;
+
+    /// nullptr when @p id is not a rule.
+    const AlertRuleConfig *rule(const QString &id) const;
+    /// The rule's threshold, or @p fallback when it is unknown or disabled (for chart lines).
+    double threshold(const QString &id, double fallback) const;
+    static QList<AlertRuleConfig> defaultRules();
+};
+
 /// One cluster file, validated. Secrets are already resolved from the environment.
 struct ClusterConfig
 {
@@ -83,6 +123,7 @@ struct ClusterConfig
     RedisConfig redis;
     PostgresConfig postgres;
     ActionsConfig actions;
+    AlertsConfig alerts;
     DockerEndpoint docker;   ///< the `docker:` section, else DOCKER_HOST & co. (set by the loader)
     qint64 maxBodyBytes = 4 * 1024 * 1024;
 };
