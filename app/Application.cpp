@@ -1,8 +1,15 @@
 #include "app/Application.h"
 
+#include "models/AlertHistoryModel.h"
+#include "models/ChartSpec.h"
 #include "models/ClusterModel.h"
+#include "models/MetricsRecorder.h"
+#include "models/TimeSeriesStore.h"
 #include "models/ServicesState.h"
 #include "services/ActionController.h"
+#include "services/AlertEngine.h"
+#include "services/AlertHistory.h"
+#include "services/Notifier.h"
 #include "services/AuditLog.h"
 #include "services/CollectorSet.h"
 #include "services/ConfigLoader.h"
@@ -11,9 +18,15 @@
 #include "services/WorkerThread.h"
 #include "views/LogPanel.h"
 #include "views/MainWindow.h"
+#include "views/Theme.h"
+#include "views/charts/ChartsPanel.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
+#include <QRandomGenerator>
+
+#include <cmath>
 #include <QStatusBar>
 
 namespace cw {
@@ -32,17 +45,55 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
     , m_settings(settings)
     , m_nodes(std::make_unique<ClusterModel>())
     , m_services(std::make_unique<ServicesState>())
+    , m_history(std::make_unique<TimeSeriesStore>())
+    , m_recorder(std::make_unique<MetricsRecorder>(m_history.get()))
     , m_window(std::make_unique<MainWindow>(m_nodes.get(), m_services.get()))
     , m_actions(std::make_unique<ActionController>())
     , m_auditThread(std::make_unique<WorkerThread>(QStringLiteral("cw-audit")))
+    , m_alertEngine(std::make_unique<AlertEngine>())
+    , m_alertHistoryModel(std::make_unique<AlertHistoryModel>())
+    , m_alertHistoryThread(std::make_unique<WorkerThread>(QStringLiteral("cw-history")))
+    , m_notifyThread(std::make_unique<WorkerThread>(QStringLiteral("cw-notify")))
 {
     registerSnapshotMetaTypes();
+    registerAlertHistoryMetaTypes();
     connect(m_window.get(), &MainWindow::openClusterFileRequested, this, &Application::openClusterFile);
 
     // Actions: confirmed in the window, decided by the controller, carried out by the cluster's
     // Docker client, written to the audit trail on its own thread.
-    m_audit = m_auditThread->adopt(new AuditLog(auditPath.isEmpty() ? AuditLog::defaultPath() : auditPath));
+    const QString audit = auditPath.isEmpty() ? AuditLog::defaultPath() : auditPath;
+    m_audit = m_auditThread->adopt(new AuditLog(audit));
     m_auditThread->thread()->start();
+
+    // Alerts: judged here on each tick, every transition committed to the history on its own
+    // thread first; only what is on disk is shown and notified, so nothing is announced that a
+    // crash could lose.
+    m_alertHistoryPath = QFileInfo(audit).dir().filePath(QStringLiteral("alerts.sqlite"));
+    m_alertStore = m_alertHistoryThread->adopt(new AlertHistory(m_alertHistoryPath));
+    m_notifier = m_notifyThread->adopt(new Notifier);
+    connect(m_alertEngine.get(), &AlertEngine::transition, m_alertStore, &AlertHistory::append);
+    connect(m_alertStore, &AlertHistory::stored, this, &Application::onAlertStored);
+    connect(m_alertStore, &AlertHistory::notifyStatusChanged, m_alertHistoryModel.get(), &AlertHistoryModel::setNotifyStatus);
+    connect(m_alertStore, &AlertHistory::acknowledged, m_alertHistoryModel.get(), &AlertHistoryModel::setAcknowledged);
+    connect(m_alertStore, &AlertHistory::silencesChanged, this, [this](const QList<Silence> &active) { m_silences = active; });
+    connect(m_alertStore, &AlertHistory::queryFinished, m_alertHistoryModel.get(),
+            [this](quint64, const QList<AlertTransition> &rows) { m_alertHistoryModel->setRows(rows); });
+    connect(m_alertStore, &AlertHistory::failed, m_window.get(), [this](const QString &error) {
+        m_window->showError(QStringLiteral("Alert history not written"), error, QStringLiteral("alertHistoryError"));
+    });
+    connect(m_notifier, &Notifier::delivered, m_alertStore, [this](const QList<qint64> &ids, const QString &) {
+        for (const qint64 id : ids)
+            QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, id), Q_ARG(cw::NotifyStatus, NotifyStatus::Sent), Q_ARG(QString, QString()));
+    });
+    connect(m_notifier, &Notifier::deliveryFailed, m_alertStore,
+            [this](const QList<qint64> &ids, const QString &, const QString &error) {
+                for (const qint64 id : ids)
+                    QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, id), Q_ARG(cw::NotifyStatus, NotifyStatus::Failed), Q_ARG(QString, error));
+            });
+    m_alertHistoryThread->start(m_alertStore, &AlertHistory::open);
+    m_notifyThread->start(m_notifier, &Notifier::start);
+    QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, 1), Q_ARG(cw::HistoryQuery, HistoryQuery{}));
+    QMetaObject::invokeMethod(m_alertStore, "listSilences");
     connect(m_actions.get(), &ActionController::auditRequested, m_audit, &AuditLog::append);
     connect(m_audit, &AuditLog::failed, m_window.get(), [this](const QString &error) {
         m_window->showError(QStringLiteral("Audit trail not written"), error);
@@ -52,6 +103,18 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, &Application::tick);
     m_clock.start();
+    ChartsPanel *charts = m_window->chartsPanel();
+    charts->setStore(m_history.get());
+    charts->setSpan(m_settings->chartSpanMs());
+    connect(charts, &ChartsPanel::spanChanged, m_settings, &SettingsStore::setChartSpanMs);
+    const Theme theme = themeFromName(m_settings->theme());
+    if (theme != Theme::System)
+        applyTheme(theme);
+    m_window->showTheme(theme);
+    connect(m_window.get(), &MainWindow::themeRequested, this, [this](Theme chosen) {
+        applyTheme(chosen);
+        m_settings->setTheme(themeName(chosen));
+    });
     m_window->restoreGeometry(m_settings->windowGeometry());
     m_window->restoreState(m_settings->windowState());
 }
@@ -61,6 +124,11 @@ Application::~Application()
     m_settings->setWindowGeometry(m_window->saveGeometry(), m_window->saveState());
     delete m_collectors;   // stops the threads before the models they feed go away
     m_collectors = nullptr;
+    // Whatever the history has queued is committed before its thread ends (FIFO, as below).
+    QMetaObject::invokeMethod(m_alertStore, [] {}, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_notifier, &Notifier::flush, Qt::BlockingQueuedConnection);
+    m_notifyThread.reset();
+    m_alertHistoryThread.reset();
     // Entries queued just before quitting are written first: the queue is FIFO, so once this
     // no-op has run on the audit thread, everything before it has been appended.
     QMetaObject::invokeMethod(m_audit, [] {}, Qt::BlockingQueuedConnection);
@@ -85,6 +153,21 @@ void Application::setCluster(const ClusterConfig &config)
     m_services->reset(config.redis.configured, config.postgres.configured);
     m_services->setStaleAfter(staleAfter(config));
     m_window->setClusterName(config.name, config.sourceFile);
+    // Another cluster's history would draw under this one's names.
+    m_history->clear();
+    m_recorder = std::make_unique<MetricsRecorder>(m_history.get());
+    m_config = config;
+    ChartsPanel *charts = m_window->chartsPanel();
+    charts->setStaleAfter(staleAfter(config).count());
+    charts->setCharts(chartsForCluster(config));
+
+    m_alertEngine->setConfig(config);
+    QMetaObject::invokeMethod(m_alertStore, "setRetention", Q_ARG(int, config.alerts.retentionDays),
+                              Q_ARG(qint64, config.alerts.maxHistoryRows));
+    QMetaObject::invokeMethod(m_notifier, "configure", Q_ARG(QString, config.name),
+                              Q_ARG(QList<cw::WebhookConfig>, config.alerts.webhooks),
+                              Q_ARG(qint64, qint64(config.alerts.groupWindow.count())),
+                              Q_ARG(cw::DeliveryPolicy, DeliveryPolicy{}));
 
     m_collectors = new CollectorSet(config, this);
     connect(m_collectors, &CollectorSet::nodeSnapshotReady, m_nodes.get(), &ClusterModel::applySnapshot);
@@ -92,6 +175,22 @@ void Application::setCluster(const ClusterConfig &config)
     connect(m_collectors, &CollectorSet::postgresSnapshotReady, m_services.get(), &ServicesState::applyPostgres);
     connect(m_collectors, &CollectorSet::dockerSnapshotReady, this, &Application::onDockerSnapshot);
     connect(m_collectors, &CollectorSet::containerStatsReady, m_nodes.get(), &ClusterModel::applyContainerStats);
+    connect(m_collectors, &CollectorSet::nodeSnapshotReady, this,
+            [this](const NodeSnapshot &snapshot) { m_recorder->recordNode(snapshot); });
+    connect(m_collectors, &CollectorSet::redisSnapshotReady, this,
+            [this](const RedisSnapshot &snapshot) { m_recorder->recordRedis(snapshot); });
+    connect(m_collectors, &CollectorSet::postgresSnapshotReady, this,
+            [this](const PostgresSnapshot &snapshot) { m_recorder->recordPostgres(snapshot); });
+    AlertEngine *engine = m_alertEngine.get();
+    connect(m_collectors, &CollectorSet::nodeSnapshotReady, engine, &AlertEngine::applyNode);
+    connect(m_collectors, &CollectorSet::redisSnapshotReady, engine, &AlertEngine::applyRedis);
+    connect(m_collectors, &CollectorSet::postgresSnapshotReady, engine, &AlertEngine::applyPostgres);
+    connect(m_collectors, &CollectorSet::dockerSnapshotReady, engine, &AlertEngine::applyContainers);
+    connect(m_collectors, &CollectorSet::containerStatsReady, engine, &AlertEngine::applyContainerStats);
+    connect(m_collectors, &CollectorSet::dockerEventReceived, engine, &AlertEngine::applyDockerEvent);
+    connect(m_collectors, &CollectorSet::containerStatsReady, this, [this](const ContainerStats &stats) {
+        m_recorder->recordContainerStats(m_nodes->nodeOfContainer(stats.id), stats);
+    });
     connect(m_collectors, &CollectorSet::dockerEventReceived, m_nodes.get(), &ClusterModel::applyDockerEvent);
     connect(m_collectors, &CollectorSet::actionFinished, m_actions.get(), &ActionController::onActionFinished);
     connect(m_actions.get(), &ActionController::performRequested, m_collectors, &CollectorSet::perform);
@@ -159,11 +258,80 @@ void Application::onActionConfirmed(const QString &node, const QString &containe
     }
 }
 
+void Application::fillSyntheticHistory(int hours)
+{
+    // Plausible shapes (daily waves, noise, bursts, one outage per node) at the poll rate, so the
+    // long ranges can be looked at and measured. Real samples then continue from now.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 step = std::max<qint64>(1000, m_config.pollInterval.count());
+    const qint64 from = now - qint64(hours) * 3'600'000;
+    QRandomGenerator random(42);
+    const auto wave = [](qint64 t, double periodH, double phase) {
+        return std::sin(2 * M_PI * (double(t) / (periodH * 3'600'000.0) + phase));
+    };
+    for (qint64 t = from; t < now; t += step) {
+        for (int i = 0; i < m_config.nodes.size(); ++i) {
+            const QString &node = m_config.nodes[i].name;
+            const qint64 outageStart = from + (qint64(i) * 7'919'000) % std::max<qint64>(1, now - from);
+            const bool down = t >= outageStart && t < outageStart + 180'000;
+            const double load = 35 + 20 * wave(t, 24, i * 0.1) + 8 * wave(t, 1.5, i * 0.3) + random.bounded(6.0);
+            for (const char *metric : {"cpu", "container_cpu"}) {
+                const QString id = MetricsRecorder::nodeSeries(node, metric);
+                down ? void(m_history->appendGap(id, t)) : void(m_history->append(id, t, load));
+            }
+            const double memoryPercent = 40 + 15 * wave(t, 24, 0.2 + i * 0.05) + random.bounded(2.0);
+            const QString memPct = MetricsRecorder::nodeSeries(node, "memory_percent");
+            const QString mem = MetricsRecorder::nodeSeries(node, "memory");
+            const QString response = MetricsRecorder::nodeSeries(node, "response");
+            if (down) {
+                m_history->appendGap(memPct, t);
+                m_history->appendGap(mem, t);
+                m_history->appendGap(response, t);
+            } else {
+                m_history->append(memPct, t, memoryPercent);
+                m_history->append(mem, t, memoryPercent / 100 * 1024.0 * 1024 * 1024);
+                m_history->append(response, t, 4 + random.bounded(6.0) + (load > 60 ? 20 : 0));
+            }
+        }
+        const double waiting = std::max(0.0, 30 * wave(t, 6, 0) + random.bounded(20.0) - 5);
+        m_history->append(QStringLiteral("queue/waiting"), t, std::round(waiting));
+        m_history->append(QStringLiteral("queue/active"), t, double(random.bounded(4, 11)));
+        m_history->append(QStringLiteral("queue/delayed"), t, double(random.bounded(0, 3)));
+        m_history->append(QStringLiteral("queue/failed"), t, double((t - from) / 3'600'000));
+        m_history->append(QStringLiteral("queue/completed_per_min"), t, 180 + 60 * wave(t, 24, 0) + random.bounded(20.0));
+        m_history->append(QStringLiteral("redis/memory"), t, 3.0e6 + 1.0e6 * wave(t, 6, 0.5));
+        m_history->append(QStringLiteral("redis/clients"), t, double(random.bounded(20, 26)));
+        m_history->append(QStringLiteral("postgres/connections"), t, double(random.bounded(8, 14)));
+        m_history->append(QStringLiteral("postgres/executions/running"), t, double(random.bounded(2, 9)));
+        m_history->append(QStringLiteral("postgres/executions/waiting"), t, double(random.bounded(0, 3)));
+    }
+    m_window->chartsPanel()->refreshNow(now);
+    qCInfo(lcApp) << "filled" << hours << "h of synthetic chart history:" << m_history->count() << "series,"
+                  << m_history->memoryBytes() / (1024 * 1024) << "MiB";
+}
+
+void Application::onAlertStored(const AlertTransition &transition)
+{
+    m_alertHistoryModel->prepend(transition);
+    if (m_config.alerts.webhooks.isEmpty())
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const bool silenced = std::any_of(m_silences.cbegin(), m_silences.cend(), [&](const Silence &silence) {
+        return silence.matches(transition.rule, transition.subject, now);
+    });
+    const NotifyStatus status = silenced ? NotifyStatus::Silenced : NotifyStatus::Queued;
+    QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, transition.id),
+                              Q_ARG(cw::NotifyStatus, status), Q_ARG(QString, QString()));
+    if (!silenced)
+        QMetaObject::invokeMethod(m_notifier, "notify", Q_ARG(cw::AlertTransition, transition));
+}
+
 void Application::tick()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_nodes->tick(now);
     m_services->tick(now);
+    m_alertEngine->evaluate(now);
 }
 
 } // namespace cw

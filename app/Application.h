@@ -10,6 +10,12 @@
 namespace cw {
 
 class ActionController;
+class AlertEngine;
+class AlertHistory;
+class AlertHistoryModel;
+class Notifier;
+class MetricsRecorder;
+class TimeSeriesStore;
 class AuditLog;
 class ClusterModel;
 class WorkerThread;
@@ -38,20 +44,42 @@ public:
     ClusterModel *nodes() const { return m_nodes.get(); }
     ServicesState *services() const { return m_services.get(); }
     ActionController *actions() const { return m_actions.get(); }
+    /// The charts' history (GUI thread); tests and benchmarks may pre-fill it.
+    TimeSeriesStore *history() const { return m_history.get(); }
+    AlertEngine *alerts() const { return m_alertEngine.get(); }
+    /// The alert history as shown (newest first); the SQLite file is the source of truth.
+    AlertHistoryModel *alertHistory() const { return m_alertHistoryModel.get(); }
+    /// Where the alert history is stored: beside the audit trail.
+    QString alertHistoryPath() const { return m_alertHistoryPath; }
+    /// Fills the chart history of the current cluster with @p hours of generated samples
+    /// ending now: for demos and benchmarks of the long ranges without waiting a day.
+    void fillSyntheticHistory(int hours);
 
 private:
     void tick();
     void onActionConfirmed(const QString &node, const QString &container, cw::ContainerAction action, bool overrideGuard);
     void onDockerSnapshot(const cw::DockerSnapshot &snapshot);
+    void onAlertStored(const cw::AlertTransition &transition);
 
     SettingsStore *m_settings;
     std::unique_ptr<ClusterModel> m_nodes;
     std::unique_ptr<ServicesState> m_services;
+    std::unique_ptr<TimeSeriesStore> m_history;
+    std::unique_ptr<MetricsRecorder> m_recorder;
+    ClusterConfig m_config;
     std::unique_ptr<MainWindow> m_window;
     CollectorSet *m_collectors = nullptr;   // owned as a child; retired on replacement
     std::unique_ptr<ActionController> m_actions;
     std::unique_ptr<WorkerThread> m_auditThread;
     AuditLog *m_audit = nullptr;            // lives on m_auditThread
+    std::unique_ptr<AlertEngine> m_alertEngine;
+    std::unique_ptr<AlertHistoryModel> m_alertHistoryModel;
+    std::unique_ptr<WorkerThread> m_alertHistoryThread;
+    AlertHistory *m_alertStore = nullptr;   // lives on m_alertHistoryThread
+    std::unique_ptr<WorkerThread> m_notifyThread;
+    Notifier *m_notifier = nullptr;         // lives on m_notifyThread
+    QString m_alertHistoryPath;
+    QList<Silence> m_silences;
     QString m_dockerHost;
     quint64 m_nextLogRequest = 1;
     QTimer m_clock;

@@ -42,7 +42,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")},
                                         QStringLiteral("Show this help."));
     const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
+    const QCommandLineOption syntheticOption(QStringLiteral("synthetic-history"),
+                                             QStringLiteral("Fill the charts with HOURS (1-24) of generated samples before the "
+                                                            "live ones, to look at the long ranges at once (demos, benchmarks)."),
+                                             QStringLiteral("HOURS"));
+    const QCommandLineOption themeOption(QStringLiteral("theme"),
+                                         QStringLiteral("Colour theme for this run: system, light or dark."),
+                                         QStringLiteral("THEME"));
     parser.addOption(configOption);
+    parser.addOption(syntheticOption);
+    parser.addOption(themeOption);
     parser.addOption(helpOption);
     parser.addOption(versionOption);
     if (!parser.parse(arguments)) {
@@ -56,6 +65,23 @@ int main(int argc, char *argv[])
     if (parser.isSet(versionOption)) {
         std::printf("clusterwatch %s\n", CLUSTERWATCH_VERSION);
         return 0;
+    }
+
+    int syntheticHours = 0;
+    if (parser.isSet(syntheticOption)) {
+        bool ok = false;
+        syntheticHours = parser.value(syntheticOption).toInt(&ok);
+        if (!ok || syntheticHours < 1 || syntheticHours > 24) {
+            printError(QStringLiteral("--synthetic-history: expected a number of hours from 1 to 24, got \"%1\"")
+                           .arg(parser.value(syntheticOption)));
+            return kExitUsage;
+        }
+    }
+    const QString theme = parser.value(themeOption);
+    if (parser.isSet(themeOption) && theme != QLatin1String("system") && theme != QLatin1String("light")
+        && theme != QLatin1String("dark")) {
+        printError(QStringLiteral("--theme: expected system, light or dark, got \"%1\"").arg(theme));
+        return kExitUsage;
     }
 
     std::optional<cw::ClusterConfig> initial;
@@ -75,6 +101,8 @@ int main(int argc, char *argv[])
 
     cw::SignalWatcher signalWatcher;
     cw::SettingsStore settings;
+    if (!theme.isEmpty())
+        settings.setTheme(theme);
     cw::Application application(&settings);
     application.showWindow();
     if (initial) {
@@ -82,5 +110,7 @@ int main(int argc, char *argv[])
     } else if (const QString last = settings.lastClusterFile(); !last.isEmpty() && QFileInfo::exists(last)) {
         application.openClusterFile(last);
     }
+    if (syntheticHours > 0)
+        application.fillSyntheticHistory(syntheticHours);
     return QApplication::exec();
 }

@@ -326,6 +326,12 @@ int ClusterModel::rowOfContainer(const QString &idOrName) const
     return -1;
 }
 
+QString ClusterModel::nodeOfContainer(const QString &idOrName) const
+{
+    const int rowIndex = rowOfContainer(idOrName);
+    return rowIndex >= 0 ? m_rows[rowIndex].config.name : QString();
+}
+
 QList<ContainerInfo> ClusterModel::applyContainers(const DockerSnapshot &snapshot)
 {
     QList<NodeConfig> nodes;
@@ -366,28 +372,9 @@ void ClusterModel::applyDockerEvent(const DockerEvent &event)
         rowIndex = rowOfContainer(event.name);
     if (rowIndex < 0)
         return;
-    QString state;
-    if (event.action == QLatin1String("die") || event.action == QLatin1String("stop"))
-        state = QStringLiteral("exited");
-    else if (event.action == QLatin1String("start") || event.action == QLatin1String("restart")
-             || event.action == QLatin1String("unpause"))
-        state = QStringLiteral("running");
-    else if (event.action == QLatin1String("pause"))
-        state = QStringLiteral("paused");
-    else
-        return;
     updateRow(rowIndex, m_nowMs, [&](Row &row) {
-        if (event.action == QLatin1String("stop") && row.container->state == QLatin1String("exited"))
-            return;   // "stop" follows "die": keep die's exit code
-        row.container->state = state;
-        if (state == QLatin1String("exited")) {
-            bool ok = false;
-            const int code = event.attributes.value(QStringLiteral("exitCode")).toInt(&ok);
-            row.container->exitCode = ok ? std::optional<int>(code) : std::nullopt;
+        if (applyLifecycleEvent(*row.container, event) && row.container->state == QLatin1String("exited"))
             row.containerStats.reset();
-        } else {
-            row.container->exitCode.reset();
-        }
     });
 }
 

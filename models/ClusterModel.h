@@ -66,6 +66,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int rowOf(const QString &nodeName) const;
+    /// The node a container (id or name) is mapped to; empty when none.
+    QString nodeOfContainer(const QString &idOrName) const;
     /// Most recent snapshot time over all nodes; 0 = none yet.
     qint64 lastUpdateMs() const { return m_lastUpdateMs; }
 

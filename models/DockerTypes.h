@@ -3,6 +3,7 @@
 // Value types of the Docker side: what the Docker collector reports and what actions return.
 // Immutable once emitted; they cross threads by queued signals.
 
+#include <QByteArray>
 #include <QHash>
 #include <QList>
 #include <QMetaType>
@@ -38,6 +39,10 @@ struct ContainerInfo
     qint64 createdS = 0;
     bool tty = false;        ///< TTY containers have no multiplexed log frames
     QHash<QString, QString> labels;
+    /// From inspect's Config.Env, for the settings all nodes must share (services/DockerJson's
+    /// consistencySettingKeys): setting name → truncated SHA-256 of its value. Never the value;
+    /// a setting that is not in the environment has no entry.
+    QHash<QString, QByteArray> settingHashes;
 };
 
 /// One stats sample of one container.
@@ -60,6 +65,11 @@ struct DockerEvent
     qint64 timeNano = 0;
     QHash<QString, QString> attributes;   ///< exitCode, signal, image, labels ...
 };
+
+/// Applies a lifecycle event (die, stop, start, restart, unpause, pause) of @p container's
+/// container to it: state and exit code. Returns false when nothing changes (other events, or
+/// the "stop" that follows "die", which must keep die's exit code).
+bool applyLifecycleEvent(ContainerInfo &container, const DockerEvent &event);
 
 /// The engine's state at one poll.
 struct DockerSnapshot

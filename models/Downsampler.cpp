@@ -282,4 +282,26 @@ QList<QPointF> Downsampler::lttb(const TimeSeries &series, qint64 fromMs, qint64
     return out;
 }
 
+QList<QList<QPointF>> Downsampler::splitAtBreaks(const QList<QPointF> &points, double stubHalfWidth)
+{
+    QList<QList<QPointF>> runs;
+    qsizetype start = 0;
+    const auto flush = [&](qsizetype end) {
+        if (end - start == 1) {
+            const QPointF p = points[start];
+            runs.append({QPointF(p.x() - stubHalfWidth, p.y()), QPointF(p.x() + stubHalfWidth, p.y())});
+        } else if (end > start) {
+            runs.append(points.mid(start, end - start));
+        }
+    };
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        if (std::isnan(points[i].y())) {
+            flush(i);
+            start = i + 1;
+        }
+    }
+    flush(points.size());
+    return runs;
+}
+
 } // namespace cw

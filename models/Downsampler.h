@@ -31,6 +31,11 @@ public:
     /// fragmented window (more runs than threshold / 2) falls back to min-max at threshold / 2.
     static QList<QPointF> lttb(const TimeSeries &series, qint64 fromMs, qint64 toMs,
                                int threshold);
+
+    /// Cuts a downsampled line at its breaks (y = NaN) into runs to draw separately, because a
+    /// chart line draws straight through NaN. A run of one point becomes a short horizontal
+    /// stub of ± @p stubHalfWidth on x, so a lone sample between gaps stays visible.
+    static QList<QList<QPointF>> splitAtBreaks(const QList<QPointF> &points, double stubHalfWidth);
 };
 
 } // namespace cw

@@ -68,3 +68,17 @@ void MetricsRecorder::recordPostgres(const PostgresSnapshot &s)
 }
 
 } // namespace cw
+
+namespace cw {
+
+void MetricsRecorder::recordContainerStats(const QString &node, const ContainerStats &s)
+{
+    if (node.isEmpty())
+        return;
+    if (s.cpuPercent)
+        put(nodeSeries(node, "container_cpu"), s.timestampMs, s.cpuPercent);
+    if (s.memoryLimitBytes > 0)
+        put(nodeSeries(node, "memory_percent"), s.timestampMs, 100.0 * double(s.memoryUsedBytes) / double(s.memoryLimitBytes));
+}
+
+} // namespace cw

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/DockerTypes.h"
 #include "models/Snapshots.h"
 
 #include <QHash>
@@ -11,7 +12,8 @@ class TimeSeriesStore;
 
 /// Turns snapshots into samples of the chart series. A value that could not be read is a gap,
 /// so a down node draws a break, never a line to zero. Series ids:
-///   node/<name>/{cpu,memory,lag,response}
+///   node/<name>/{cpu,memory,lag,response}          from /metrics and the health check
+///   node/<name>/{container_cpu,memory_percent}     from Docker stats (percent of the limit)
 ///   queue/{waiting,active,delayed,failed,completed_per_min}
 ///   redis/{memory,clients}
 ///   postgres/{connections,executions/<status>}
@@ -25,6 +27,8 @@ public:
     void recordNode(const NodeSnapshot &snapshot);
     void recordRedis(const RedisSnapshot &snapshot);
     void recordPostgres(const PostgresSnapshot &snapshot);
+    /// Docker stats of the container mapped to @p node.
+    void recordContainerStats(const QString &node, const ContainerStats &stats);
 
 private:
     void put(const QString &id, qint64 tMs, std::optional<double> value);

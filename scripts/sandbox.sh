@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # A local demo n8n queue-mode cluster for Clusterwatch, on a private Docker Engine.
 #
-# Usage: scripts/sandbox.sh up [--no-load] | down | status
+# Usage: scripts/sandbox.sh up [--no-load] | down | status | freeze-workers | thaw-workers
 #
 #   up      starts everything below (5-10 s), then a load generator unless --no-load
 #   down    stops exactly what `up` started (pid files, container ids) and deletes the state
 #           directory; safe to run twice
 #   status  prints the state of every part; exit 0 when all are up, 3 when the sandbox is down,
 #           1 when only some parts run
+#   freeze-workers / thaw-workers
+#           drill aid: the workers keep answering their health checks but take no new jobs
+#           (SIGUSR1 / SIGUSR2 to the stand-in), the "worker stalled" case n8n's own checks miss
 #
 # What runs (all on 127.0.0.1, on ports nobody else guesses):
 #   dockerd      private engine, socket unix://$CW_SANDBOX_DIR/docker.sock (scripts/dockerd-private.sh)
@@ -504,8 +507,18 @@ cmd_status() {
   return $((bad ? 1 : 0))
 }
 
+cmd_freeze() {
+  local name
+  for name in n8n-worker-1 n8n-worker-2; do
+    docker_cli kill --signal "$1" "$name" >/dev/null || die "could not signal $name (is the sandbox up?)"
+  done
+  say "workers $2"
+}
+
 case ${1:-} in
   up) shift; cmd_up "$@" ;;
+  freeze-workers) cmd_freeze USR1 "frozen: healthy, taking no jobs (thaw-workers undoes it)" ;;
+  thaw-workers) cmd_freeze USR2 "taking jobs again" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   *) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -106,6 +106,27 @@ bool splitNumberUnit(const std::string &text, double &number, std::string &unit)
     return true;
 }
 
+/// "${NAME}" with NAME a shell variable name.
+bool isEnvReference(const std::string &text)
+{
+    return text.size() > 3 && text.compare(0, 2, "${") == 0 && text.back() == '}'
+        && std::all_of(text.begin() + 2, text.end() - 1,
+            [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '_';
+            })
+        && !(text[2] >= '0' && text[2] <= '9');
+}
+
+/// The built-in alert rules (AlertsConfig::defaultRules), as the keys `alerts.rules` may have.
+constexpr const char *kRuleIds[] = { "node_down", "readiness_failing", "cpu_high", "memory_high",
+    "queue_backlog", "worker_stalled", "no_worker", "executions_stuck", "failed_rate", "redis_down",
+    "postgres_down", "redis_no_persistence", "config_mismatch" };
+
+/// n8n refreshes n8n_scaling_mode_queue_jobs_completed every N8N_METRICS_QUEUE_METRICS_INTERVAL
+/// (20 s by default): a shorter stall threshold would page between two refreshes.
+constexpr double kMinStallMs = 20'000;
+
 class ConfigReader
 {
 public:
@@ -364,15 +385,7 @@ public:
         const std::string text = trimmed(node->Scalar());
         if (text.empty())
             return {};
-        const bool reference = text.size() > 3 && text.compare(0, 2, "${") == 0
-            && text.back() == '}'
-            && std::all_of(text.begin() + 2, text.end() - 1,
-                [](char c) {
-                    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-                        || (c >= '0' && c <= '9') || c == '_';
-                })
-            && !(text[2] >= '0' && text[2] <= '9');
-        if (!reference)
+        if (!isEnvReference(text))
             fail(node->Mark(), path,
                 QStringLiteral("a literal password is not allowed here (the value is not shown); "
                                "write an environment variable reference like ${DB_PASSWORD} "
@@ -408,7 +421,7 @@ public:
             fail(YAML::Mark(), QString(),
                 QStringLiteral("the file is empty; expected name and nodes"));
         static constexpr const char *kTop[] = { "name", "poll_interval", "timeouts", "max_body",
-            "load_balancer", "nodes", "redis", "postgres", "docker", "actions" };
+            "load_balancer", "nodes", "redis", "postgres", "docker", "actions", "alerts" };
         const Map top(*this, root, QString(), kTop);
         ClusterConfig config;
         config.name = requiredString(top, "name").trimmed();
@@ -437,6 +450,7 @@ public:
             config.actions.restartWindow = duration(actions, "restart_window", config.actions.restartWindow);
             config.actions.stopGrace = duration(actions, "stop_grace", config.actions.stopGrace);
         }
+        readAlerts(top, config);
         return config;
     }
 
@@ -644,6 +658,248 @@ private:
         // TLS is a property of TCP connections only.
         if (docker.host.startsWith(QLatin1String("unix://")))
             docker.tlsVerify = false;
+    }
+
+    /// A duration that may be zero ("for: 0": fire at once).
+    Millis durationOrZero(const Map &map, const char *key, Millis fallback) const
+    {
+        const YAML::Node *node = map.get(key);
+        if (!node)
+            return fallback;
+        const QString path = map.child(key);
+        const double ms = numberWithUnit(*node, path,
+            { { "ms", 1 }, { "", 1000 }, { "s", 1000 }, { "m", 60'000 }, { "h", 3'600'000 } },
+            QStringLiteral("a duration like 30s, 2m, 1h, 0 or a number of seconds"));
+        const std::string &text = scalar(*node, path);
+        if (ms < 0)
+            fail(node->Mark(), path, QStringLiteral("must not be negative, got %1").arg(excerpt(text)));
+        if (ms > kMaxDurationMs)
+            fail(node->Mark(), path,
+                QStringLiteral("%1 is too long (at most 365 days)").arg(excerpt(text)));
+        return Millis(qint64(std::llround(ms)));
+    }
+
+    /// A number (with one of @p units) in [@p min, @p max]; else "must be @p what, got '…'".
+    double boundedNumber(const YAML::Node &node, const QString &path,
+        std::initializer_list<std::pair<const char *, double>> units, double min, double max,
+        const QString &what) const
+    {
+        const std::string &text = scalar(node, path);
+        double number = 0;
+        std::string unit;
+        if (splitNumberUnit(text, number, unit)) {
+            for (const auto &[name, factor] : units) {
+                if (unit == name && number * factor >= min && number * factor <= max)
+                    return number * factor;
+            }
+        }
+        fail(node.Mark(), path, QStringLiteral("must be %1, got %2").arg(what, excerpt(text)));
+    }
+
+    static QString minutesText(double minutes)
+    {
+        return QString::number(minutes, 'g', 6) + QStringLiteral(" min");
+    }
+
+    /// One rule's threshold, in the unit AlertRuleConfig documents for it.
+    double ruleThreshold(const std::string &id, const YAML::Node &node, const QString &path) const
+    {
+        const double unbounded = 1e12;
+        if (id == "cpu_high" || id == "memory_high")
+            return boundedNumber(node, path, { { "", 1 }, { "%", 1 } }, 0, 100,
+                QStringLiteral("a number between 0 and 100"));
+        if (id == "queue_backlog") {
+            const double jobs = boundedNumber(node, path, { { "", 1 } }, 0, unbounded,
+                QStringLiteral("a number of waiting jobs (0 or more)"));
+            if (jobs != std::floor(jobs))
+                fail(node.Mark(), path,
+                    QStringLiteral("must be a whole number of jobs, got %1").arg(excerpt(node.Scalar())));
+            return jobs;
+        }
+        if (id == "failed_rate")
+            return boundedNumber(node, path, { { "", 1 } }, 0, unbounded,
+                QStringLiteral("a number of failed executions per minute (0 or more)"));
+        if (id == "worker_stalled") {
+            const double ms = boundedNumber(node, path,
+                { { "", 1000 }, { "s", 1000 }, { "m", 60'000 }, { "h", 3'600'000 } }, 0, kMaxDurationMs,
+                QStringLiteral("a duration like 2m, 300s or a number of seconds"));
+            if (ms <= kMinStallMs)
+                fail(node.Mark(), path,
+                    QStringLiteral("must be more than 20 s, got %1: n8n refreshes its completed-jobs "
+                                   "counter only every 20 s")
+                        .arg(excerpt(node.Scalar())));
+            return ms / 1000.0;
+        }
+        if (id == "executions_stuck") {
+            const double minutes = boundedNumber(node, path,
+                { { "", 1 }, { "s", 1.0 / 60 }, { "m", 1 }, { "h", 60 } }, 0, kMaxDurationMs / 60'000,
+                QStringLiteral("a number of minutes or a duration like 30m, 2h"));
+            if (minutes * 60'000 < 1000)
+                fail(node.Mark(), path,
+                    QStringLiteral("must be at least one second, got %1").arg(excerpt(node.Scalar())));
+            return minutes;
+        }
+        fail(node.Mark(), path, QStringLiteral("this rule has no threshold"));
+    }
+
+    void readAlertRules(const YAML::Node &node, ClusterConfig &config, const Map &top) const
+    {
+        const Map rules(*this, node, QStringLiteral("alerts.rules"), kRuleIds);
+        static constexpr const char *kRule[]
+            = { "enabled", "severity", "threshold", "for", "recovery_hold" };
+        for (const char *id : kRuleIds) {
+            const YAML::Node *item = rules.get(id);
+            if (!item)
+                continue;
+            const QString path = rules.child(id);
+            auto rule = std::find_if(config.alerts.rules.begin(), config.alerts.rules.end(),
+                [&](const AlertRuleConfig &r) { return r.id == QLatin1String(id); });
+            Q_ASSERT(rule != config.alerts.rules.end());
+            if (rule == config.alerts.rules.end())
+                continue;
+            const Map map(*this, *item, path, kRule);
+            if (map.get("enabled"))
+                rule->enabled = boolean(map, "enabled");
+            if (const YAML::Node *severity = map.get("severity")) {
+                const std::string &text = scalar(*severity, map.child("severity"));
+                if (!severityFromString(QString::fromStdString(trimmed(text)), &rule->severity))
+                    fail(severity->Mark(), map.child("severity"),
+                        QStringLiteral("expected one of info, warning, critical, got %1").arg(excerpt(text)));
+            }
+            if (const YAML::Node *threshold = map.get("threshold"))
+                rule->threshold = ruleThreshold(id, *threshold, map.child("threshold"));
+            rule->forDuration = durationOrZero(map, "for", rule->forDuration);
+            rule->recoveryHold = durationOrZero(map, "recovery_hold", rule->recoveryHold);
+        }
+        syncStuckThreshold(config, top, rules.get("executions_stuck"));
+    }
+
+    /// The collector counts executions running longer than postgres.stuck_running_after; the
+    /// rule's threshold is the same figure, so either may give it, but they must not disagree.
+    /// @p ruleNode: alerts.rules.executions_stuck, when given.
+    void syncStuckThreshold(ClusterConfig &config, const Map &top, const YAML::Node *ruleNode) const
+    {
+        auto rule = std::find_if(config.alerts.rules.begin(), config.alerts.rules.end(),
+            [](const AlertRuleConfig &r) { return r.id == QLatin1String("executions_stuck"); });
+        if (rule == config.alerts.rules.end())
+            return;
+        const double pgMinutes = double(config.postgres.stuckRunningAfter.count()) / 60'000.0;
+        const YAML::Node threshold = ruleNode && ruleNode->IsMap() ? (*ruleNode)["threshold"] : YAML::Node();
+        if (!threshold || threshold.IsNull()) {
+            rule->threshold = pgMinutes;
+            return;
+        }
+        const YAML::Node *postgres = top.get("postgres");
+        const bool postgresGiven = postgres && postgres->IsMap() && (*postgres)["stuck_running_after"]
+            && !(*postgres)["stuck_running_after"].IsNull();
+        if (postgresGiven && std::abs(rule->threshold - pgMinutes) > 1e-6)
+            fail(threshold.Mark(), QStringLiteral("alerts.rules.executions_stuck.threshold"),
+                QStringLiteral("%1 differs from postgres.stuck_running_after (%2); give one of them")
+                    .arg(minutesText(rule->threshold), minutesText(pgMinutes)));
+        config.postgres.stuckRunningAfter = Millis(qint64(std::llround(rule->threshold * 60'000)));
+    }
+
+    /// A webhook URL is a secret (Slack's carries its token): only a ${ENV_VAR} reference.
+    QUrl webhookUrl(const Map &map) const
+    {
+        const YAML::Node &node = map.require("url");
+        const QString path = map.child("url");
+        const std::string text = node.IsScalar() ? trimmed(node.Scalar()) : std::string();
+        if (!isEnvReference(text))
+            fail(node.Mark(), path,
+                QStringLiteral("a literal URL is not allowed here (the value is not shown); write an "
+                               "environment variable reference like ${SLACK_WEBHOOK_URL} and set that "
+                               "variable"));
+        const QString variable = QString::fromStdString(text.substr(2, text.size() - 3));
+        const std::optional<QString> value = m_env ? m_env(variable) : std::nullopt;
+        if (!value || value->trimmed().isEmpty())
+            fail(node.Mark(), path, QStringLiteral("environment variable %1 is not set").arg(variable));
+        QUrl url(value->trimmed(), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            fail(node.Mark(), path,
+                QStringLiteral("environment variable %1 does not hold an http(s) URL (the value is not "
+                               "shown)")
+                    .arg(variable));
+        return url;
+    }
+
+    void readWebhooks(const YAML::Node &node, AlertsConfig &alerts) const
+    {
+        const QString listPath = QStringLiteral("alerts.webhooks");
+        if (!node.IsSequence())
+            fail(node.Mark(), listPath, QStringLiteral("expected a list of webhooks"));
+        static constexpr const char *kWebhook[] = { "name", "kind", "url" };
+        std::map<QString, int> lineByName;
+        std::size_t index = 0;
+        for (auto it = node.begin(); it != node.end(); ++it, ++index) {
+            const YAML::Node item = *it;
+            const QString path = QStringLiteral("alerts.webhooks[%1]").arg(index);
+            if (item.IsNull())
+                fail(item.Mark(), path,
+                    QStringLiteral("expected a map with keys %1").arg(joinKeys(kWebhook)));
+            const Map map(*this, item, path, kWebhook);
+            WebhookConfig webhook;
+            webhook.name = requiredString(map, "name").trimmed();
+            const YAML::Mark nameMark = map.require("name").Mark();
+            if (const auto first = lineByName.find(webhook.name); first != lineByName.end())
+                fail(nameMark, map.child("name"),
+                    QStringLiteral("duplicate webhook name %1 (first used on line %2)")
+                        .arg(excerpt(webhook.name.toStdString()))
+                        .arg(first->second));
+            lineByName.emplace(webhook.name, lineOf(nameMark));
+            if (const YAML::Node *kind = map.get("kind")) {
+                const std::string text = trimmed(scalar(*kind, map.child("kind")));
+                if (text == "slack")
+                    webhook.kind = WebhookConfig::Kind::Slack;
+                else if (text == "json")
+                    webhook.kind = WebhookConfig::Kind::Json;
+                else
+                    fail(kind->Mark(), map.child("kind"),
+                        QStringLiteral("expected one of slack, json, got %1").arg(excerpt(text)));
+            }
+            webhook.url = webhookUrl(map);
+            alerts.webhooks.append(webhook);
+        }
+    }
+
+    /// The `alerts:` section; rules not named keep the defaults of AlertsConfig::defaultRules.
+    void readAlerts(const Map &top, ClusterConfig &config) const
+    {
+        AlertsConfig &alerts = config.alerts;
+        const YAML::Node *node = top.get("alerts");
+        if (!node) {
+            syncStuckThreshold(config, top, nullptr);
+            return;
+        }
+        static constexpr const char *kAlerts[] = { "rules", "flap", "webhooks", "group_window",
+            "retention_days", "max_history_rows" };
+        const Map map(*this, *node, QStringLiteral("alerts"), kAlerts);
+        if (const YAML::Node *rules = map.get("rules"))
+            readAlertRules(*rules, config, top);
+        else
+            syncStuckThreshold(config, top, nullptr);
+        if (const YAML::Node *flap = map.get("flap")) {
+            static constexpr const char *kFlap[] = { "changes", "window" };
+            const Map flapMap(*this, *flap, QStringLiteral("alerts.flap"), kFlap);
+            if (const YAML::Node *changes = flapMap.get("changes")) {
+                alerts.flapChanges = int(integer(*changes, flapMap.child("changes"), 0, 1000,
+                    QStringLiteral("a number of state changes (0 turns flap detection off)")));
+                if (alerts.flapChanges == 1)
+                    fail(changes->Mark(), flapMap.child("changes"),
+                        QStringLiteral("must be 0 (off) or at least 2, got '1'"));
+            }
+            alerts.flapWindow = duration(flapMap, "window", alerts.flapWindow);
+        }
+        if (const YAML::Node *webhooks = map.get("webhooks"))
+            readWebhooks(*webhooks, alerts);
+        alerts.groupWindow = durationOrZero(map, "group_window", alerts.groupWindow);
+        if (const YAML::Node *days = map.get("retention_days"))
+            alerts.retentionDays = int(integer(*days, map.child("retention_days"), 1, 36'500,
+                QStringLiteral("a number of days")));
+        if (const YAML::Node *rows = map.get("max_history_rows"))
+            alerts.maxHistoryRows = integer(*rows, map.child("max_history_rows"), 1000,
+                1'000'000'000, QStringLiteral("a number of rows"));
     }
 
     QString m_source;

@@ -13,6 +13,26 @@
 
 namespace cw {
 
+QByteArray curlNoProxyList()
+{
+    QByteArray list = qgetenv("no_proxy");
+    if (list.isEmpty())
+        list = qgetenv("NO_PROXY");
+    if (list.trimmed() == "*")
+        return list;
+    if (!list.isEmpty())
+        list += ',';
+    return list + "localhost,127.0.0.0/8,::1";
+}
+
+CurlEasyHandle::~CurlEasyHandle()
+{
+    if (easy)
+        curl_easy_cleanup(easy);
+    if (headers)
+        curl_slist_free_all(headers);
+}
+
 namespace {
 
 /// Events handled per wake-up before returning to the event loop (level-triggered: the

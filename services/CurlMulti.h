@@ -12,6 +12,21 @@ class QTimer;
 
 namespace cw {
 
+/// CURLOPT_NOPROXY: the user's no_proxy list plus loopback, which must never go through a proxy
+/// (the option replaces the environment's list rather than adding to it).
+QByteArray curlNoProxyList();
+
+/// An easy handle and its header list, freed together. Request structs derive from it.
+struct CurlEasyHandle {
+    CurlEasyHandle() = default;
+    CurlEasyHandle(const CurlEasyHandle &) = delete;
+    CurlEasyHandle &operator=(const CurlEasyHandle &) = delete;
+    ~CurlEasyHandle();
+
+    CURL *easy = nullptr;
+    curl_slist *headers = nullptr;
+};
+
 /// One CURLM driven by the Qt event loop of the thread that created it, with
 /// curl_multi_socket_action(): curl's socket callback registers its sockets in an epoll set
 /// whose descriptor is watched by one QSocketNotifier, and its timer callback drives one

@@ -128,22 +128,9 @@ QString errnoText(int err)
 
 } // namespace
 
-struct DockerClient::Request {
-    Request() = default;
-    Request(const Request &) = delete;
-    Request &operator=(const Request &) = delete;
-    ~Request()
-    {
-        if (easy)
-            curl_easy_cleanup(easy);
-        if (headers)
-            curl_slist_free_all(headers);
-    }
-
+struct DockerClient::Request : CurlEasyHandle {
     DockerClient *client = nullptr;
     quint64 id = 0;
-    CURL *easy = nullptr;
-    curl_slist *headers = nullptr;
     QString what;               ///< "GET /containers/json", for messages
     bool stream = false;
     qint64 timeoutMs = 0;
@@ -645,7 +632,7 @@ void DockerClient::inspectNext()
                 m_inspected.remove(id);
             } else if (const Result<ContainerInfo> info = parseContainerInspect(request.body)) {
                 const ContainerInfo &value = info.value();
-                m_inspected.insert(id, Inspected { value.state, value.restartCount, value.exitCode, value.tty });
+                m_inspected.insert(id, Inspected { value.state, value.restartCount, value.exitCode, value.tty, value.settingHashes });
             } else {
                 m_pendingErrors.append(info.error());
                 m_inspected.remove(id);
@@ -674,6 +661,7 @@ void DockerClient::completePoll()
             container.restartCount = cached->restartCount;
             container.exitCode = cached->exitCode;
             container.tty = cached->tty;
+            container.settingHashes = cached->settingHashes;
         }
     }
     for (auto it = m_inspected.begin(); it != m_inspected.end();)

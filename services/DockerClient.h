@@ -105,6 +105,7 @@ private:
         int restartCount = 0;
         std::optional<int> exitCode;
         bool tty = false;
+        QHash<QString, QByteArray> settingHashes;   ///< for the config-consistency alert
     };
     struct Follow {
         quint64 generation = 0;

@@ -1,5 +1,6 @@
 #include "services/DockerJson.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -294,7 +295,55 @@ std::optional<double> cpuPercent(const Reader &reader, const QJsonObject &root)
     return cpuDelta / systemDelta * online * 100.0;
 }
 
+/// Config.Env ("KEY=value" strings): hashes of the consistency settings' values. A variable
+/// given twice counts as its last value, as Docker passes it.
+QHash<QString, QByteArray> settingHashes(const Reader &reader, const QJsonObject &config)
+{
+    QHash<QString, QByteArray> hashes;
+    const QJsonValue env = config.value(QLatin1String("Env"));
+    if (env.isUndefined() || env.isNull())
+        return hashes;
+    if (!env.isArray())
+        reader.fail(QStringLiteral("Config.Env"), QStringLiteral("expected an array, got ") + typeName(env));
+    const QJsonArray items = env.toArray();
+    const QStringList &keys = consistencySettingKeys();
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (!items.at(i).isString())
+            reader.fail(QStringLiteral("Config.Env[%1]").arg(i),
+                        QStringLiteral("expected a string, got ") + typeName(items.at(i)));
+        const QString item = items.at(i).toString();
+        const qsizetype eq = item.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            continue;
+        const QStringView key = QStringView(item).first(eq);
+        for (const QString &wanted : keys) {
+            if (key == wanted) {
+                hashes.insert(wanted, settingHash(QStringView(item).sliced(eq + 1)));
+                break;
+            }
+        }
+    }
+    return hashes;
+}
+
 } // namespace
+
+const QStringList &consistencySettingKeys()
+{
+    static const QStringList keys = {
+        QStringLiteral("N8N_ENCRYPTION_KEY"), QStringLiteral("DB_TYPE"), QStringLiteral("DB_POSTGRESDB_HOST"),
+        QStringLiteral("DB_POSTGRESDB_PORT"), QStringLiteral("DB_POSTGRESDB_DATABASE"),
+        QStringLiteral("DB_POSTGRESDB_SCHEMA"), QStringLiteral("DB_TABLE_PREFIX"),
+        QStringLiteral("QUEUE_BULL_REDIS_HOST"), QStringLiteral("QUEUE_BULL_REDIS_PORT"),
+        QStringLiteral("QUEUE_BULL_REDIS_DB"), QStringLiteral("QUEUE_BULL_PREFIX"), QStringLiteral("EXECUTIONS_MODE"),
+    };
+    return keys;
+}
+
+QByteArray settingHash(QStringView value)
+{
+    return QCryptographicHash::hash(value.toUtf8(), QCryptographicHash::Sha256).first(16);
+}
 
 Result<QList<ContainerInfo>> parseContainerList(QByteArrayView json)
 {
@@ -344,6 +393,7 @@ Result<ContainerInfo> parseContainerInspect(QByteArrayView json)
         info.tty = reader.boolean(config, QStringLiteral("Config"), QStringLiteral("Tty"));
         info.image = reader.string(config, QStringLiteral("Config"), QStringLiteral("Image"));
         info.labels = reader.strings(config, QStringLiteral("Config"), QStringLiteral("Labels"));
+        info.settingHashes = settingHashes(reader, config);
         const QString created = reader.string(root, QString(), QStringLiteral("Created"));
         if (!created.isEmpty()) {
             const std::optional<qint64> ms = parseTimestampMs(created);

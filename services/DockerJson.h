@@ -10,6 +10,8 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QStringView>
 
 namespace cw {
 
@@ -18,8 +20,17 @@ namespace cw {
 Result<QList<ContainerInfo>> parseContainerList(QByteArrayView json);
 
 /// GET /containers/{id}/json: id, name, image, state, restart count, exit code (for a container
-/// that has run and stopped), TTY and labels. `status` stays empty (only the list has it).
+/// that has run and stopped), TTY, labels, and settingHashes from Config.Env for the
+/// consistencySettingKeys(). `status` stays empty (only the list has it).
 Result<ContainerInfo> parseContainerInspect(QByteArrayView json);
+
+/// The environment variables every n8n process of one cluster must agree on: the encryption
+/// key, the database and the Bull queue's Redis, and the executions mode.
+const QStringList &consistencySettingKeys();
+
+/// What is kept of a setting's value: the first 16 bytes of its SHA-256, enough to tell two
+/// values apart, never the value.
+QByteArray settingHash(QStringView value);
 
 /// One stats object (GET /containers/{id}/stats, one line of the stream=1 answer). CPU % is
 /// empty when precpu_stats is (the first sample of a stream, or one-shot=true); memory used

@@ -68,20 +68,6 @@ QString snippet(const QByteArray &body)
     return result;
 }
 
-QByteArray noProxyList()
-{
-    // CURLOPT_NOPROXY replaces the environment's no_proxy: keep the user's list and add
-    // loopback, which must never go through a proxy.
-    QByteArray list = qgetenv("no_proxy");
-    if (list.isEmpty())
-        list = qgetenv("NO_PROXY");
-    if (list.trimmed() == "*")
-        return list;
-    if (!list.isEmpty())
-        list += ',';
-    return list + "localhost,127.0.0.0/8,::1";
-}
-
 bool isTlsError(CURLcode code)
 {
     switch (code) {
@@ -186,7 +172,7 @@ HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis 
     , m_timeouts(timeouts)
     , m_interval(interval)
     , m_maxBodyBytes(maxBodyBytes)
-    , m_noProxy(noProxyList())
+    , m_noProxy(curlNoProxyList())
 {
     // curl_global_init is not guaranteed thread-safe on every build: do it once, here, on the
     // thread that builds the collectors, before any collector thread runs.

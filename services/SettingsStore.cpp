@@ -7,6 +7,8 @@ constexpr auto lastClusterFile = "cluster/lastFile";
 constexpr auto windowGeometry = "window/geometry";
 constexpr auto windowState = "window/state";
 constexpr auto windowVersion = "window/version";
+constexpr auto theme = "view/theme";
+constexpr auto chartSpan = "view/chartSpanMs";
 } // namespace key
 
 SettingsStore::SettingsStore(QObject *parent)
@@ -56,6 +58,29 @@ void SettingsStore::setWindowGeometry(const QByteArray &geometry, const QByteArr
     m_settings->setValue(QLatin1String(key::windowVersion), kWindowStateVersion);
     m_settings->setValue(QLatin1String(key::windowGeometry), geometry);
     m_settings->setValue(QLatin1String(key::windowState), state);
+    m_settings->sync();
+}
+
+QString SettingsStore::theme() const
+{
+    return m_settings->value(QLatin1String(key::theme), QStringLiteral("system")).toString();
+}
+
+void SettingsStore::setTheme(const QString &name)
+{
+    m_settings->setValue(QLatin1String(key::theme), name);
+    m_settings->sync();
+}
+
+qint64 SettingsStore::chartSpanMs() const
+{
+    const qint64 span = m_settings->value(QLatin1String(key::chartSpan), 5 * 60'000).toLongLong();
+    return span > 0 ? span : 5 * 60'000;
+}
+
+void SettingsStore::setChartSpanMs(qint64 spanMs)
+{
+    m_settings->setValue(QLatin1String(key::chartSpan), spanMs);
     m_settings->sync();
 }
 

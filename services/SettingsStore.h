@@ -31,6 +31,13 @@ public:
     void setWindowGeometry(const QByteArray &geometry, const QByteArray &state);
     static constexpr int kWindowStateVersion = 1;
 
+    /// "system" (default), "light" or "dark".
+    QString theme() const;
+    void setTheme(const QString &name);
+    /// The charts' time range in ms; 5 minutes by default.
+    qint64 chartSpanMs() const;
+    void setChartSpanMs(qint64 spanMs);
+
 Q_SIGNALS:
     void lastClusterFileChanged(const QString &path);
 

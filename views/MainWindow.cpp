@@ -9,7 +9,10 @@
 #include "views/RedisPanel.h"
 #include "views/StateBadgeDelegate.h"
 #include "views/StatePalette.h"
+#include "views/Theme.h"
+#include "views/charts/ChartsPanel.h"
 
+#include <QActionGroup>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QListWidget>
@@ -115,7 +118,18 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     splitter->addWidget(side);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    layout->addWidget(splitter, 1);
+    // Now above, trends below: a wall screen shows both at once.
+    auto *vertical = new QSplitter(Qt::Vertical, central);
+    vertical->setObjectName(QStringLiteral("mainSplitter"));
+    m_charts = new ChartsPanel(vertical);
+    m_charts->setObjectName(QStringLiteral("chartsPanel"));
+    vertical->addWidget(splitter);
+    vertical->addWidget(m_charts);
+    vertical->setStretchFactor(0, 2);
+    vertical->setStretchFactor(1, 3);
+    vertical->setChildrenCollapsible(false);
+    vertical->setSizes({320, 560});
+    layout->addWidget(vertical, 1);
     layout->addWidget(m_discovered);
     setCentralWidget(central);
 
@@ -158,6 +172,32 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    QMenu *themes = view->addMenu(QStringLiteral("&Theme"));
+    auto *themeGroup = new QActionGroup(this);
+    for (const Theme theme : {Theme::System, Theme::Light, Theme::Dark}) {
+        QAction *action = themes->addAction(themeLabel(theme));
+        action->setCheckable(true);
+        action->setObjectName(QStringLiteral("theme_") + themeName(theme));
+        action->setData(themeName(theme));
+        themeGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, theme] { Q_EMIT themeRequested(theme); });
+    }
+    view->addSeparator();
+    view->addAction(m_logDock->toggleViewAction());
+    view->addAction(m_actionDock->toggleViewAction());
+    m_logDock->toggleViewAction()->setEnabled(false);
+    m_actionDock->toggleViewAction()->setEnabled(false);
+    // Double-clicking a node opens its container log.
+    for (QAbstractItemView *v : {static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table)}) {
+        connect(v, &QAbstractItemView::doubleClicked, this, [this] {
+            if (!m_dockerHost.isEmpty() && !selectedContainer().isEmpty()) {
+                m_logDock->show();
+                m_logDock->raise();
+            }
+        });
+    }
+
     // Many rows may change in one burst of snapshots: summarise once per burst.
     m_summaryTimer->setSingleShot(true);
     m_summaryTimer->setInterval(0);
@@ -170,6 +210,12 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     resize(1280, 800);
 }
 
+void MainWindow::showTheme(Theme theme)
+{
+    if (auto *action = findChild<QAction *>(QStringLiteral("theme_") + themeName(theme)))
+        action->setChecked(true);
+}
+
 void MainWindow::setDockerStatus(const QString &host, bool reachable, const QString &detail)
 {
     const bool dockerBefore = !m_dockerHost.isEmpty();
@@ -179,14 +225,17 @@ void MainWindow::setDockerStatus(const QString &host, bool reachable, const QStr
     QPalette pal = m_dockerStatus->palette();
     pal.setColor(QPalette::WindowText, reachable ? palette().color(QPalette::WindowText) : palette::bad());
     m_dockerStatus->setPalette(pal);
-    // Shown when a cluster with a Docker host opens; after that the user decides.
+    // The docks stay closed until asked for (View menu, "Show container log", an action's
+    // result): the screen belongs to the tiles and charts. Without Docker they go away.
     if (const bool docker = !host.isEmpty(); docker != dockerBefore) {
-        m_logDock->setVisible(docker);
-        m_actionDock->setVisible(docker);
+        if (!docker) {
+            m_logDock->hide();
+            m_actionDock->hide();
+        }
+        m_logDock->toggleViewAction()->setEnabled(docker);
+        m_actionDock->toggleViewAction()->setEnabled(docker);
         if (auto *bar = findChild<QToolBar *>(QStringLiteral("actionsToolBar")))
             bar->setVisible(docker);
-        if (docker)
-            m_logDock->raise();
     }
     updateActions();
 }
@@ -242,6 +291,12 @@ void MainWindow::showNodeMenu(const QPoint &globalPos)
     menu->addAction(m_restart);
     menu->addAction(m_stop);
     menu->addAction(m_start);
+    menu->addSeparator();
+    QAction *log = menu->addAction(QStringLiteral("Show container log"), this, [this] {
+        m_logDock->show();
+        m_logDock->raise();
+    });
+    log->setEnabled(!selectedContainer().isEmpty());
     menu->popup(globalPos);
 }
 
@@ -291,6 +346,10 @@ void MainWindow::askGuardOverride(const QString &node, const QString &container,
 
 void MainWindow::showActionResult(const ActionResult &result, const QString &node)
 {
+    if (!m_actionDock->isVisible()) {
+        m_actionDock->show();
+        m_actionDock->raise();
+    }
     const QString line = QStringLiteral("%1  %2 %3 (node %4) on %5: %6%7")
                              .arg(QDateTime::fromMSecsSinceEpoch(result.finishedMs).toString(QStringLiteral("HH:mm:ss")),
                                   toString(result.action), result.container, node, result.endpoint,

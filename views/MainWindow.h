@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/DockerTypes.h"
+#include "views/Theme.h"
 
 #include <QMainWindow>
 
@@ -15,6 +16,7 @@ class QTimer;
 
 namespace cw {
 
+class ChartsPanel;
 class ClusterModel;
 class LogPanel;
 class NodeTileDelegate;
@@ -39,6 +41,9 @@ public:
     QListView *tilesView() const { return m_tiles; }
     QTableView *tableView() const { return m_table; }
     LogPanel *logPanel() const { return m_logPanel; }
+    ChartsPanel *chartsPanel() const { return m_charts; }
+    /// Checks @p theme in the View menu (the composition root applies it).
+    void showTheme(cw::Theme theme);
 
     /// The Docker host actions go to (named in every confirmation), and whether it answers.
     void setDockerStatus(const QString &host, bool reachable, const QString &detail);
@@ -56,6 +61,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void openClusterFileRequested(const QString &path);
+    void themeRequested(cw::Theme theme);
     /// The operator confirmed @p action on @p container of @p node.
     void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action, bool overrideGuard);
 
@@ -86,6 +92,7 @@ private:
     QAction *m_stop;
     QAction *m_start;
     LogPanel *m_logPanel;
+    ChartsPanel *m_charts;
     QDockWidget *m_logDock;
     QDockWidget *m_actionDock;
     QListWidget *m_actionLog;

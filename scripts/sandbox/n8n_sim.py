@@ -264,6 +264,9 @@ class Sim:
         self.role = role
         self.concurrency = concurrency
         self.stopping = threading.Event()
+        # Drill aid, not n8n behaviour: SIGUSR1 makes a "stalled worker" that keeps answering
+        # its health checks but takes no new jobs (what n8n's own checks cannot see); SIGUSR2 ends it.
+        self.frozen = threading.Event()
         self.prefix = env("QUEUE_BULL_PREFIX", "bull") + ":jobs:"
         self.metrics_prefix = env("N8N_METRICS_PREFIX", "n8n_")
         self.metrics_enabled = env_bool("N8N_METRICS") and role != "webhook"
@@ -500,6 +503,9 @@ class Sim:
     def worker_loop(self):
         slots = threading.Semaphore(self.concurrency)
         while not self.stopping.is_set():
+            if self.frozen.is_set():
+                self.stopping.wait(0.5)
+                continue
             if not slots.acquire(timeout=0.5):
                 continue
             try:
@@ -876,6 +882,16 @@ def main(argv):
     sim = Sim(role, concurrency)
     signal.signal(signal.SIGTERM, sim.shutdown)
     signal.signal(signal.SIGINT, sim.shutdown)
+
+    def freeze(signum, frame):
+        sim.frozen.set()
+        log("info", "Frozen: answering health checks, taking no jobs (SIGUSR2 resumes)")
+
+    def thaw(signum, frame):
+        sim.frozen.clear()
+        log("info", "Taking jobs again")
+    signal.signal(signal.SIGUSR1, freeze)
+    signal.signal(signal.SIGUSR2, thaw)
 
     server = None
     if role == "worker":

@@ -503,6 +503,37 @@ private Q_SLOTS:
         QVERIFY(Downsampler::minMax(s, Epoch - 10'000, Epoch - 1, 300).isEmpty());
         QVERIFY(Downsampler::lttb(s, Epoch + Day * 1000, Epoch + Day * 2000, 300).isEmpty());
     }
+
+    // A chart line draws through NaN, so the chart gets runs cut at the breaks; a lone sample
+    // between two gaps becomes a short stub so it is still drawn.
+    void splitAtBreaks()
+    {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const QList<QPointF> points{{0, 1}, {1, 2}, {2, nan}, {3, 5}, {4, nan}, {5, 7}, {6, 8}, {7, 9}};
+        const QList<QList<QPointF>> runs = Downsampler::splitAtBreaks(points, 0.25);
+        QCOMPARE(runs.size(), 3);
+        QCOMPARE(runs[0], (QList<QPointF>{{0, 1}, {1, 2}}));
+        QCOMPARE(runs[1], (QList<QPointF>{{2.75, 5}, {3.25, 5}}));
+        QCOMPARE(runs[2], (QList<QPointF>{{5, 7}, {6, 8}, {7, 9}}));
+        QVERIFY(Downsampler::splitAtBreaks({}, 1).isEmpty());
+        QVERIFY(Downsampler::splitAtBreaks({{0, nan}, {1, nan}}, 1).isEmpty());
+
+        // End to end: a node down for ten minutes in the middle of an hour is two runs, and no
+        // drawn point lies inside the outage.
+        TimeSeries s;
+        for (qint64 k = 0; k < 3600; ++k) {
+            const qint64 t = Epoch + k * 1000;
+            k >= 1500 && k < 2100 ? s.appendGap(t) : s.append(t, 10.0 + double(k % 7));
+        }
+        const QList<QList<QPointF>> hour = Downsampler::splitAtBreaks(
+            Downsampler::minMax(s, Epoch, Epoch + 3'600'000, 400), 1000);
+        QCOMPARE(hour.size(), 2);
+        for (const QList<QPointF> &run : hour) {
+            for (const QPointF &p : run)
+                QVERIFY2(p.x() < double(Epoch + 1'500'000) || p.x() >= double(Epoch + 2'100'000),
+                         qPrintable(QString::number(p.x() - double(Epoch))));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTimeSeries)

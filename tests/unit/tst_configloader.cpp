@@ -78,6 +78,14 @@ private Q_SLOTS:
     void dockerBadValues_data();
     void dockerBadValues();
     // --- end docker ---
+    // --- alert rules ---
+    void alertsDefaults();
+    void alertsSection();
+    void alertsStuckThresholdFollowsPostgres();
+    void alertsEveryRuleConfigurable();
+    void alertsBadValues_data();
+    void alertsBadValues();
+    // --- end alert rules ---
 };
 
 void TestConfigLoader::exampleFileLoads()
@@ -658,6 +666,289 @@ void TestConfigLoader::dockerBadValues()
 }
 
 // --- end docker ---
+
+// --- alert rules ---
+
+namespace {
+
+const QString kSlackUrl = QStringLiteral("https://hooks.slack.com/services/T0000/B0000/") + kSecret;
+
+EnvLookup alertsEnvironment()
+{
+    return [](const QString &name) -> std::optional<QString> {
+        if (name == QLatin1String("CW_SLACK_URL"))
+            return kSlackUrl;
+        if (name == QLatin1String("CW_PAGER_URL"))
+            return QStringLiteral("http://127.0.0.1:9/hook");
+        if (name == QLatin1String("CW_NOT_A_URL"))
+            return kSecret;
+        return std::nullopt;
+    };
+}
+
+Result<ClusterConfig> withAlerts(const QByteArray &section)
+{
+    return parseClusterConfig(QByteArray(kBase) + section, QStringLiteral("cluster.yaml"), alertsEnvironment());
+}
+
+const AlertRuleConfig &ruleOf(const ClusterConfig &c, const char *id)
+{
+    const AlertRuleConfig *r = c.alerts.rule(QLatin1String(id));
+    if (!r)
+        qFatal("no rule %s", id);
+    return *r;
+}
+
+}  // namespace
+
+void TestConfigLoader::alertsDefaults()
+{
+    const Result<ClusterConfig> result = withAlerts(QByteArray());
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+    const AlertsConfig &a = result.value().alerts;
+    const QList<AlertRuleConfig> defaults = AlertsConfig::defaultRules();
+    QCOMPARE(a.rules.size(), defaults.size());
+    for (qsizetype i = 0; i < defaults.size(); ++i) {
+        QCOMPARE(a.rules[i].id, defaults[i].id);
+        QCOMPARE(a.rules[i].enabled, true);
+        QCOMPARE(a.rules[i].forDuration, defaults[i].forDuration);
+        QCOMPARE(a.rules[i].recoveryHold, defaults[i].recoveryHold);
+        QCOMPARE(a.rules[i].threshold, defaults[i].threshold);
+    }
+    // The seed's thresholds.
+    QCOMPARE(ruleOf(result.value(), "cpu_high").threshold, 80.0);
+    QCOMPARE(ruleOf(result.value(), "memory_high").threshold, 85.0);
+    QCOMPARE(ruleOf(result.value(), "queue_backlog").threshold, 1000.0);
+    QCOMPARE(a.flapChanges, 6);
+    QCOMPARE(a.flapWindow, Millis(10min));
+    QCOMPARE(a.groupWindow, Millis(30s));
+    QCOMPARE(a.retentionDays, 90);
+    QCOMPARE(a.maxHistoryRows, qint64(1'000'000));
+    QVERIFY(a.webhooks.isEmpty());
+
+    // "alerts:" alone keeps them too.
+    const Result<ClusterConfig> empty = withAlerts("alerts:\n");
+    QVERIFY2(empty.ok(), qPrintable(empty.ok() ? QString() : empty.error()));
+    QCOMPARE(empty.value().alerts.rules.size(), defaults.size());
+}
+
+void TestConfigLoader::alertsSection()
+{
+    const QByteArray section =
+        "alerts:\n"                                                                      //  9
+        "  rules:\n"                                                                     // 10
+        "    cpu_high: { threshold: 90, for: 2m, recovery_hold: 0, severity: critical }\n"
+        "    memory_high: { enabled: false }\n"
+        "    queue_backlog: { threshold: 5000 }\n"
+        "    worker_stalled: { threshold: 5m }\n"
+        "    executions_stuck: { threshold: 30 }\n"
+        "    failed_rate: { threshold: 2.5, for: 0s }\n"
+        "    node_down:\n"
+        "      for: 10s\n"
+        "      recovery_hold: 30s\n"
+        "      enabled: yes\n"
+        "  flap: { changes: 4, window: 15m }\n"
+        "  webhooks:\n"
+        "    - { name: ops-slack, kind: slack, url: \"${CW_SLACK_URL}\" }\n"
+        "    - name: pager\n"
+        "      url: ${CW_PAGER_URL}\n"
+        "  group_window: 1m\n"
+        "  retention_days: 30\n"
+        "  max_history_rows: 50000\n";
+    const Result<ClusterConfig> result = withAlerts(section);
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+    const ClusterConfig &c = result.value();
+
+    const AlertRuleConfig &cpu = ruleOf(c, "cpu_high");
+    QCOMPARE(cpu.threshold, 90.0);
+    QCOMPARE(cpu.forDuration, Millis(2min));
+    QCOMPARE(cpu.recoveryHold, Millis(0));
+    QCOMPARE(toString(cpu.severity), QStringLiteral("critical"));
+    QVERIFY(cpu.enabled);
+    QVERIFY(!ruleOf(c, "memory_high").enabled);
+    QCOMPARE(ruleOf(c, "memory_high").threshold, 85.0);   // untouched fields keep their defaults
+    QCOMPARE(ruleOf(c, "queue_backlog").threshold, 5000.0);
+    QCOMPARE(ruleOf(c, "worker_stalled").threshold, 300.0);   // seconds
+    QCOMPARE(ruleOf(c, "executions_stuck").threshold, 30.0);  // minutes
+    QCOMPARE(c.postgres.stuckRunningAfter, Millis(30min));    // what the collector counts
+    QCOMPARE(ruleOf(c, "failed_rate").threshold, 2.5);
+    QCOMPARE(ruleOf(c, "failed_rate").forDuration, Millis(0));
+    QCOMPARE(ruleOf(c, "node_down").forDuration, Millis(10s));
+    QCOMPARE(ruleOf(c, "node_down").recoveryHold, Millis(30s));
+    QCOMPARE(toString(ruleOf(c, "node_down").severity), QStringLiteral("critical"));
+    QCOMPARE(ruleOf(c, "redis_down").forDuration, Millis(5s));
+
+    QCOMPARE(c.alerts.flapChanges, 4);
+    QCOMPARE(c.alerts.flapWindow, Millis(15min));
+    QCOMPARE(c.alerts.webhooks.size(), 2);
+    QCOMPARE(c.alerts.webhooks[0].name, QStringLiteral("ops-slack"));
+    QVERIFY(c.alerts.webhooks[0].kind == WebhookConfig::Kind::Slack);
+    QCOMPARE(c.alerts.webhooks[0].url, QUrl(kSlackUrl));
+    QCOMPARE(c.alerts.webhooks[1].name, QStringLiteral("pager"));
+    QVERIFY(c.alerts.webhooks[1].kind == WebhookConfig::Kind::Json);   // the default
+    QCOMPARE(c.alerts.webhooks[1].url, QUrl(QStringLiteral("http://127.0.0.1:9/hook")));
+    QCOMPARE(c.alerts.groupWindow, Millis(1min));
+    QCOMPARE(c.alerts.retentionDays, 30);
+    QCOMPARE(c.alerts.maxHistoryRows, qint64(50'000));
+
+    // Durations in every unit the rest of the file knows, and zero.
+    const Result<ClusterConfig> units = withAlerts(
+        "alerts:\n  rules:\n    cpu_high: { for: 1500ms, recovery_hold: \"1h\" }\n"
+        "    worker_stalled: { threshold: 21 }\n    executions_stuck: { threshold: 2h }\n"
+        "  group_window: 0\n");
+    QVERIFY2(units.ok(), qPrintable(units.ok() ? QString() : units.error()));
+    QCOMPARE(ruleOf(units.value(), "cpu_high").forDuration, Millis(1500));
+    QCOMPARE(ruleOf(units.value(), "cpu_high").recoveryHold, Millis(1h));
+    QCOMPARE(ruleOf(units.value(), "worker_stalled").threshold, 21.0);
+    QCOMPARE(ruleOf(units.value(), "executions_stuck").threshold, 120.0);
+    QCOMPARE(units.value().postgres.stuckRunningAfter, Millis(2h));
+    QCOMPARE(units.value().alerts.groupWindow, Millis(0));
+}
+
+void TestConfigLoader::alertsStuckThresholdFollowsPostgres()
+{
+    // Given in postgres: only, the rule shows that figure.
+    const Result<ClusterConfig> pg = withAlerts("postgres:\n  stuck_running_after: 45m\n");
+    QVERIFY2(pg.ok(), qPrintable(pg.ok() ? QString() : pg.error()));
+    QCOMPARE(ruleOf(pg.value(), "executions_stuck").threshold, 45.0);
+    // Given in both and equal: fine.
+    const Result<ClusterConfig> both = withAlerts(
+        "postgres:\n  stuck_running_after: 45m\nalerts:\n  rules:\n    executions_stuck: { threshold: 45 }\n");
+    QVERIFY2(both.ok(), qPrintable(both.ok() ? QString() : both.error()));
+    QCOMPARE(both.value().postgres.stuckRunningAfter, Millis(45min));
+    // Given only in the rule, with a postgres section without it: the collector follows the rule.
+    const Result<ClusterConfig> rule = withAlerts(
+        "postgres:\n  port: 5433\nalerts:\n  rules:\n    executions_stuck: { threshold: 90s }\n");
+    QVERIFY2(rule.ok(), qPrintable(rule.ok() ? QString() : rule.error()));
+    QCOMPARE(rule.value().postgres.stuckRunningAfter, Millis(90s));
+    QCOMPARE(ruleOf(rule.value(), "executions_stuck").threshold, 1.5);
+}
+
+void TestConfigLoader::alertsEveryRuleConfigurable()
+{
+    // Every built-in rule can be named in the file (the parser's list follows defaultRules).
+    for (const AlertRuleConfig &r : AlertsConfig::defaultRules()) {
+        const QByteArray yaml = "alerts:\n  rules:\n    " + r.id.toUtf8() + ": { enabled: false, severity: info }\n";
+        const Result<ClusterConfig> result = withAlerts(yaml);
+        QVERIFY2(result.ok(), qPrintable(r.id + QStringLiteral(": ") + (result.ok() ? QString() : result.error())));
+        QVERIFY(!result.value().alerts.rule(r.id)->enabled);
+        QCOMPARE(toString(result.value().alerts.rule(r.id)->severity), QStringLiteral("info"));
+        QCOMPARE(result.value().alerts.threshold(r.id, -1), -1.0);
+    }
+}
+
+void TestConfigLoader::alertsBadValues_data()
+{
+    QTest::addColumn<QByteArray>("section");   // after kBase: "alerts:" is line 9
+    QTest::addColumn<QString>("expected");
+
+    const auto rule = [](const char *tag, const QByteArray &body, const char *expected) {
+        QTest::newRow(tag) << QByteArray("alerts:\n  rules:\n    " + body + "\n") << QString::fromUtf8(expected);
+    };
+    rule("cpu above 100", "cpu_high:\n      threshold: 120",
+         "cluster.yaml:12: alerts.rules.cpu_high.threshold: must be a number between 0 and 100, got '120'");
+    rule("cpu not a number", "cpu_high: { threshold: high }",
+         "cluster.yaml:11: alerts.rules.cpu_high.threshold: must be a number between 0 and 100, got 'high'");
+    rule("memory negative", "memory_high: { threshold: -1 }",
+         "cluster.yaml:11: alerts.rules.memory_high.threshold: must be a number between 0 and 100, got '-1'");
+    rule("misspelt rule", "cpu_hgih: { threshold: 90 }",
+         "cluster.yaml:11: alerts.rules.cpu_hgih: unknown key (did you mean 'cpu_high'?); expected one of "
+         "node_down, readiness_failing, cpu_high, memory_high, queue_backlog, worker_stalled, no_worker, "
+         "executions_stuck, failed_rate, redis_down, postgres_down, redis_no_persistence, config_mismatch");
+    rule("unknown rule", "disk_full: { threshold: 90 }",
+         "cluster.yaml:11: alerts.rules.disk_full: unknown key; expected one of node_down, readiness_failing, "
+         "cpu_high,");
+    rule("stall threshold at n8n's refresh", "worker_stalled: { threshold: 20s }",
+         "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be more than 20 s, got '20s': n8n "
+         "refreshes its completed-jobs counter only every 20 s");
+    rule("stall threshold in plain seconds", "worker_stalled: { threshold: 15 }",
+         "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be more than 20 s, got '15'");
+    rule("stall threshold not a duration", "worker_stalled: { threshold: soon }",
+         "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be a duration like 2m, 300s or a number of "
+         "seconds, got 'soon'");
+    rule("threshold on a rule without one", "node_down: { threshold: 3 }",
+         "cluster.yaml:11: alerts.rules.node_down.threshold: this rule has no threshold");
+    rule("fractional jobs", "queue_backlog: { threshold: 10.5 }",
+         "cluster.yaml:11: alerts.rules.queue_backlog.threshold: must be a whole number of jobs, got '10.5'");
+    rule("negative rate", "failed_rate: { threshold: -2 }",
+         "cluster.yaml:11: alerts.rules.failed_rate.threshold: must be a number of failed executions per minute");
+    rule("stuck threshold zero", "executions_stuck: { threshold: 0 }",
+         "cluster.yaml:11: alerts.rules.executions_stuck.threshold: must be at least one second, got '0'");
+    rule("bad severity", "cpu_high: { severity: urgent }",
+         "cluster.yaml:11: alerts.rules.cpu_high.severity: expected one of info, warning, critical, got 'urgent'");
+    rule("bad enabled", "cpu_high: { enabled: maybe }",
+         "cluster.yaml:11: alerts.rules.cpu_high.enabled: expected true or false, got 'maybe'");
+    rule("negative for", "cpu_high: { for: -5s }",
+         "cluster.yaml:11: alerts.rules.cpu_high.for: must not be negative, got '-5s'");
+    rule("for not a duration", "cpu_high: { for: soon }",
+         "cluster.yaml:11: alerts.rules.cpu_high.for: expected a duration like 30s, 2m, 1h, 0 or a number of "
+         "seconds, got 'soon'");
+    rule("misspelt rule field", "cpu_high:\n      treshold: 90",
+         "cluster.yaml:12: alerts.rules.cpu_high.treshold: unknown key (did you mean 'threshold'?); expected one "
+         "of enabled, severity, threshold, for, recovery_hold");
+    rule("rule as a scalar", "cpu_high: 90",
+         "cluster.yaml:11: alerts.rules.cpu_high: expected a map with keys enabled, severity, threshold, for, "
+         "recovery_hold");
+    QTest::newRow("rules as a list") << QByteArray("alerts:\n  rules:\n    - cpu_high\n")
+                                     << QStringLiteral("cluster.yaml:11: alerts.rules: expected a map with keys node_down,");
+    QTest::newRow("misspelt section key") << QByteArray("alerts:\n  rule:\n    cpu_high: { threshold: 1 }\n")
+                                          << QStringLiteral("cluster.yaml:10: alerts.rule: unknown key (did you mean 'rules'?)");
+    QTest::newRow("stuck threshold disagrees with postgres")
+        << QByteArray("postgres:\n  stuck_running_after: 10m\nalerts:\n  rules:\n    executions_stuck: { threshold: 5 }\n")
+        << QStringLiteral("cluster.yaml:13: alerts.rules.executions_stuck.threshold: 5 min differs from "
+                          "postgres.stuck_running_after (10 min); give one of them");
+    QTest::newRow("flap changes 1") << QByteArray("alerts:\n  flap: { changes: 1 }\n")
+                                    << QStringLiteral("cluster.yaml:10: alerts.flap.changes: must be 0 (off) or at least 2");
+    QTest::newRow("flap window zero") << QByteArray("alerts:\n  flap: { window: 0 }\n")
+                                      << QStringLiteral("cluster.yaml:10: alerts.flap.window: must be greater than zero");
+    QTest::newRow("retention zero") << QByteArray("alerts:\n  retention_days: 0\n")
+                                    << QStringLiteral("cluster.yaml:10: alerts.retention_days: '0' is out of range (1-36500)");
+    QTest::newRow("too few history rows") << QByteArray("alerts:\n  max_history_rows: 10\n")
+                                          << QStringLiteral("cluster.yaml:10: alerts.max_history_rows: '10' is out of range");
+    QTest::newRow("negative group window") << QByteArray("alerts:\n  group_window: -1s\n")
+                                           << QStringLiteral("cluster.yaml:10: alerts.group_window: must not be negative");
+
+    const auto hook = [](const char *tag, const QByteArray &items, const char *expected) {
+        QTest::newRow(tag) << QByteArray("alerts:\n  webhooks:\n" + items) << QString::fromUtf8(expected);
+    };
+    hook("literal webhook URL", "    - { name: ops, kind: slack, url: \"" + kSlackUrl.toUtf8() + "\" }\n",
+         "cluster.yaml:11: alerts.webhooks[0].url: a literal URL is not allowed here (the value is not shown); "
+         "write an environment variable reference like ${SLACK_WEBHOOK_URL} and set that variable");
+    hook("webhook variable not set", "    - { name: ops, url: \"${CW_NOPE}\" }\n",
+         "cluster.yaml:11: alerts.webhooks[0].url: environment variable CW_NOPE is not set");
+    hook("webhook variable not a URL", "    - { name: ops, url: \"${CW_NOT_A_URL}\" }\n",
+         "cluster.yaml:11: alerts.webhooks[0].url: environment variable CW_NOT_A_URL does not hold an http(s) URL "
+         "(the value is not shown)");
+    hook("webhook without url", "    - { name: ops }\n",
+         "cluster.yaml:11: alerts.webhooks[0].url: required field is missing");
+    hook("webhook without name", "    - { url: \"${CW_SLACK_URL}\" }\n",
+         "cluster.yaml:11: alerts.webhooks[0].name: required field is missing");
+    hook("bad webhook kind", "    - { name: ops, kind: teams, url: \"${CW_SLACK_URL}\" }\n",
+         "cluster.yaml:11: alerts.webhooks[0].kind: expected one of slack, json, got 'teams'");
+    hook("duplicate webhook name",
+         "    - { name: ops, url: \"${CW_SLACK_URL}\" }\n    - { name: ops, url: \"${CW_PAGER_URL}\" }\n",
+         "cluster.yaml:12: alerts.webhooks[1].name: duplicate webhook name 'ops' (first used on line 11)");
+    hook("misspelt webhook key", "    - { name: ops, uri: \"${CW_SLACK_URL}\" }\n",
+         "cluster.yaml:11: alerts.webhooks[0].uri: unknown key (did you mean 'url'?)");
+    QTest::newRow("webhooks as a map") << QByteArray("alerts:\n  webhooks:\n    ops: x\n")
+                                       << QStringLiteral("cluster.yaml:11: alerts.webhooks: expected a list of webhooks");
+}
+
+void TestConfigLoader::alertsBadValues()
+{
+    QFETCH(QByteArray, section);
+    QFETCH(QString, expected);
+    const Result<ClusterConfig> result = withAlerts(section);
+    QVERIFY2(!result.ok(), "a bad alerts section was accepted");
+    const QString &error = result.error();
+    QVERIFY2(error.startsWith(expected), qPrintable(QStringLiteral("got: ") + error + QStringLiteral("\nwant: ") + expected));
+    // Webhook URLs are secrets: neither the URL nor the variable's value is ever echoed.
+    QVERIFY2(!error.contains(kSecret), qPrintable(QStringLiteral("leaks the secret: ") + error));
+    QVERIFY2(!error.contains(QLatin1String("hooks.slack.com")), qPrintable(QStringLiteral("leaks the URL: ") + error));
+    QVERIFY2(error.size() < 400, qPrintable(error.left(500)));
+}
+
+// --- end alert rules ---
 
 QTEST_GUILESS_MAIN(TestConfigLoader)
 #include "tst_configloader.moc"

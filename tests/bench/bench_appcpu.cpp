@@ -1,0 +1,156 @@
+// Issue 4: the whole application's CPU with 12 nodes polled at 1 Hz while the charts show 24 h
+// windows (goal ≤ 5 % of one core), and its RSS with full 24 h buffers (goal ≤ 150 MB).
+// Real parts: nginx serving 12 n8n-shaped nodes (real captures), redis-server and PostgreSQL 15
+// with n8n's schema, all on loopback; the real Application with its window (offscreen, software
+// rendering, 1920×1080). The 24 h buffers are filled with synthetic timestamps first, then live
+// polling runs for a measured minute. CPU is getrusage() of this process (all its threads).
+
+#include "app/Application.h"
+#include "models/TimeSeriesStore.h"
+#include "services/SettingsStore.h"
+#include "views/MainWindow.h"
+#include "views/charts/ChartsPanel.h"
+
+#include "NodeFarm.h"
+#include "PostgresServer.h"
+#include "RedisServer.h"
+#include "TestSupport.h"
+
+#include <benchmark/benchmark.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <sys/resource.h>
+
+namespace {
+
+double cpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double statusMiB(const char *field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qsizetype(std::strlen(field))).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    }
+    return -1;
+}
+
+// Runs the event loop (idle between events, as the real application does) for @p ms.
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+struct Cluster
+{
+    QTemporaryDir dir;
+    cwtest::NodeFarm farm;
+    cwtest::RedisServer redis;
+    cwtest::PostgresServer postgres;
+    QString file;
+    QString error;
+
+    bool start()
+    {
+        for (int i = 0; i < 12; ++i) {
+            const auto kind = i == 0 ? cwtest::NodeFarm::Kind::Main
+                              : i < 9 ? cwtest::NodeFarm::Kind::Worker : cwtest::NodeFarm::Kind::Webhook;
+            farm.addNode(QStringLiteral("n8n-%1").arg(i), kind, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        }
+        if (!farm.start()) { error = farm.errorString(); return false; }
+        if (!redis.start()) { error = redis.errorString(); return false; }
+        if (!postgres.start()) { error = postgres.errorString(); return false; }
+        if (auto r = postgres.createRoleAndDatabase(QStringLiteral("n8n"), QStringLiteral("bench-pw"), QStringLiteral("n8n")); !r.ok()) {
+            error = r.error();
+            return false;
+        }
+        if (auto r = postgres.loadN8nSchema(QStringLiteral("n8n"), QStringLiteral("n8n")); !r.ok()) {
+            error = r.error();
+            return false;
+        }
+        qputenv("CW_BENCH_DB_PASSWORD", "bench-pw");
+        QByteArray yaml = "name: bench-12\npoll_interval: 1s\nnodes:\n";
+        for (int i = 0; i < 12; ++i) {
+            const QString name = QStringLiteral("n8n-%1").arg(i);
+            const char *role = i == 0 ? "main" : i < 9 ? "worker" : "webhook";
+            yaml += "  - { name: " + name.toUtf8() + ", role: " + role + ", url: " + farm.url(name).toString().toUtf8() + " }\n";
+        }
+        yaml += "redis: { host: 127.0.0.1, port: " + QByteArray::number(redis.port()) + " }\n";
+        yaml += "postgres: { host: 127.0.0.1, port: " + QByteArray::number(postgres.port())
+                + ", database: n8n, user: n8n, password: \"${CW_BENCH_DB_PASSWORD}\", sslmode: disable }\n";
+        file = cwtest::writeFile(dir, QStringLiteral("bench.yaml"), yaml);
+        return !file.isEmpty();
+    }
+};
+
+Cluster *cluster = nullptr;
+
+void BM_AppWith24hCharts(benchmark::State &state)
+{
+    const qint64 spanMs = state.range(0) * 60'000;
+    for (auto _ : state) {
+        cw::SettingsStore settings(cluster->dir.filePath(QStringLiteral("settings-%1.ini").arg(spanMs)));
+        cw::Application app(&settings, cluster->dir.filePath(QStringLiteral("audit.jsonl")));
+        app.window()->resize(1920, 1080);
+        app.showWindow();
+        if (!app.openClusterFile(cluster->file)) {
+            state.SkipWithError("cluster file did not load");
+            return;
+        }
+        const double rssBefore = statusMiB("VmRSS:");
+        app.fillSyntheticHistory(24);
+        app.window()->chartsPanel()->setSpan(spanMs);
+        spin(5'000);   // connections up, first polls done
+        const double rssFull = statusMiB("VmRSS:");
+        const double start = cpuSeconds();
+        QElapsedTimer wall;
+        wall.start();
+        spin(60'000);
+        const double cpu = cpuSeconds() - start;
+        const double seconds = double(wall.elapsed()) / 1000.0;
+        state.counters["cpu_pct_of_core"] = 100.0 * cpu / seconds;
+        state.counters["rss_MiB"] = statusMiB("VmRSS:");
+        state.counters["rss_MiB_after_fill"] = rssFull;
+        state.counters["rss_MiB_before_fill"] = rssBefore;
+        state.counters["peak_rss_MiB"] = statusMiB("VmHWM:");
+        state.counters["series"] = double(app.history()->count());
+        state.counters["buffers_MiB"] = double(app.history()->memoryBytes()) / (1024.0 * 1024.0);
+    }
+}
+BENCHMARK(BM_AppWith24hCharts)->Arg(24 * 60)->Arg(5)->Iterations(1)->Unit(benchmark::kSecond);
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    Cluster c;
+    if (!c.start()) {
+        std::fprintf(stderr, "bench_appcpu: could not start the local cluster: %s\n", qPrintable(c.error));
+        return 1;
+    }
+    cluster = &c;
+    std::printf("12 nodes (nginx), redis-server, PostgreSQL 15 on loopback; polled at 1 Hz; window 1920x1080 offscreen\n"
+                "goals: cpu_pct_of_core <= 5 with the 24 h range shown; rss <= 150 MB with full 24 h buffers\n");
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    cluster = nullptr;
+    return 0;
+}

@@ -1,0 +1,129 @@
+// Alerting end to end in the real application: nginx n8n-shaped nodes polled by the real
+// collectors, the rule engine, the SQLite history and the webhook notifier. A worker that stops
+// answering raises node_down within its rule's time; a real local webhook receiver gets exactly
+// one message for it; the alert is in the history after the application is started again.
+#include "app/Application.h"
+#include "models/AlertHistoryModel.h"
+#include "services/AlertEngine.h"
+#include "services/SettingsStore.h"
+
+#include "NodeFarm.h"
+#include "TestSupport.h"
+#include "WebhookReceiver.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cw;
+
+class TestAlertsApp : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+    static QList<AlertTransition> rows(const AlertHistoryModel *model, const QString &rule, const QString &subject)
+    {
+        QList<AlertTransition> found;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const auto t = model->index(r, 0).data(AlertHistoryModel::TransitionRole).value<AlertTransition>();
+            if (t.rule == rule && t.subject == subject)
+                found.append(t);
+        }
+        return found;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QLocale::setDefault(QLocale::c());
+        QVERIFY(m_dir.isValid());
+    }
+
+    void workerDownIsPagedOnceAndKept()
+    {
+        cwtest::NodeFarm farm;
+        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
+        cwtest::WebhookReceiver receiver;
+        QVERIFY(receiver.listening());
+        const QByteArray secretPath = "/hooks/T0K3N-very-secret";
+        qputenv("CW_TEST_WEBHOOK", receiver.url(QString::fromLatin1(secretPath)).toString().toUtf8());
+        const QString file = cwtest::writeFile(m_dir, QStringLiteral("cluster.yaml"),
+            "name: alerts-e2e\npoll_interval: 250ms\n"
+            "nodes:\n"
+            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
+            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
+            "alerts:\n"
+            "  rules:\n"
+            "    node_down: { for: 2s, recovery_hold: 1s }\n"
+            "    readiness_failing: { enabled: false }\n"
+            "    no_worker: { enabled: false }\n"
+            "  webhooks:\n"
+            "    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n"
+            "  group_window: 500ms\n");
+        const QString audit = m_dir.filePath(QStringLiteral("audit.jsonl"));
+        const QString worker = QStringLiteral("n8n-worker-1");
+        qint64 firingId = 0;
+        {
+            SettingsStore settings(m_dir.filePath(QStringLiteral("settings.ini")));
+            Application app(&settings, audit);
+            app.showWindow();
+            QVERIFY(app.openClusterFile(file));
+            QTest::qWait(1500);   // healthy polls: nothing to say
+            QCOMPARE(receiver.requestCount(), 0);
+
+            QElapsedTimer down;
+            down.start();
+            farm.setHealthFailing(worker, true);
+            QTRY_VERIFY_WITH_TIMEOUT(!rows(app.alertHistory(), QStringLiteral("node_down"), worker).isEmpty(), 10'000);
+            const qint64 firedAfter = down.elapsed();
+            // Its for-duration (2 s) holds it back, and it comes within a poll or two after that.
+            QVERIFY2(firedAfter >= 2000 && firedAfter <= 4500, qPrintable(QString::number(firedAfter)));
+            const AlertTransition firing = rows(app.alertHistory(), QStringLiteral("node_down"), worker).constFirst();
+            QCOMPARE(toString(firing.state), toString(AlertState::Firing));
+            QCOMPARE(toString(firing.severity), toString(Severity::Critical));
+            QVERIFY(firing.id > 0);   // committed to the file before it was shown
+            QVERIFY2(firing.summary.contains(worker), qPrintable(firing.summary));
+            firingId = firing.id;
+
+            // Exactly one message, naming the alert; marked sent in the history.
+            QTRY_COMPARE_WITH_TIMEOUT(receiver.requestCount(), 1, 5000);
+            const cwtest::WebhookReceiver::Request request = receiver.requests().constFirst();
+            QCOMPARE(request.path, secretPath);
+            const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+            QCOMPARE(body.value(QStringLiteral("cluster")).toString(), QStringLiteral("alerts-e2e"));
+            const QJsonArray alerts = body.value(QStringLiteral("alerts")).toArray();
+            QCOMPARE(alerts.size(), 1);
+            QCOMPARE(alerts.at(0).toObject().value(QStringLiteral("rule")).toString(), QStringLiteral("node_down"));
+            QCOMPARE(alerts.at(0).toObject().value(QStringLiteral("subject")).toString(), worker);
+            QTRY_COMPARE_WITH_TIMEOUT(toString(rows(app.alertHistory(), QStringLiteral("node_down"), worker).constFirst().notify), toString(NotifyStatus::Sent), 5000);
+            QTest::qWait(1500);
+            QCOMPARE(receiver.requestCount(), 1);   // still down: no repeat
+
+            // Back: resolved after the hold, one more message.
+            farm.setHealthFailing(worker, false);
+            QTRY_VERIFY_WITH_TIMEOUT(rows(app.alertHistory(), QStringLiteral("node_down"), worker).size() == 2, 10'000);
+            QCOMPARE(toString(rows(app.alertHistory(), QStringLiteral("node_down"), worker).constFirst().state), toString(AlertState::Resolved));
+            QTRY_COMPARE_WITH_TIMEOUT(receiver.requestCount(), 2, 5000);
+        }
+
+        // A new run of the application reads the history back from disk.
+        SettingsStore settings(m_dir.filePath(QStringLiteral("settings.ini")));
+        Application again(&settings, audit);
+        QTRY_VERIFY_WITH_TIMEOUT(rows(again.alertHistory(), QStringLiteral("node_down"), worker).size() == 2, 5000);
+        const QList<AlertTransition> kept = rows(again.alertHistory(), QStringLiteral("node_down"), worker);
+        QCOMPARE(kept.constLast().id, firingId);
+        QCOMPARE(toString(kept.constLast().state), toString(AlertState::Firing));
+        QCOMPARE(toString(kept.constLast().notify), toString(NotifyStatus::Sent));
+        QCOMPARE(toString(kept.constFirst().state), toString(AlertState::Resolved));
+    }
+};
+
+QTEST_MAIN(TestAlertsApp)
+#include "tst_alertsapp.moc"

@@ -1,0 +1,273 @@
+#include "views/charts/ChartsPanel.h"
+
+#include "models/ChartLegendModel.h"
+#include "views/charts/TimeChart.h"
+
+#include <QButtonGroup>
+#include <QDateTime>
+#include <QEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QPainter>
+#include <QStyledItemDelegate>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace cw {
+
+namespace {
+
+// A legend entry: a colour swatch (hollow when the line is switched off), the name and the
+// current value. Clicking toggles the line.
+class LegendDelegate final : public QStyledItemDelegate
+{
+public:
+    LegendDelegate(const ChartColors *colors, QObject *parent)
+        : QStyledItemDelegate(parent)
+        , m_colors(colors)
+    {
+    }
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        painter->save();
+        const QColor color = m_colors->line(index.data(ChartLegendModel::ColorIndexRole).toInt());
+        const bool shown = index.data(Qt::CheckStateRole).value<Qt::CheckState>() == Qt::Checked;
+        const QRect r = option.rect.adjusted(2, 2, -2, -2);
+        const int side = std::min(12, r.height() - 4);
+        const QRect swatch(r.left() + 2, r.center().y() - side / 2, side, side);
+        painter->setPen(QPen(color, 2));
+        painter->setBrush(shown ? QBrush(color) : QBrush(Qt::NoBrush));
+        painter->drawRect(swatch);
+        painter->setPen(shown ? m_colors->text : m_colors->grid);
+        const QRect textRect = r.adjusted(side + 8, 0, 0, 0);
+        painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, index.data(Qt::DisplayRole).toString());
+        painter->restore();
+    }
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        const QString text = index.data(ChartLegendModel::NameRole).toString() + QStringLiteral("  0,000.0 MiB");
+        return QSize(option.fontMetrics.horizontalAdvance(text) + 28, option.fontMetrics.height() + 6);
+    }
+
+private:
+    const ChartColors *m_colors;
+};
+
+} // namespace
+
+ChartsPanel::ChartsPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_ranges(new QButtonGroup(this))
+    , m_grid(new QGridLayout)
+    , m_timer(new QTimer(this))
+    , m_colors(ChartColors::forPalette(palette()))
+    , m_spanMs(chartRanges().constFirst().spanMs)
+{
+    auto *bar = new QHBoxLayout;
+    auto *caption = new QLabel(QStringLiteral("Range:"), this);
+    bar->addWidget(caption);
+    const QList<ChartRange> ranges = chartRanges();
+    for (int i = 0; i < ranges.size(); ++i) {
+        auto *button = new QToolButton(this);
+        button->setText(ranges[i].label);
+        button->setCheckable(true);
+        button->setObjectName(QStringLiteral("range") + QString::number(ranges[i].spanMs / 60'000) + QStringLiteral("min"));
+        button->setToolTip(QStringLiteral("Show the last %1").arg(ranges[i].label));
+        m_ranges->addButton(button, i);
+        bar->addWidget(button);
+    }
+    m_ranges->button(0)->setChecked(true);
+    m_ranges->setExclusive(true);
+    bar->addStretch(1);
+    connect(m_ranges, &QButtonGroup::idClicked, this, [this](int id) { setSpan(chartRanges().value(id).spanMs); });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addLayout(m_grid, 1);
+
+    m_timer->setInterval(1000);
+    connect(m_timer, &QTimer::timeout, this, &ChartsPanel::tick);
+    m_timer->start();
+}
+
+ChartsPanel::~ChartsPanel() = default;
+
+void ChartsPanel::setStore(const TimeSeriesStore *store)
+{
+    m_store = store;
+    for (const Card &card : std::as_const(m_cards))
+        card.chart->setStore(store);
+}
+
+void ChartsPanel::setCharts(const QList<ChartSpec> &charts)
+{
+    for (const Card &card : std::as_const(m_cards)) {
+        m_grid->removeWidget(card.frame);
+        delete card.frame;
+    }
+    m_cards.clear();
+    const int columns = charts.size() > 6 ? 4 : charts.size() > 4 ? 3 : 2;   // two rows on a wide screen
+    for (int i = 0; i < charts.size(); ++i) {
+        Card card;
+        card.key = charts[i].key;
+        card.frame = new QWidget(this);
+        card.frame->setObjectName(QStringLiteral("chart_") + card.key);
+        card.legend = new ChartLegendModel(card.frame);
+        card.legend->setSpec(charts[i]);
+        card.chart = new TimeChart(card.legend, card.frame);
+        card.chart->setObjectName(QStringLiteral("timeChart_") + card.key);
+        card.chart->setStore(m_store);
+        card.chart->setSpan(m_spanMs);
+        card.chart->setColors(m_colors);
+        card.chart->rebuild();
+        card.legendView = new QListView(card.frame);
+        card.legendView->setObjectName(QStringLiteral("legend_") + card.key);
+        card.legendView->setModel(card.legend);
+        card.legendView->setItemDelegate(new LegendDelegate(&m_colors, card.legendView));
+        card.legendView->setFlow(QListView::LeftToRight);
+        card.legendView->setWrapping(true);
+        card.legendView->setResizeMode(QListView::Adjust);
+        card.legendView->setFrameShape(QFrame::NoFrame);
+        card.legendView->setMaximumHeight(card.legendView->fontMetrics().height() * 3 + 16);
+        card.legendView->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
+        card.legendView->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        connect(card.legendView, &QListView::clicked, card.legend, [legend = card.legend](const QModelIndex &index) {
+            const bool shown = index.data(Qt::CheckStateRole).value<Qt::CheckState>() == Qt::Checked;
+            legend->setData(index, shown ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
+        });
+        connect(card.legend, &ChartLegendModel::shownChanged, card.chart, [this, chart = card.chart] {
+            chart->refresh(QDateTime::currentMSecsSinceEpoch());
+        });
+        auto *box = new QVBoxLayout(card.frame);
+        box->setContentsMargins(0, 0, 0, 0);
+        box->setSpacing(0);
+        box->addWidget(card.chart, 1);
+        box->addWidget(card.legendView);
+        if (!charts[i].note.isEmpty()) {
+            auto *note = new QLabel(charts[i].note, card.frame);
+            note->setObjectName(QStringLiteral("chartNote"));
+            note->setWordWrap(true);
+            QFont small = note->font();
+            small.setPointSizeF(small.pointSizeF() * 0.85);
+            note->setFont(small);
+            box->addWidget(note);
+        }
+        m_grid->addWidget(card.frame, i / columns, i % columns);
+        m_cards.append(card);
+    }
+    applyColors();
+    m_lastDrawMs = 0;
+}
+
+void ChartsPanel::setSpan(qint64 spanMs)
+{
+    if (spanMs <= 0 || spanMs == m_spanMs)
+        return;
+    m_spanMs = spanMs;
+    const QList<ChartRange> ranges = chartRanges();
+    for (int i = 0; i < ranges.size(); ++i) {
+        if (ranges[i].spanMs == spanMs)
+            m_ranges->button(i)->setChecked(true);
+    }
+    for (const Card &card : std::as_const(m_cards))
+        card.chart->setSpan(spanMs);
+    refreshNow(QDateTime::currentMSecsSinceEpoch());
+    Q_EMIT spanChanged(spanMs);
+}
+
+void ChartsPanel::setColors(const ChartColors &colors)
+{
+    m_explicitColors = true;
+    m_colors = colors;
+    applyColors();
+}
+
+void ChartsPanel::applyColors()
+{
+    // The legend and note under a chart share its background, whatever the window's palette.
+    for (const Card &card : std::as_const(m_cards)) {
+        card.chart->setColors(m_colors);
+        QPalette pal = card.frame->palette();
+        for (const auto role : {QPalette::Window, QPalette::Base})
+            pal.setColor(role, m_colors.background);
+        for (const auto role : {QPalette::WindowText, QPalette::Text})
+            pal.setColor(role, m_colors.text);
+        card.frame->setPalette(pal);
+        card.frame->setAutoFillBackground(true);
+        card.legendView->setPalette(pal);
+        card.legendView->viewport()->update();
+    }
+}
+
+void ChartsPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange && !m_explicitColors) {
+        m_colors = ChartColors::forPalette(palette());
+        applyColors();
+    }
+    QWidget::changeEvent(event);
+}
+
+void ChartsPanel::refreshNow(qint64 nowMs)
+{
+    if (!m_store)
+        return;
+    for (const Card &card : std::as_const(m_cards)) {
+        card.legend->refresh(*m_store, nowMs, m_staleAfterMs);
+        card.chart->refresh(nowMs);
+    }
+    m_lastDrawMs = nowMs;
+}
+
+void ChartsPanel::tick()
+{
+    if (!m_store)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const Card &card : std::as_const(m_cards))
+        card.legend->refresh(*m_store, now, m_staleAfterMs);
+    if (!isVisible() || m_cards.isEmpty())
+        return;
+    // Redraw when the window has moved by about a pixel: every second for 5 minutes, every
+    // ~45 s for 24 hours (capped at 10 s so a new sample never waits long).
+    const qint64 perPixel = m_spanMs / std::max(1, m_cards.constFirst().chart->plotWidth());
+    if (now - m_lastDrawMs < std::clamp<qint64>(perPixel, 900, 10'000))
+        return;
+    for (const Card &card : std::as_const(m_cards))
+        card.chart->refresh(now);
+    m_lastDrawMs = now;
+}
+
+QList<TimeChart *> ChartsPanel::charts() const
+{
+    QList<TimeChart *> result;
+    for (const Card &card : m_cards)
+        result.append(card.chart);
+    return result;
+}
+
+TimeChart *ChartsPanel::chart(const QString &key) const
+{
+    for (const Card &card : m_cards) {
+        if (card.key == key)
+            return card.chart;
+    }
+    return nullptr;
+}
+
+ChartLegendModel *ChartsPanel::legend(const QString &key) const
+{
+    for (const Card &card : m_cards) {
+        if (card.key == key)
+            return card.legend;
+    }
+    return nullptr;
+}
+
+} // namespace cw
