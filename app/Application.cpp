@@ -19,6 +19,8 @@
 #include "views/LogPanel.h"
 #include "views/MainWindow.h"
 #include "views/Theme.h"
+#include "views/alerts/AlertsPanel.h"
+#include "views/alerts/TrayNotifier.h"
 #include "views/charts/ChartsPanel.h"
 
 #include <QDateTime>
@@ -90,9 +92,38 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
                 for (const qint64 id : ids)
                     QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, id), Q_ARG(cw::NotifyStatus, NotifyStatus::Failed), Q_ARG(QString, error));
             });
+    // The alerts page: active alerts from the engine, the history from the store.
+    m_alertsPanel = new AlertsPanel(m_alertHistoryModel.get());
+    m_window->setAlertsPanel(m_alertsPanel);
+    m_tray = std::make_unique<TrayNotifier>();
+    connect(m_alertEngine.get(), &AlertEngine::activeAlertsChanged, this, &Application::onActiveAlertsChanged);
+    connect(m_tray.get(), &TrayNotifier::showRequested, m_window.get(), [this] {
+        m_window->showNormal();
+        m_window->raise();
+        m_window->activateWindow();
+    });
+    connect(m_alertStore, &AlertHistory::failed, m_alertsPanel, &AlertsPanel::showHistoryError);
+    connect(m_alertStore, &AlertHistory::pendingChanged, m_alertsPanel, &AlertsPanel::setPending);
+    connect(m_alertStore, &AlertHistory::exportFinished, m_alertsPanel, &AlertsPanel::showExportResult);
+    connect(m_alertsPanel, &AlertsPanel::queryRequested, m_alertStore, [this](const HistoryQuery &query) {
+        QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, m_nextHistoryQuery++), Q_ARG(cw::HistoryQuery, query));
+    });
+    connect(m_alertsPanel, &AlertsPanel::acknowledgeRequested, m_alertStore, [this](const QList<qint64> &ids, const QString &comment) {
+        QMetaObject::invokeMethod(m_alertStore, "acknowledge", Q_ARG(QList<qint64>, ids), Q_ARG(QString, AuditLog::localUser()),
+                                  Q_ARG(QString, comment), Q_ARG(qint64, QDateTime::currentMSecsSinceEpoch()));
+    });
+    connect(m_alertsPanel, &AlertsPanel::silenceRequested, m_alertStore, [this](Silence silence) {
+        silence.createdBy = AuditLog::localUser();
+        QMetaObject::invokeMethod(m_alertStore, "addSilence", Q_ARG(cw::Silence, silence));
+    });
+    connect(m_alertsPanel, &AlertsPanel::exportRequested, m_alertStore, [this](const QString &path, const HistoryQuery &query) {
+        QMetaObject::invokeMethod(m_alertStore, "exportCsv", Q_ARG(QString, path), Q_ARG(cw::HistoryQuery, query));
+    });
+
     m_alertHistoryThread->start(m_alertStore, &AlertHistory::open);
     m_notifyThread->start(m_notifier, &Notifier::start);
-    QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, 1), Q_ARG(cw::HistoryQuery, HistoryQuery{}));
+    QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, m_nextHistoryQuery++),
+                              Q_ARG(cw::HistoryQuery, m_alertsPanel->currentQuery()));
     QMetaObject::invokeMethod(m_alertStore, "listSilences");
     connect(m_actions.get(), &ActionController::auditRequested, m_audit, &AuditLog::append);
     connect(m_audit, &AuditLog::failed, m_window.get(), [this](const QString &error) {
@@ -310,9 +341,31 @@ void Application::fillSyntheticHistory(int hours)
                   << m_history->memoryBytes() / (1024 * 1024) << "MiB";
 }
 
+void Application::onActiveAlertsChanged()
+{
+    const QList<AlertTransition> active = m_alertEngine->activeAlerts();
+    m_alertsPanel->setActiveAlerts(active);
+    m_tray->setActiveAlerts(active);
+    int critical = 0;
+    int warning = 0;
+    for (const AlertTransition &alert : active) {
+        if (alert.state == AlertState::Pending || !alert.causedBy.isEmpty())
+            continue;   // grouped under their cause, which is counted
+        (alert.severity == Severity::Critical ? critical : warning) += 1;
+    }
+    QStringList parts;
+    if (critical > 0)
+        parts << QStringLiteral("%1 critical").arg(critical);
+    if (warning > 0)
+        parts << QStringLiteral("%1 warning").arg(warning);
+    m_window->setAlertSummary(parts.isEmpty() ? QString() : QStringLiteral("⚠ ") + parts.join(QStringLiteral(" · ")) + QStringLiteral(" firing"),
+                              critical > 0);
+}
+
 void Application::onAlertStored(const AlertTransition &transition)
 {
     m_alertHistoryModel->prepend(transition);
+    m_tray->notify(transition);
     if (m_config.alerts.webhooks.isEmpty())
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

@@ -11,6 +11,8 @@ namespace cw {
 
 class ActionController;
 class AlertEngine;
+class AlertsPanel;
+class TrayNotifier;
 class AlertHistory;
 class AlertHistoryModel;
 class Notifier;
@@ -49,6 +51,7 @@ public:
     AlertEngine *alerts() const { return m_alertEngine.get(); }
     /// The alert history as shown (newest first); the SQLite file is the source of truth.
     AlertHistoryModel *alertHistory() const { return m_alertHistoryModel.get(); }
+    AlertsPanel *alertsPanel() const { return m_alertsPanel; }
     /// Where the alert history is stored: beside the audit trail.
     QString alertHistoryPath() const { return m_alertHistoryPath; }
     /// Fills the chart history of the current cluster with @p hours of generated samples
@@ -60,6 +63,7 @@ private:
     void onActionConfirmed(const QString &node, const QString &container, cw::ContainerAction action, bool overrideGuard);
     void onDockerSnapshot(const cw::DockerSnapshot &snapshot);
     void onAlertStored(const cw::AlertTransition &transition);
+    void onActiveAlertsChanged();
 
     SettingsStore *m_settings;
     std::unique_ptr<ClusterModel> m_nodes;
@@ -79,6 +83,9 @@ private:
     std::unique_ptr<WorkerThread> m_notifyThread;
     Notifier *m_notifier = nullptr;         // lives on m_notifyThread
     QString m_alertHistoryPath;
+    AlertsPanel *m_alertsPanel = nullptr;   // owned by the window's dock
+    std::unique_ptr<TrayNotifier> m_tray;
+    quint64 m_nextHistoryQuery = 1;
     QList<Silence> m_silences;
     QString m_dockerHost;
     quint64 m_nextLogRequest = 1;

@@ -40,6 +40,13 @@ int lineOf(const YAML::Mark &mark)
 }
 
 /// Bounded, printable excerpt of a user value for an error message.
+/// An environment variable's name as written in the file, cut short if absurdly long.
+QString shortName(const QString &variable)
+{
+    constexpr qsizetype kMax = 64;
+    return variable.size() > kMax ? variable.left(kMax) + QChar(0x2026) : variable;
+}
+
 QString excerpt(const std::string &value)
 {
     constexpr std::size_t kMax = 80;
@@ -394,7 +401,7 @@ public:
         const std::optional<QString> value = m_env ? m_env(variable) : std::nullopt;
         if (!value)
             fail(node->Mark(), path,
-                QStringLiteral("environment variable %1 is not set").arg(variable));
+                QStringLiteral("environment variable %1 is not set").arg(shortName(variable)));
         return *value;
     }
 
@@ -813,14 +820,14 @@ private:
         const QString variable = QString::fromStdString(text.substr(2, text.size() - 3));
         const std::optional<QString> value = m_env ? m_env(variable) : std::nullopt;
         if (!value || value->trimmed().isEmpty())
-            fail(node.Mark(), path, QStringLiteral("environment variable %1 is not set").arg(variable));
+            fail(node.Mark(), path, QStringLiteral("environment variable %1 is not set").arg(shortName(variable)));
         QUrl url(value->trimmed(), QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty()
             || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
             fail(node.Mark(), path,
                 QStringLiteral("environment variable %1 does not hold an http(s) URL (the value is not "
                                "shown)")
-                    .arg(variable));
+                    .arg(shortName(variable)));
         return url;
     }
 

@@ -58,9 +58,17 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     m_updated->setObjectName(QStringLiteral("lastUpdate"));
     m_dockerStatus = new QLabel(central);
     m_dockerStatus->setObjectName(QStringLiteral("dockerStatus"));
+    m_alertSummary = new QLabel(central);
+    m_alertSummary->setObjectName(QStringLiteral("alertSummary"));
+    QFont alertFont = m_alertSummary->font();
+    alertFont.setBold(true);
+    alertFont.setPointSizeF(alertFont.pointSizeF() * 1.3);
+    m_alertSummary->setFont(alertFont);
     header->addWidget(m_title);
     header->addSpacing(24);
-    header->addWidget(m_summary, 1);
+    header->addWidget(m_summary);
+    header->addSpacing(16);
+    header->addWidget(m_alertSummary, 1);
     header->addWidget(m_dockerStatus);
     header->addSpacing(16);
     header->addWidget(m_updated);
@@ -173,6 +181,7 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    m_viewMenu = view;
     QMenu *themes = view->addMenu(QStringLiteral("&Theme"));
     auto *themeGroup = new QActionGroup(this);
     for (const Theme theme : {Theme::System, Theme::Light, Theme::Dark}) {
@@ -208,6 +217,24 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     updateSummary();
     updateActions();
     resize(1280, 800);
+}
+
+void MainWindow::setAlertsPanel(QWidget *panel)
+{
+    m_alertsDock = new QDockWidget(QStringLiteral("Alerts"), this);
+    m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
+    m_alertsDock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, m_alertsDock);
+    resizeDocks({m_alertsDock}, {520}, Qt::Horizontal);
+    m_viewMenu->addAction(m_alertsDock->toggleViewAction());
+}
+
+void MainWindow::setAlertSummary(const QString &text, bool critical)
+{
+    m_alertSummary->setText(text);
+    QPalette pal = m_alertSummary->palette();
+    pal.setColor(QPalette::WindowText, critical ? palette::bad() : palette::warn());
+    m_alertSummary->setPalette(pal);
 }
 
 void MainWindow::showTheme(Theme theme)

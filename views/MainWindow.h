@@ -42,6 +42,10 @@ public:
     QTableView *tableView() const { return m_table; }
     LogPanel *logPanel() const { return m_logPanel; }
     ChartsPanel *chartsPanel() const { return m_charts; }
+    /// Docks the alerts page (active alerts and history) at the right, open by default.
+    void setAlertsPanel(QWidget *panel);
+    /// "2 critical · 1 warning firing" in the header; empty when all is quiet.
+    void setAlertSummary(const QString &text, bool critical);
     /// Checks @p theme in the View menu (the composition root applies it).
     void showTheme(cw::Theme theme);
 
@@ -95,6 +99,9 @@ private:
     ChartsPanel *m_charts;
     QDockWidget *m_logDock;
     QDockWidget *m_actionDock;
+    QDockWidget *m_alertsDock = nullptr;
+    QLabel *m_alertSummary;
+    QMenu *m_viewMenu;
     QListWidget *m_actionLog;
 };
 

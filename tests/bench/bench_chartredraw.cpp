@@ -105,6 +105,22 @@ void BM_Frame(benchmark::State &state)
     state.counters["goal_ms"] = 16;
 }
 
+// What a frame costs without any line: axes, grid, labels, background (the floor).
+void BM_FrameWithoutLines(benchmark::State &state)
+{
+    for (int row = 0; row < Series; ++row)
+        fixture->legend.setData(fixture->legend.index(row), Qt::Unchecked, Qt::CheckStateRole);
+    qint64 now = Now;
+    for (auto _ : state) {
+        fixture->chart->refresh(now);
+        fixture->paint();
+        now += 1000;
+    }
+    for (int row = 0; row < Series; ++row)
+        fixture->legend.setData(fixture->legend.index(row), Qt::Checked, Qt::CheckStateRole);
+}
+
+BENCHMARK(BM_FrameWithoutLines)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RefreshOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PaintOnly)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Frame)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);

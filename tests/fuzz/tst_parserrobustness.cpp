@@ -259,7 +259,7 @@ void TestParserRobustness::configMutations()
         QVERIFY2(!error.contains(kSecret),
             qPrintable(QStringLiteral("mutation %1 leaks a password").arg(i)));
         QVERIFY2(
-            error.size() < 600, qPrintable(QStringLiteral("mutation %1: error too long").arg(i)));
+            error.size() < 600, qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
     }
     qInfo("%d mutated cluster files: %d loaded, %d rejected with a line", kMutationsPerParser,
         accepted, rejected);

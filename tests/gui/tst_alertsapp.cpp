@@ -5,7 +5,10 @@
 #include "app/Application.h"
 #include "models/AlertHistoryModel.h"
 #include "services/AlertEngine.h"
+#include "models/ActiveAlertsModel.h"
 #include "services/SettingsStore.h"
+#include "views/MainWindow.h"
+#include "views/alerts/AlertsPanel.h"
 
 #include "NodeFarm.h"
 #include "TestSupport.h"
@@ -15,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,6 +96,16 @@ private Q_SLOTS:
             QVERIFY2(firing.summary.contains(worker), qPrintable(firing.summary));
             firingId = firing.id;
 
+            // On screen: the header counts it, the alerts page lists it.
+            QTRY_COMPARE_WITH_TIMEOUT(app.window()->findChild<QLabel *>(QStringLiteral("alertSummary"))->text(),
+                                      QStringLiteral("⚠ 1 critical firing"), 3000);
+            const ActiveAlertsModel *active = app.alertsPanel()->activeModel();
+            QCOMPARE(active->rowCount(), 1);
+            QCOMPARE(active->index(0, 0).data(ActiveAlertsModel::TransitionRole).value<AlertTransition>().key(),
+                     QStringLiteral("node_down/n8n-worker-1"));
+            if (const QByteArray dir = qgetenv("CW_SCREENSHOT_DIR"); !dir.isEmpty())
+                app.window()->grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/alerts-app-firing.png"));
+
             // Exactly one message, naming the alert; marked sent in the history.
             QTRY_COMPARE_WITH_TIMEOUT(receiver.requestCount(), 1, 5000);
             const cwtest::WebhookReceiver::Request request = receiver.requests().constFirst();
@@ -111,6 +125,8 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(rows(app.alertHistory(), QStringLiteral("node_down"), worker).size() == 2, 10'000);
             QCOMPARE(toString(rows(app.alertHistory(), QStringLiteral("node_down"), worker).constFirst().state), toString(AlertState::Resolved));
             QTRY_COMPARE_WITH_TIMEOUT(receiver.requestCount(), 2, 5000);
+            QTRY_VERIFY(app.window()->findChild<QLabel *>(QStringLiteral("alertSummary"))->text().isEmpty());
+            QCOMPARE(active->rowCount(), 0);
         }
 
         // A new run of the application reads the history back from disk.
