@@ -85,6 +85,19 @@ AlertTransition AlertStateMachine::change(qint64 nowMs, bool condition, const QS
     return make(nowMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
 }
 
+void AlertStateMachine::restore(const AlertTransition &last)
+{
+    if (last.state != AlertState::Firing && last.state != AlertState::Flapping)
+        return;
+    m_phase = last.state == AlertState::Firing ? Phase::Firing : Phase::Flapping;
+    m_sinceMs = last.timeMs;
+    m_lastCondition = true;
+    m_stableSinceMs = last.timeMs;
+    m_cause = last.causedBy;
+    m_problemSummary = last.summary;
+    m_problemDetail = last.detail;
+}
+
 std::optional<AlertTransition> AlertStateMachine::update(qint64 nowMs, bool condition, const QString &summary,
                                                          const QString &detail)
 {

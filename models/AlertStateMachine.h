@@ -58,6 +58,10 @@ public:
     std::optional<AlertTransition> update(qint64 nowMs, bool condition, const QString &summary,
                                           const QString &detail = QString());
 
+    /// Continues an alert that was firing (or flapping) when the application stopped, from its
+    /// last stored transition: no new page for it; it resolves when its condition clears.
+    void restore(const AlertTransition &last);
+
     [[nodiscard]] Phase phase() const { return m_phase; }
     [[nodiscard]] bool isActive() const { return m_phase != Phase::Inactive; }
     /// Pending, Firing (also while recovering) or Flapping; nullopt when inactive.

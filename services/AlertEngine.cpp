@@ -143,6 +143,20 @@ void AlertEngine::evaluate(qint64 nowMs)
         Q_EMIT activeAlertsChanged();
 }
 
+void AlertEngine::restore(const QList<AlertTransition> &latestPerAlert)
+{
+    bool changed = false;
+    for (const AlertTransition &last : latestPerAlert) {
+        if ((last.state != AlertState::Firing && last.state != AlertState::Flapping) || m_alerts.count(last.key()) != 0)
+            continue;
+        auto it = m_alerts.emplace(last.key(), AlertStateMachine(settingsFor(last.rule, last.subject))).first;
+        it->second.restore(last);
+        changed = true;
+    }
+    if (changed)
+        Q_EMIT activeAlertsChanged();
+}
+
 QList<AlertTransition> AlertEngine::activeAlerts() const
 {
     QList<AlertTransition> active;

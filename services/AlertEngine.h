@@ -53,6 +53,10 @@ public Q_SLOTS:
     void applyDockerEvent(const cw::DockerEvent &event);
     /// Judges the data as of @p nowMs (wall clock, ms since the epoch) and emits the transitions.
     void evaluate(qint64 nowMs);
+    /// The newest stored transition of each alert (from the history, at start): those that
+    /// were firing or flapping continue as such, so a restart neither pages them again nor
+    /// leaves them firing in the history for ever.
+    void restore(const QList<cw::AlertTransition> &latestPerAlert);
 
 Q_SIGNALS:
     /// One state change of one alert, in the order they happened; causes come before the

@@ -139,6 +139,52 @@ private Q_SLOTS:
         QCOMPARE(toString(kept.constLast().notify), toString(NotifyStatus::Sent));
         QCOMPARE(toString(kept.constFirst().state), toString(AlertState::Resolved));
     }
+
+    // An alert that was firing when the application stopped is not paged again when it starts:
+    // it continues, and its resolution is the next message.
+    void restartWhileFiringDoesNotPageAgain()
+    {
+        cwtest::NodeFarm farm;
+        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
+        cwtest::WebhookReceiver receiver;
+        qputenv("CW_TEST_WEBHOOK", receiver.url(QStringLiteral("/hook")).toString().toUtf8());
+        QTemporaryDir dir;
+        const QString file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"),
+            "name: restart\npoll_interval: 250ms\n"
+            "nodes:\n"
+            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
+            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
+            "alerts:\n  rules:\n    node_down: { for: 1s, recovery_hold: 1s }\n"
+            "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
+            "  webhooks:\n    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n"
+            "  group_window: 0\n");
+        const QString audit = dir.filePath(QStringLiteral("audit.jsonl"));
+        const QString worker = QStringLiteral("n8n-worker-1");
+        farm.setHealthFailing(worker, true);
+        {
+            SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
+            Application app(&settings, audit);
+            QVERIFY(app.openClusterFile(file));
+            QTRY_COMPARE_WITH_TIMEOUT(receiver.requestCount(), 1, 8000);
+        }
+        SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
+        Application again(&settings, audit);
+        QVERIFY(again.openClusterFile(file));
+        QTRY_VERIFY_WITH_TIMEOUT(again.alerts()->activeAlert(QStringLiteral("node_down"), worker).has_value(), 5000);
+        QCOMPARE(toString(again.alerts()->activeAlert(QStringLiteral("node_down"), worker)->state), toString(AlertState::Firing));
+        QTest::qWait(3000);   // three times its for-duration, still down
+        QCOMPARE(receiver.requestCount(), 1);
+        QCOMPARE(rows(again.alertHistory(), QStringLiteral("node_down"), worker).size(), 1);
+
+        farm.setHealthFailing(worker, false);
+        QTRY_COMPARE_WITH_TIMEOUT(receiver.requestCount(), 2, 8000);
+        const QJsonObject body = QJsonDocument::fromJson(receiver.requests().constLast().body).object();
+        QCOMPARE(body.value(QStringLiteral("alerts")).toArray().at(0).toObject().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("resolved"));
+        QTRY_COMPARE(rows(again.alertHistory(), QStringLiteral("node_down"), worker).size(), 2);
+    }
 };
 
 QTEST_MAIN(TestAlertsApp)

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void causeIsStickyForOneEpisode();
     void snapshotShowsPendingAndRecovering();
     void newSettingsKeepTheState();
+    void restoredFiringContinues();
 };
 
 void TestAlertStateMachine::timeline_data()
@@ -238,3 +239,34 @@ void TestAlertStateMachine::newSettingsKeepTheState()
 
 QTEST_GUILESS_MAIN(TestAlertStateMachine)
 #include "tst_alertstatemachine.moc"
+
+// After a restart the last stored "firing" continues: no second firing while the condition
+// holds, one "resolved" after the hold once it clears; pending or resolved rows restore nothing.
+void TestAlertStateMachine::restoredFiringContinues()
+{
+    AlertTransition last;
+    last.rule = QStringLiteral("node_down");
+    last.subject = QStringLiteral("n8n-worker-1");
+    last.state = AlertState::Firing;
+    last.timeMs = 1000;
+    last.summary = QStringLiteral("n8n-worker-1 not answering");
+    last.causedBy = QStringLiteral("redis_down/redis");
+    AlertStateMachine machine(settings(30, 60));
+    machine.restore(last);
+    QCOMPARE(cw::toString(*machine.state()), cw::toString(AlertState::Firing));
+    QCOMPARE(machine.sinceMs(), qint64(1000));
+    QCOMPARE(machine.cause(), QStringLiteral("redis_down/redis"));
+    QVERIFY(!machine.update(100'000, true, QStringLiteral("still down")));
+    QVERIFY(!machine.update(110'000, false, QStringLiteral("answers again")));
+    const std::optional<AlertTransition> resolved = machine.update(170'000, false, QStringLiteral("answers again"));
+    QVERIFY(resolved);
+    QCOMPARE(cw::toString(resolved->state), cw::toString(AlertState::Resolved));
+    QCOMPARE(resolved->causedBy, QStringLiteral("redis_down/redis"));
+
+    for (const AlertState state : {AlertState::Resolved, AlertState::Pending}) {
+        AlertStateMachine other(settings(30, 60));
+        last.state = state;
+        other.restore(last);
+        QVERIFY(!other.isActive());
+    }
+}
