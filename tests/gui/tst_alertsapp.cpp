@@ -14,6 +14,7 @@
 #include "TestSupport.h"
 #include "WebhookReceiver.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -184,6 +185,59 @@ private Q_SLOTS:
         QCOMPARE(body.value(QStringLiteral("alerts")).toArray().at(0).toObject().value(QStringLiteral("state")).toString(),
                  QStringLiteral("resolved"));
         QTRY_COMPARE(rows(again.alertHistory(), QStringLiteral("node_down"), worker).size(), 2);
+    }
+
+    // A silenced alert is kept in the history, marked silenced and not sent; an alert whose
+    // webhook keeps failing is kept too, marked failed with the reason (not the URL).
+    void silencedAndUndeliverable()
+    {
+        cwtest::NodeFarm farm;
+        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-worker-2"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
+        cwtest::WebhookReceiver receiver;
+        receiver.failThenOk(1000, 500);
+        qputenv("CW_TEST_WEBHOOK", receiver.url(QStringLiteral("/secret-hook-path")).toString().toUtf8());
+        QTemporaryDir dir;
+        QByteArray yaml = "name: silence\npoll_interval: 250ms\nnodes:\n";
+        for (const char *name : {"n8n-main", "n8n-worker-1", "n8n-worker-2"}) {
+            yaml += "  - { name: " + QByteArray(name) + ", role: " + (QByteArray(name) == "n8n-main" ? "main" : "worker")
+                    + ", url: " + farm.url(QLatin1String(name)).toString().toUtf8() + " }\n";
+        }
+        yaml += "alerts:\n  rules:\n    node_down: { for: 1s, recovery_hold: 1s }\n"
+                "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
+                "  webhooks:\n    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n  group_window: 0\n";
+        const QString file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"), yaml);
+        SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
+        Application app(&settings, dir.filePath(QStringLiteral("audit.jsonl")));
+        QVERIFY(app.openClusterFile(file));
+
+        // Silence worker-1's node_down for an hour, as the alerts page asks for it.
+        Silence silence;
+        silence.rule = QStringLiteral("node_down");
+        silence.subject = QStringLiteral("n8n-worker-1");
+        silence.createdMs = QDateTime::currentMSecsSinceEpoch();
+        silence.untilMs = silence.createdMs + 3'600'000;
+        silence.comment = QStringLiteral("maintenance");
+        Q_EMIT app.alertsPanel()->silenceRequested(silence);
+        QTest::qWait(500);
+
+        farm.setHealthFailing(QStringLiteral("n8n-worker-1"), true);
+        farm.setHealthFailing(QStringLiteral("n8n-worker-2"), true);
+        QTRY_VERIFY_WITH_TIMEOUT(!rows(app.alertHistory(), QStringLiteral("node_down"), QStringLiteral("n8n-worker-1")).isEmpty(), 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(toString(rows(app.alertHistory(), QStringLiteral("node_down"), QStringLiteral("n8n-worker-1")).constFirst().notify),
+                                  toString(NotifyStatus::Silenced), 3000);
+        // worker-2: four attempts (1 s, 2 s, 4 s apart), all answered 500, then marked failed.
+        QTRY_COMPARE_WITH_TIMEOUT(toString(rows(app.alertHistory(), QStringLiteral("node_down"), QStringLiteral("n8n-worker-2")).constFirst().notify),
+                                  toString(NotifyStatus::Failed), 20'000);
+        const AlertTransition failed = rows(app.alertHistory(), QStringLiteral("node_down"), QStringLiteral("n8n-worker-2")).constFirst();
+        QVERIFY2(failed.notifyError.contains(QStringLiteral("HTTP 500")), qPrintable(failed.notifyError));
+        QVERIFY2(!failed.notifyError.contains(QStringLiteral("secret-hook-path")), qPrintable(failed.notifyError));
+        // Only worker-2's alert was ever sent.
+        for (const cwtest::WebhookReceiver::Request &request : receiver.requests())
+            QVERIFY(!request.body.contains("n8n-worker-1"));
+        QCOMPARE(receiver.requestCount(), 4);
     }
 };
 
