@@ -1,5 +1,7 @@
 #include "services/AlertEngine.h"
 
+#include "services/Logging.h"
+
 #include <QLoggingCategory>
 #include <QSet>
 
@@ -7,9 +9,6 @@
 
 namespace cw {
 
-namespace {
-Q_LOGGING_CATEGORY(lcAlertEngine, "clusterwatch.alerts")
-} // namespace
 
 void registerAlertMetaTypes()
 {
@@ -134,7 +133,7 @@ void AlertEngine::evaluate(qint64 nowMs)
 
     // Emitted after the bookkeeping so that a receiver calling activeAlerts() sees this round.
     for (const AlertTransition &t : std::as_const(transitions)) {
-        qCInfo(lcAlertEngine).noquote()
+        qCInfo(lcAlerts).noquote()
             << toString(t.state) + QLatin1Char(' ') + t.key() + QLatin1Char(' ') + t.summary
                 + (t.causedBy.isEmpty() ? QString() : QStringLiteral(" (caused by %1)").arg(t.causedBy));
         Q_EMIT transition(t);

@@ -1,5 +1,7 @@
 #include "services/AlertHistory.h"
 
+#include "services/Logging.h"
+
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QDir>
@@ -18,8 +20,6 @@
 namespace cw {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcHistory, "clusterwatch.history", QtInfoMsg)
 
 constexpr qint64 kDayMs = 86'400'000;
 constexpr std::chrono::hours kPruneInterval{1};

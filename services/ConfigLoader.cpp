@@ -397,11 +397,17 @@ public:
                 QStringLiteral("a literal password is not allowed here (the value is not shown); "
                                "write an environment variable reference like ${DB_PASSWORD} "
                                "and set that variable"));
+        return environmentValue(node->Mark(), path, text, true);
+    }
+
+    /// The value of the ${VAR} reference @p text; fails, naming the variable (never a value),
+    /// when it is not set (or empty, unless @p allowEmpty).
+    QString environmentValue(const YAML::Mark &mark, const QString &path, const std::string &text, bool allowEmpty) const
+    {
         const QString variable = QString::fromStdString(text.substr(2, text.size() - 3));
         const std::optional<QString> value = m_env ? m_env(variable) : std::nullopt;
-        if (!value)
-            fail(node->Mark(), path,
-                QStringLiteral("environment variable %1 is not set").arg(shortName(variable)));
+        if (!value || (!allowEmpty && value->trimmed().isEmpty()))
+            fail(mark, path, QStringLiteral("environment variable %1 is not set").arg(shortName(variable)));
         return *value;
     }
 
@@ -818,10 +824,8 @@ private:
                                "environment variable reference like ${SLACK_WEBHOOK_URL} and set that "
                                "variable"));
         const QString variable = QString::fromStdString(text.substr(2, text.size() - 3));
-        const std::optional<QString> value = m_env ? m_env(variable) : std::nullopt;
-        if (!value || value->trimmed().isEmpty())
-            fail(node.Mark(), path, QStringLiteral("environment variable %1 is not set").arg(shortName(variable)));
-        QUrl url(value->trimmed(), QUrl::StrictMode);
+        const QString value = environmentValue(node.Mark(), path, text, false);
+        QUrl url(value.trimmed(), QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty()
             || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
             fail(node.Mark(), path,

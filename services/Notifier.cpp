@@ -1,5 +1,7 @@
 #include "services/Notifier.h"
 
+#include "services/Logging.h"
+
 #include "services/CurlMulti.h"
 #include "services/NotificationFormatter.h"
 
@@ -18,8 +20,6 @@
 #include <mutex>
 #include <optional>
 
-// Declared here rather than in Logging.h, which another area owns.
-Q_LOGGING_CATEGORY(lcNotify, "clusterwatch.notify", QtInfoMsg)
 
 namespace cw {
 
