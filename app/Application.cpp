@@ -27,7 +27,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRandomGenerator>
-#include <QSet>
 
 #include <cmath>
 #include <QStatusBar>
@@ -81,19 +80,10 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
     connect(m_alertStore, &AlertHistory::silencesChanged, this, [this](const QList<Silence> &active) { m_silences = active; });
     connect(m_alertStore, &AlertHistory::queryFinished, m_alertHistoryModel.get(),
             [this](quint64 request, const QList<AlertTransition> &rows) {
-                m_alertHistoryModel->setRows(rows);
-                if (request != m_restoreQuery)
-                    return;
-                // Newest first: the first row of each alert is where it stood when we stopped.
-                QSet<QString> seen;
-                QList<AlertTransition> latest;
-                for (const AlertTransition &t : rows) {
-                    if (!seen.contains(t.key())) {
-                        seen.insert(t.key());
-                        latest.append(t);
-                    }
-                }
-                m_alertEngine->restore(latest);
+                if (request == m_restoreQuery)
+                    m_alertEngine->restore(rows);   // where every alert stood when we stopped
+                else
+                    m_alertHistoryModel->setRows(rows);
             });
     connect(m_alertStore, &AlertHistory::failed, m_window.get(), [this](const QString &error) {
         m_window->showError(QStringLiteral("Alert history not written"), error, QStringLiteral("alertHistoryError"));
@@ -137,8 +127,12 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
 
     m_alertHistoryThread->start(m_alertStore, &AlertHistory::open);
     m_notifyThread->start(m_notifier, &Notifier::start);
+    HistoryQuery latest;
+    latest.latestPerAlert = true;
+    latest.limit = 0;
     m_restoreQuery = m_nextHistoryQuery++;
-    QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, m_restoreQuery),
+    QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, m_restoreQuery), Q_ARG(cw::HistoryQuery, latest));
+    QMetaObject::invokeMethod(m_alertStore, "query", Q_ARG(quint64, m_nextHistoryQuery++),
                               Q_ARG(cw::HistoryQuery, m_alertsPanel->currentQuery()));
     QMetaObject::invokeMethod(m_alertStore, "listSilences");
     connect(m_actions.get(), &ActionController::auditRequested, m_audit, &AuditLog::append);

@@ -86,7 +86,7 @@ private:
     AlertsPanel *m_alertsPanel = nullptr;   // owned by the window's dock
     std::unique_ptr<TrayNotifier> m_tray;
     quint64 m_nextHistoryQuery = 1;
-    quint64 m_restoreQuery = 0;   ///< the first query: it also restores the engine
+    quint64 m_restoreQuery = 0;   ///< the query of where every alert stood: it restores the engine
     QList<Silence> m_silences;
     QString m_dockerHost;
     quint64 m_nextLogRequest = 1;

@@ -185,6 +185,8 @@ QString selectSql(const HistoryQuery &query, QVariantList *binds)
         }
         where << QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
     }
+    if (query.latestPerAlert)
+        where << QStringLiteral("id IN (SELECT max(id) FROM transitions GROUP BY rule, subject)");
     QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM transitions");
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));

@@ -30,6 +30,8 @@ struct HistoryQuery
     QString search;
     int limit = 5000;            ///< at most this many rows; <= 0 = all
     bool newestFirst = true;
+    /// Only the newest transition of each (rule, subject): where every alert stands.
+    bool latestPerAlert = false;
 };
 
 /// Registers the types AlertHistory and the history model send through queued connections.

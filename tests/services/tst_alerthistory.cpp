@@ -316,6 +316,12 @@ private Q_SLOTS:
         q.severities = {Severity::Critical};
         QCOMPARE(ids(run(*history, q)), (QList<qint64>{id[1]}));
 
+        // Where every alert stands: the newest row of each (rule, subject), however old.
+        q = {};
+        q.latestPerAlert = true;
+        q.limit = 0;
+        QCOMPARE(ids(run(*history, q)), (QList<qint64>{id[5], id[4], id[3], id[2], id[0]}));
+
         q = {};
         q.fromMs = t0 + 2000;   // inclusive
         q.toMs = t0 + 5000;     // exclusive
