@@ -88,15 +88,15 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
     connect(m_alertStore, &AlertHistory::failed, m_window.get(), [this](const QString &error) {
         m_window->showError(QStringLiteral("Alert history not written"), error, QStringLiteral("alertHistoryError"));
     });
-    connect(m_notifier, &Notifier::delivered, m_alertStore, [this](const QList<qint64> &ids, const QString &) {
+    // With several webhooks a row is "sent" when any of them took it, "failed" when all failed.
+    connect(m_notifier, &Notifier::delivered, this, [this](const QList<qint64> &ids, const QString &) {
         for (const qint64 id : ids)
-            QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, id), Q_ARG(cw::NotifyStatus, NotifyStatus::Sent), Q_ARG(QString, QString()));
+            deliveryOutcome(id, true, QString());
     });
-    connect(m_notifier, &Notifier::deliveryFailed, m_alertStore,
-            [this](const QList<qint64> &ids, const QString &, const QString &error) {
-                for (const qint64 id : ids)
-                    QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, id), Q_ARG(cw::NotifyStatus, NotifyStatus::Failed), Q_ARG(QString, error));
-            });
+    connect(m_notifier, &Notifier::deliveryFailed, this, [this](const QList<qint64> &ids, const QString &, const QString &error) {
+        for (const qint64 id : ids)
+            deliveryOutcome(id, false, error);
+    });
     // The alerts page: active alerts from the engine, the history from the store.
     m_alertsPanel = new AlertsPanel(m_alertHistoryModel.get());
     m_window->setAlertsPanel(m_alertsPanel);
@@ -385,8 +385,31 @@ void Application::onAlertStored(const AlertTransition &transition)
     const NotifyStatus status = silenced ? NotifyStatus::Silenced : NotifyStatus::Queued;
     QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, transition.id),
                               Q_ARG(cw::NotifyStatus, status), Q_ARG(QString, QString()));
-    if (!silenced)
+    if (!silenced) {
+        m_deliveries.insert(transition.id, Delivery{int(m_config.alerts.webhooks.size()), false, false, {}});
         QMetaObject::invokeMethod(m_notifier, "notify", Q_ARG(cw::AlertTransition, transition));
+    }
+}
+
+void Application::deliveryOutcome(qint64 id, bool delivered, const QString &error)
+{
+    auto it = m_deliveries.find(id);
+    if (it == m_deliveries.end())
+        it = m_deliveries.insert(id, Delivery{1, false, false, {}});   // queued before a cluster change
+    --it->pending;
+    if (delivered) {
+        it->sent = true;
+    } else {
+        it->error += (it->error.isEmpty() ? QString() : QStringLiteral("; ")) + error;
+    }
+    if (!it->reported && (it->sent || it->pending <= 0)) {
+        it->reported = true;
+        QMetaObject::invokeMethod(m_alertStore, "setNotifyStatus", Q_ARG(qint64, id),
+                                  Q_ARG(cw::NotifyStatus, it->sent ? NotifyStatus::Sent : NotifyStatus::Failed),
+                                  Q_ARG(QString, it->sent ? QString() : it->error));
+    }
+    if (it->pending <= 0)
+        m_deliveries.erase(it);
 }
 
 void Application::tick()

@@ -2,6 +2,7 @@
 
 #include "models/ClusterConfig.h"
 
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 
@@ -64,6 +65,7 @@ private:
     void onDockerSnapshot(const cw::DockerSnapshot &snapshot);
     void onAlertStored(const cw::AlertTransition &transition);
     void onActiveAlertsChanged();
+    void deliveryOutcome(qint64 id, bool delivered, const QString &error);
 
     SettingsStore *m_settings;
     std::unique_ptr<ClusterModel> m_nodes;
@@ -86,6 +88,14 @@ private:
     AlertsPanel *m_alertsPanel = nullptr;   // owned by the window's dock
     std::unique_ptr<TrayNotifier> m_tray;
     quint64 m_nextHistoryQuery = 1;
+    struct Delivery
+    {
+        int pending = 0;     ///< webhooks that have not reported yet
+        bool sent = false;   ///< one of them took it
+        bool reported = false;   ///< the row's status is written
+        QString error;       ///< what the failing ones said
+    };
+    QHash<qint64, Delivery> m_deliveries;   ///< by history row id
     quint64 m_restoreQuery = 0;   ///< the query of where every alert stood: it restores the engine
     QList<Silence> m_silences;
     QString m_dockerHost;

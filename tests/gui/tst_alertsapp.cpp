@@ -239,6 +239,44 @@ private Q_SLOTS:
             QVERIFY(!request.body.contains("n8n-worker-1"));
         QCOMPARE(receiver.requestCount(), 4);
     }
+
+    // Two webhooks, one failing for good: the row is "sent" once the other took it, and the
+    // failing one's final failure does not turn it into "failed".
+    void oneOfTwoWebhooksFailing()
+    {
+        cwtest::NodeFarm farm;
+        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
+        cwtest::WebhookReceiver broken;
+        broken.failThenOk(1000, 500);
+        cwtest::WebhookReceiver working;
+        qputenv("CW_TEST_WEBHOOK_A", broken.url(QStringLiteral("/a")).toString().toUtf8());
+        qputenv("CW_TEST_WEBHOOK_B", working.url(QStringLiteral("/b")).toString().toUtf8());
+        QTemporaryDir dir;
+        const QString file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"),
+            "name: two-hooks\npoll_interval: 250ms\n"
+            "nodes:\n"
+            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
+            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
+            "alerts:\n  rules:\n    node_down: { for: 1s, recovery_hold: 1s }\n"
+            "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
+            "  webhooks:\n    - { name: broken, kind: json, url: \"${CW_TEST_WEBHOOK_A}\" }\n"
+            "    - { name: working, kind: slack, url: \"${CW_TEST_WEBHOOK_B}\" }\n"
+            "  group_window: 0\n");
+        SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
+        Application app(&settings, dir.filePath(QStringLiteral("audit.jsonl")));
+        QVERIFY(app.openClusterFile(file));
+        const QString worker = QStringLiteral("n8n-worker-1");
+        farm.setHealthFailing(worker, true);
+        QTRY_COMPARE_WITH_TIMEOUT(working.requestCount(), 1, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(toString(rows(app.alertHistory(), QStringLiteral("node_down"), worker).constFirst().notify),
+                                  toString(NotifyStatus::Sent), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(broken.requestCount(), 4, 15'000);   // its retries run out
+        QTest::qWait(500);
+        QCOMPARE(toString(rows(app.alertHistory(), QStringLiteral("node_down"), worker).constFirst().notify),
+                 toString(NotifyStatus::Sent));
+    }
 };
 
 QTEST_MAIN(TestAlertsApp)
