@@ -25,12 +25,49 @@
 
 using namespace cw;
 
+// nginx n8n nodes (main and workers) and a cluster file for them: node_down with the given timing,
+// readiness and no-worker rules off (a failing health check is the one symptom here), and the
+// given webhooks.
+struct LocalCluster
+{
+    cwtest::NodeFarm farm;
+    QTemporaryDir dir;
+    QString file;
+    QString error;
+
+    bool start(const QByteArray &name, int workers, const QByteArray &nodeDown, const QByteArray &webhooks,
+               const QByteArray &groupWindow)
+    {
+        QByteArray yaml = "name: " + name + "\npoll_interval: 250ms\nnodes:\n";
+        QStringList names{QStringLiteral("n8n-main")};
+        for (int i = 1; i <= workers; ++i)
+            names << QStringLiteral("n8n-worker-%1").arg(i);
+        for (const QString &node : names) {
+            const bool main = node == names.constFirst();
+            farm.addNode(node, main ? cwtest::NodeFarm::Kind::Main : cwtest::NodeFarm::Kind::Worker,
+                         cwtest::NodeFarm::CaptureSet::UnderLoad);
+        }
+        if (!farm.start()) {
+            error = farm.errorString();
+            return false;
+        }
+        for (const QString &node : names) {
+            yaml += "  - { name: " + node.toUtf8() + ", role: " + (node == names.constFirst() ? "main" : "worker")
+                    + ", url: " + farm.url(node).toString().toUtf8() + " }\n";
+        }
+        yaml += "alerts:\n  rules:\n    node_down: " + nodeDown + "\n"
+                "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
+                "  webhooks:\n" + webhooks + "  group_window: " + groupWindow + "\n";
+        file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"), yaml);
+        return !file.isEmpty();
+    }
+    QString path(const char *name) const { return dir.filePath(QLatin1String(name)); }
+};
+
 class TestAlertsApp : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-
     static QList<AlertTransition> rows(const AlertHistoryModel *model, const QString &rule, const QString &subject)
     {
         QList<AlertTransition> found;
@@ -46,37 +83,24 @@ private Q_SLOTS:
     void initTestCase()
     {
         QLocale::setDefault(QLocale::c());
-        QVERIFY(m_dir.isValid());
     }
 
     void workerDownIsPagedOnceAndKept()
     {
-        cwtest::NodeFarm farm;
-        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
         cwtest::WebhookReceiver receiver;
         QVERIFY(receiver.listening());
         const QByteArray secretPath = "/hooks/T0K3N-very-secret";
         qputenv("CW_TEST_WEBHOOK", receiver.url(QString::fromLatin1(secretPath)).toString().toUtf8());
-        const QString file = cwtest::writeFile(m_dir, QStringLiteral("cluster.yaml"),
-            "name: alerts-e2e\npoll_interval: 250ms\n"
-            "nodes:\n"
-            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
-            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
-            "alerts:\n"
-            "  rules:\n"
-            "    node_down: { for: 2s, recovery_hold: 1s }\n"
-            "    readiness_failing: { enabled: false }\n"
-            "    no_worker: { enabled: false }\n"
-            "  webhooks:\n"
-            "    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n"
-            "  group_window: 500ms\n");
-        const QString audit = m_dir.filePath(QStringLiteral("audit.jsonl"));
+        LocalCluster c;
+        QVERIFY2(c.start("alerts-e2e", 1, "{ for: 2s, recovery_hold: 1s }",
+                         "    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n", "500ms"), qPrintable(c.error));
+        cwtest::NodeFarm &farm = c.farm;
+        const QString file = c.file;
+        const QString audit = c.path("audit.jsonl");
         const QString worker = QStringLiteral("n8n-worker-1");
         qint64 firingId = 0;
         {
-            SettingsStore settings(m_dir.filePath(QStringLiteral("settings.ini")));
+            SettingsStore settings(c.path("settings.ini"));
             Application app(&settings, audit);
             app.showWindow();
             QVERIFY(app.openClusterFile(file));
@@ -131,7 +155,7 @@ private Q_SLOTS:
         }
 
         // A new run of the application reads the history back from disk.
-        SettingsStore settings(m_dir.filePath(QStringLiteral("settings.ini")));
+        SettingsStore settings(c.path("settings.ini"));
         Application again(&settings, audit);
         QTRY_VERIFY_WITH_TIMEOUT(rows(again.alertHistory(), QStringLiteral("node_down"), worker).size() == 2, 5000);
         const QList<AlertTransition> kept = rows(again.alertHistory(), QStringLiteral("node_down"), worker);
@@ -145,22 +169,14 @@ private Q_SLOTS:
     // it continues, and its resolution is the next message.
     void restartWhileFiringDoesNotPageAgain()
     {
-        cwtest::NodeFarm farm;
-        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
         cwtest::WebhookReceiver receiver;
         qputenv("CW_TEST_WEBHOOK", receiver.url(QStringLiteral("/hook")).toString().toUtf8());
-        QTemporaryDir dir;
-        const QString file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"),
-            "name: restart\npoll_interval: 250ms\n"
-            "nodes:\n"
-            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
-            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
-            "alerts:\n  rules:\n    node_down: { for: 1s, recovery_hold: 1s }\n"
-            "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
-            "  webhooks:\n    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n"
-            "  group_window: 0\n");
+        LocalCluster c;
+        QVERIFY2(c.start("restart", 1, "{ for: 1s, recovery_hold: 1s }",
+                         "    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n", "0"), qPrintable(c.error));
+        cwtest::NodeFarm &farm = c.farm;
+        const QString file = c.file;
+        QTemporaryDir &dir = c.dir;
         const QString audit = dir.filePath(QStringLiteral("audit.jsonl"));
         const QString worker = QStringLiteral("n8n-worker-1");
         farm.setHealthFailing(worker, true);
@@ -191,24 +207,15 @@ private Q_SLOTS:
     // webhook keeps failing is kept too, marked failed with the reason (not the URL).
     void silencedAndUndeliverable()
     {
-        cwtest::NodeFarm farm;
-        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        farm.addNode(QStringLiteral("n8n-worker-2"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
         cwtest::WebhookReceiver receiver;
         receiver.failThenOk(1000, 500);
         qputenv("CW_TEST_WEBHOOK", receiver.url(QStringLiteral("/secret-hook-path")).toString().toUtf8());
-        QTemporaryDir dir;
-        QByteArray yaml = "name: silence\npoll_interval: 250ms\nnodes:\n";
-        for (const char *name : {"n8n-main", "n8n-worker-1", "n8n-worker-2"}) {
-            yaml += "  - { name: " + QByteArray(name) + ", role: " + (QByteArray(name) == "n8n-main" ? "main" : "worker")
-                    + ", url: " + farm.url(QLatin1String(name)).toString().toUtf8() + " }\n";
-        }
-        yaml += "alerts:\n  rules:\n    node_down: { for: 1s, recovery_hold: 1s }\n"
-                "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
-                "  webhooks:\n    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n  group_window: 0\n";
-        const QString file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"), yaml);
+        LocalCluster c;
+        QVERIFY2(c.start("silence", 2, "{ for: 1s, recovery_hold: 1s }",
+                         "    - { name: ops, kind: json, url: \"${CW_TEST_WEBHOOK}\" }\n", "0"), qPrintable(c.error));
+        cwtest::NodeFarm &farm = c.farm;
+        const QString file = c.file;
+        QTemporaryDir &dir = c.dir;
         SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
         Application app(&settings, dir.filePath(QStringLiteral("audit.jsonl")));
         QVERIFY(app.openClusterFile(file));
@@ -244,26 +251,18 @@ private Q_SLOTS:
     // failing one's final failure does not turn it into "failed".
     void oneOfTwoWebhooksFailing()
     {
-        cwtest::NodeFarm farm;
-        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        QVERIFY2(farm.start(), qPrintable(farm.errorString()));
         cwtest::WebhookReceiver broken;
         broken.failThenOk(1000, 500);
         cwtest::WebhookReceiver working;
         qputenv("CW_TEST_WEBHOOK_A", broken.url(QStringLiteral("/a")).toString().toUtf8());
         qputenv("CW_TEST_WEBHOOK_B", working.url(QStringLiteral("/b")).toString().toUtf8());
-        QTemporaryDir dir;
-        const QString file = cwtest::writeFile(dir, QStringLiteral("cluster.yaml"),
-            "name: two-hooks\npoll_interval: 250ms\n"
-            "nodes:\n"
-            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
-            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
-            "alerts:\n  rules:\n    node_down: { for: 1s, recovery_hold: 1s }\n"
-            "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
-            "  webhooks:\n    - { name: broken, kind: json, url: \"${CW_TEST_WEBHOOK_A}\" }\n"
-            "    - { name: working, kind: slack, url: \"${CW_TEST_WEBHOOK_B}\" }\n"
-            "  group_window: 0\n");
+        LocalCluster c;
+        QVERIFY2(c.start("two-hooks", 1, "{ for: 1s, recovery_hold: 1s }",
+                         "    - { name: broken, kind: json, url: \"${CW_TEST_WEBHOOK_A}\" }\n"
+                         "    - { name: working, kind: slack, url: \"${CW_TEST_WEBHOOK_B}\" }\n", "0"), qPrintable(c.error));
+        cwtest::NodeFarm &farm = c.farm;
+        const QString file = c.file;
+        QTemporaryDir &dir = c.dir;
         SettingsStore settings(dir.filePath(QStringLiteral("settings.ini")));
         Application app(&settings, dir.filePath(QStringLiteral("audit.jsonl")));
         QVERIFY(app.openClusterFile(file));
