@@ -15,6 +15,7 @@
 #include <QTimeZone>
 #include <QTimer>
 
+#include <algorithm>
 #include <array>
 
 namespace cw {
@@ -24,54 +25,30 @@ namespace {
 constexpr qint64 kDayMs = 86'400'000;
 constexpr std::chrono::hours kPruneInterval{1};
 
-// Stored codes are fixed here, not taken from the enum values, so reordering an enum can never
-// change the meaning of rows already on disk.
-int severityCode(Severity s)
+// Stored codes are positions in these tables, fixed here rather than taken from the enum
+// values, so reordering an enum can never change the meaning of rows already on disk.
+constexpr std::array kSeverityCodes{Severity::Info, Severity::Warning, Severity::Critical};
+constexpr std::array kStateCodes{AlertState::Pending, AlertState::Firing, AlertState::Resolved, AlertState::Flapping};
+constexpr std::array kNotifyCodes{NotifyStatus::None, NotifyStatus::Queued, NotifyStatus::Sent, NotifyStatus::Failed,
+                                  NotifyStatus::Silenced};
+
+template<typename E, size_t N>
+int codeOf(const std::array<E, N> &table, E value)
 {
-    switch (s) {
-    case Severity::Info: return 0;
-    case Severity::Warning: return 1;
-    case Severity::Critical: return 2;
-    }
-    return 1;
+    return int(std::find(table.begin(), table.end(), value) - table.begin());
 }
-Severity severityFromCode(int c)
+template<typename E, size_t N>
+E fromCode(const std::array<E, N> &table, int code, E fallback)
 {
-    return c == 0 ? Severity::Info : c == 2 ? Severity::Critical : Severity::Warning;
+    return code >= 0 && code < int(N) ? table[size_t(code)] : fallback;
 }
-int stateCode(AlertState s)
-{
-    switch (s) {
-    case AlertState::Pending: return 0;
-    case AlertState::Firing: return 1;
-    case AlertState::Resolved: return 2;
-    case AlertState::Flapping: return 3;
-    }
-    return 0;
-}
-AlertState stateFromCode(int c)
-{
-    static constexpr std::array states{AlertState::Pending, AlertState::Firing, AlertState::Resolved,
-                                       AlertState::Flapping};
-    return c >= 0 && c < int(states.size()) ? states[size_t(c)] : AlertState::Pending;
-}
-int notifyCode(NotifyStatus s)
-{
-    switch (s) {
-    case NotifyStatus::None: return 0;
-    case NotifyStatus::Queued: return 1;
-    case NotifyStatus::Sent: return 2;
-    case NotifyStatus::Failed: return 3;
-    case NotifyStatus::Silenced: return 4;
-    }
-    return 0;
-}
-NotifyStatus notifyFromCode(int c)
-{
-    static constexpr std::array statuses{NotifyStatus::None, NotifyStatus::Queued, NotifyStatus::Sent,
-                                         NotifyStatus::Failed, NotifyStatus::Silenced};
-    return c >= 0 && c < int(statuses.size()) ? statuses[size_t(c)] : NotifyStatus::None;
-}
+
+int severityCode(Severity s) { return codeOf(kSeverityCodes, s); }
+Severity severityFromCode(int c) { return fromCode(kSeverityCodes, c, Severity::Warning); }
+int stateCode(AlertState s) { return codeOf(kStateCodes, s); }
+AlertState stateFromCode(int c) { return fromCode(kStateCodes, c, AlertState::Pending); }
+int notifyCode(NotifyStatus s) { return codeOf(kNotifyCodes, s); }
+NotifyStatus notifyFromCode(int c) { return fromCode(kNotifyCodes, c, NotifyStatus::None); }
 
 // Qt SQL binds a null QString as SQL NULL; the text columns are NOT NULL.
 QVariant text(const QString &s)

@@ -311,7 +311,10 @@ public:
         fail(node.Mark(), path, QStringLiteral("expected %1, got %2").arg(expected, excerpt(text)));
     }
 
-    Millis duration(const Map &map, const char *key, Millis fallback) const
+    /// Whether a duration may be zero ("for: 0": fire at once).
+    enum class Zero { Refused, Allowed };
+
+    Millis duration(const Map &map, const char *key, Millis fallback, Zero zero = Zero::Refused) const
     {
         const YAML::Node *node = map.get(key);
         if (!node)
@@ -319,12 +322,15 @@ public:
         const QString path = map.child(key);
         const double ms = numberWithUnit(*node, path,
             { { "ms", 1 }, { "", 1000 }, { "s", 1000 }, { "m", 60'000 }, { "h", 3'600'000 } },
-            QStringLiteral("a duration like 500ms, 2s, 1m, 1h or a number of seconds"));
+            zero == Zero::Allowed ? QStringLiteral("a duration like 30s, 2m, 1h, 0 or a number of seconds")
+                                  : QStringLiteral("a duration like 500ms, 2s, 1m, 1h or a number of seconds"));
         const std::string &text = scalar(*node, path);
-        if (ms <= 0)
+        if (zero == Zero::Allowed && ms < 0)
+            fail(node->Mark(), path, QStringLiteral("must not be negative, got %1").arg(excerpt(text)));
+        if (zero == Zero::Refused && ms <= 0)
             fail(node->Mark(), path,
                 QStringLiteral("must be greater than zero, got %1").arg(excerpt(text)));
-        if (ms < 1)
+        if (zero == Zero::Refused && ms < 1)
             fail(node->Mark(), path,
                 QStringLiteral("must be at least 1ms, got %1").arg(excerpt(text)));
         if (ms > kMaxDurationMs)
@@ -673,25 +679,6 @@ private:
             docker.tlsVerify = false;
     }
 
-    /// A duration that may be zero ("for: 0": fire at once).
-    Millis durationOrZero(const Map &map, const char *key, Millis fallback) const
-    {
-        const YAML::Node *node = map.get(key);
-        if (!node)
-            return fallback;
-        const QString path = map.child(key);
-        const double ms = numberWithUnit(*node, path,
-            { { "ms", 1 }, { "", 1000 }, { "s", 1000 }, { "m", 60'000 }, { "h", 3'600'000 } },
-            QStringLiteral("a duration like 30s, 2m, 1h, 0 or a number of seconds"));
-        const std::string &text = scalar(*node, path);
-        if (ms < 0)
-            fail(node->Mark(), path, QStringLiteral("must not be negative, got %1").arg(excerpt(text)));
-        if (ms > kMaxDurationMs)
-            fail(node->Mark(), path,
-                QStringLiteral("%1 is too long (at most 365 days)").arg(excerpt(text)));
-        return Millis(qint64(std::llround(ms)));
-    }
-
     /// A number (with one of @p units) in [@p min, @p max]; else "must be @p what, got '…'".
     double boundedNumber(const YAML::Node &node, const QString &path,
         std::initializer_list<std::pair<const char *, double>> units, double min, double max,
@@ -781,8 +768,8 @@ private:
             }
             if (const YAML::Node *threshold = map.get("threshold"))
                 rule->threshold = ruleThreshold(id, *threshold, map.child("threshold"));
-            rule->forDuration = durationOrZero(map, "for", rule->forDuration);
-            rule->recoveryHold = durationOrZero(map, "recovery_hold", rule->recoveryHold);
+            rule->forDuration = duration(map, "for", rule->forDuration, Zero::Allowed);
+            rule->recoveryHold = duration(map, "recovery_hold", rule->recoveryHold, Zero::Allowed);
         }
         syncStuckThreshold(config, top, rules.get("executions_stuck"));
     }
@@ -904,7 +891,7 @@ private:
         }
         if (const YAML::Node *webhooks = map.get("webhooks"))
             readWebhooks(*webhooks, alerts);
-        alerts.groupWindow = durationOrZero(map, "group_window", alerts.groupWindow);
+        alerts.groupWindow = duration(map, "group_window", alerts.groupWindow, Zero::Allowed);
         if (const YAML::Node *days = map.get("retention_days"))
             alerts.retentionDays = int(integer(*days, map.child("retention_days"), 1, 36'500,
                 QStringLiteral("a number of days")));
