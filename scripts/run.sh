@@ -20,9 +20,13 @@ MSG
   exit 1
 fi
 
-"$root/scripts/deps.sh"
-"$root/scripts/build.sh" "$root/build"
+step() { printf '\nrun.sh [%s/4] %s\n' "$1" "$2"; }
+step 1 "packages the demo needs (scripts/deps.sh demo)"
+"$root/scripts/deps.sh" demo
+step 2 "building the dashboard only, in build/ (the first time takes a few minutes; tests are not built)"
+"$root/scripts/build.sh" --app "$root/build"
 
+step 3 "starting the demo cluster (scripts/sandbox.sh up)"
 if "$root/scripts/sandbox.sh" status >/dev/null 2>&1; then
   echo "run.sh: the sandbox is already up"
 else
@@ -34,5 +38,5 @@ set -a
 # shellcheck disable=SC1091
 . "$state/env"
 set +a
-echo "run.sh: opening the dashboard; stop the demo cluster later with: scripts/sandbox.sh down"
+step 4 "opening the dashboard; stop the demo cluster later with: scripts/sandbox.sh down"
 exec "$root/build/app/clusterwatch" --config "$root/resources/examples/sandbox.yaml"

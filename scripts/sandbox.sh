@@ -321,7 +321,7 @@ cmd_up() {
   [[ -x $DOCKERD_PRIVATE ]] || [[ -f $DOCKERD_PRIVATE ]] || die "missing $DOCKERD_PRIVATE"
   [[ -f $SCHEMA ]] || die "missing $SCHEMA"
 
-  "$repo/scripts/deps.sh"
+  "$repo/scripts/deps.sh" demo
   say "starting in $DIR"
   mkdir -p "$DIR"
   chmod 755 "$DIR"   # PostgreSQL (user postgres) lives below it
