@@ -244,6 +244,26 @@ void Application::setCluster(const ClusterConfig &config)
                 logs->showTail(container, lines, error);
             });
     connect(m_collectors, &CollectorSet::logLine, logs, &LogPanel::appendLine);
+    m_awaitingFirstData.clear();
+    for (const NodeConfig &node : config.nodes)
+        m_awaitingFirstData.insert(node.name);
+    if (config.redis.configured)
+        m_awaitingFirstData.insert(QStringLiteral("Redis"));
+    if (config.postgres.configured)
+        m_awaitingFirstData.insert(QStringLiteral("PostgreSQL"));
+    m_sinceClusterOpened.start();
+    connect(m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
+        if (snapshot.health.ok())
+            firstAnswerFrom(snapshot.node);
+    });
+    connect(m_collectors, &CollectorSet::redisSnapshotReady, this, [this](const RedisSnapshot &snapshot) {
+        if (snapshot.reachable)
+            firstAnswerFrom(QStringLiteral("Redis"));
+    });
+    connect(m_collectors, &CollectorSet::postgresSnapshotReady, this, [this](const PostgresSnapshot &snapshot) {
+        if (snapshot.reachable)
+            firstAnswerFrom(QStringLiteral("PostgreSQL"));
+    });
     m_collectors->start();
     if (!config.sourceFile.isEmpty())
         m_settings->setLastClusterFile(config.sourceFile);
@@ -410,6 +430,13 @@ void Application::deliveryOutcome(qint64 id, bool delivered, const QString &erro
     }
     if (it->pending <= 0)
         m_deliveries.erase(it);
+}
+
+void Application::firstAnswerFrom(const QString &source)
+{
+    if (m_awaitingFirstData.remove(source) && m_awaitingFirstData.isEmpty())
+        qCInfo(lcApp) << "live data from every source of" << m_config.name << "after"
+                      << m_sinceClusterOpened.elapsed() << "ms";
 }
 
 void Application::tick()

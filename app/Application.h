@@ -2,7 +2,9 @@
 
 #include "models/ClusterConfig.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -101,6 +103,11 @@ private:
     QString m_dockerHost;
     quint64 m_nextLogRequest = 1;
     QTimer m_clock;
+    /// Sources of the current cluster that have not answered successfully yet; when the last
+    /// one does, the time since the cluster was opened is logged (time to first live data).
+    QSet<QString> m_awaitingFirstData;
+    QElapsedTimer m_sinceClusterOpened;
+    void firstAnswerFrom(const QString &source);
 };
 
 } // namespace cw
