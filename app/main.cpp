@@ -1,7 +1,7 @@
 #include "app/Application.h"
 #include "app/SignalWatcher.h"
-#include "services/ConfigLoader.h"
-#include "services/SettingsStore.h"
+#include "services/config/ConfigLoader.h"
+#include "services/config/SettingsStore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

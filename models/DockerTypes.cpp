@@ -1,5 +1,7 @@
 #include "models/DockerTypes.h"
 
+#include <QCryptographicHash>
+
 namespace cw {
 
 QString DockerEndpoint::display() const
@@ -54,6 +56,23 @@ bool applyLifecycleEvent(ContainerInfo &container, const DockerEvent &event)
         container.exitCode.reset();
     }
     return true;
+}
+
+const QStringList &consistencySettingKeys()
+{
+    static const QStringList keys = {
+        QStringLiteral("N8N_ENCRYPTION_KEY"), QStringLiteral("DB_TYPE"), QStringLiteral("DB_POSTGRESDB_HOST"),
+        QStringLiteral("DB_POSTGRESDB_PORT"), QStringLiteral("DB_POSTGRESDB_DATABASE"),
+        QStringLiteral("DB_POSTGRESDB_SCHEMA"), QStringLiteral("DB_TABLE_PREFIX"),
+        QStringLiteral("QUEUE_BULL_REDIS_HOST"), QStringLiteral("QUEUE_BULL_REDIS_PORT"),
+        QStringLiteral("QUEUE_BULL_REDIS_DB"), QStringLiteral("QUEUE_BULL_PREFIX"), QStringLiteral("EXECUTIONS_MODE"),
+    };
+    return keys;
+}
+
+QByteArray settingHash(QStringView value)
+{
+    return QCryptographicHash::hash(value.toUtf8(), QCryptographicHash::Sha256).first(16);
 }
 
 } // namespace cw

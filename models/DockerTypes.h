@@ -8,6 +8,8 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
+#include <QStringView>
 
 #include <optional>
 
@@ -70,6 +72,14 @@ struct DockerEvent
 /// container to it: state and exit code. Returns false when nothing changes (other events, or
 /// the "stop" that follows "die", which must keep die's exit code).
 bool applyLifecycleEvent(ContainerInfo &container, const DockerEvent &event);
+
+/// The environment variables every n8n process of one cluster must agree on: the encryption
+/// key, the database and the Bull queue's Redis, and the executions mode.
+const QStringList &consistencySettingKeys();
+
+/// What is kept of a setting's value: the first 16 bytes of its SHA-256, enough to tell two
+/// values apart, never the value.
+QByteArray settingHash(QStringView value);
 
 /// The engine's state at one poll.
 struct DockerSnapshot

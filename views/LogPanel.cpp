@@ -1,6 +1,6 @@
 #include "views/LogPanel.h"
 
-#include "models/LogLinesModel.h"
+#include "models/items/LogLinesModel.h"
 #include "views/StatePalette.h"
 
 #include <QCheckBox>

@@ -1,8 +1,8 @@
 #include "views/MainWindow.h"
 
-#include "models/ClusterModel.h"
+#include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
-#include "models/ServicesState.h"
+#include "models/items/ServicesState.h"
 #include "views/LogPanel.h"
 #include "views/NodeTileDelegate.h"
 #include "views/PostgresPanel.h"

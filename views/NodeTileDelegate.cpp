@@ -1,6 +1,6 @@
 #include "views/NodeTileDelegate.h"
 
-#include "models/ClusterModel.h"
+#include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
 #include "views/StatePalette.h"
 

@@ -1,7 +1,7 @@
 #include "views/PostgresPanel.h"
 
 #include "models/Formatter.h"
-#include "models/ServicesState.h"
+#include "models/items/ServicesState.h"
 #include "views/PanelHelpers.h"
 
 #include <QGridLayout>

@@ -1,6 +1,6 @@
 #include "views/StateBadgeDelegate.h"
 
-#include "models/ClusterModel.h"
+#include "models/items/ClusterModel.h"
 #include "views/StatePalette.h"
 
 #include <QPainter>

@@ -3,7 +3,7 @@
 // maxHistoryRows) and its file size, opening it (prune + statistics), and the history view's
 // queries on it. Real SQLite files in a temporary folder; the 1 M file is built once per run.
 
-#include "services/AlertHistory.h"
+#include "services/history/AlertHistory.h"
 
 #include <benchmark/benchmark.h>
 

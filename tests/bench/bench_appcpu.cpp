@@ -6,8 +6,8 @@
 // polling runs for a measured minute. CPU is getrusage() of this process (all its threads).
 
 #include "app/Application.h"
-#include "models/TimeSeriesStore.h"
-#include "services/SettingsStore.h"
+#include "models/timeseries/TimeSeriesStore.h"
+#include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 #include "views/charts/ChartsPanel.h"
 

@@ -3,9 +3,9 @@
 // downsampling of every series to the plot width and one replace() per segment) plus painting
 // the whole chart into a 1920×1080 raster image, as the offscreen/software paint path does.
 
-#include "models/ChartLegendModel.h"
-#include "models/ChartSpec.h"
-#include "models/TimeSeriesStore.h"
+#include "models/items/ChartLegendModel.h"
+#include "models/items/ChartSpec.h"
+#include "models/timeseries/TimeSeriesStore.h"
 #include "views/charts/TimeChart.h"
 
 #include <benchmark/benchmark.h>

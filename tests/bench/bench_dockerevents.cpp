@@ -18,10 +18,10 @@
 
 #include "DockerEngine.h"
 #include "models/ClusterConfig.h"
-#include "models/ClusterModel.h"
+#include "models/items/ClusterModel.h"
 #include "models/DockerTypes.h"
-#include "services/DockerClient.h"
-#include "services/WorkerThread.h"
+#include "services/runtime/docker/DockerClient.h"
+#include "services/base/WorkerThread.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

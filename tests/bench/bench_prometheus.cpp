@@ -3,7 +3,7 @@
 // Time is µs per body; at 1,000 bodies a second, µs per body / 10 = % of one core.
 
 #include "TestSupport.h"
-#include "services/PrometheusParser.h"
+#include "services/collectors/PrometheusParser.h"
 
 #include <benchmark/benchmark.h>
 

@@ -2,9 +2,9 @@
 // series (the store's share of the RSS budget), and reducing a full 24 h series to a 1,920 px
 // plot with min-max and LTTB. Timestamps are synthetic, so 24 h fill in well under a second.
 
-#include "models/Downsampler.h"
-#include "models/TimeSeries.h"
-#include "models/TimeSeriesStore.h"
+#include "models/timeseries/Downsampler.h"
+#include "models/timeseries/TimeSeries.h"
+#include "models/timeseries/TimeSeriesStore.h"
 
 #include <benchmark/benchmark.h>
 

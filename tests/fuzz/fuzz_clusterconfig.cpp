@@ -1,7 +1,7 @@
 // libFuzzer harness for the cluster-file parser (clang only; see CMakeLists.txt).
 // Traps when an error names no line or shows the password from the environment.
 
-#include "services/ConfigLoader.h"
+#include "services/config/ConfigLoader.h"
 
 #include <cstddef>
 #include <cstdint>

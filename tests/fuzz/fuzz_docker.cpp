@@ -1,7 +1,7 @@
 // libFuzzer harness for the Docker Engine API parsers and the log-stream demultiplexer
 // (clang only; see CMakeLists.txt). The first byte picks the parser; the demultiplexer is fed
 // the rest in chunks whose sizes come from the input, as reads arrive from a socket.
-#include "services/DockerJson.h"
+#include "services/runtime/docker/DockerJson.h"
 
 #include <cstddef>
 #include <cstdint>

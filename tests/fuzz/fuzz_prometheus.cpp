@@ -1,7 +1,7 @@
 // libFuzzer harness for the Prometheus text parser (clang only; see CMakeLists.txt).
 // Besides sanitizer findings it traps when an error stops naming where the problem is.
 
-#include "services/PrometheusParser.h"
+#include "services/collectors/PrometheusParser.h"
 
 #include <cstddef>
 #include <cstdint>

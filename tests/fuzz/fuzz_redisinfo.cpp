@@ -1,6 +1,6 @@
 // libFuzzer harness for the Redis INFO parser (clang only; see CMakeLists.txt). Besides sanitizer
 // findings it traps when an error stops naming where the problem is.
-#include "services/RedisInfoParser.h"
+#include "services/collectors/RedisInfoParser.h"
 
 #include <cstddef>
 #include <cstdint>

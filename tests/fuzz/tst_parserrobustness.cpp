@@ -4,8 +4,8 @@
 // this file explore further when built with clang.
 
 #include "TestSupport.h"
-#include "services/ConfigLoader.h"
-#include "services/PrometheusParser.h"
+#include "services/config/ConfigLoader.h"
+#include "services/collectors/PrometheusParser.h"
 
 #include <QDirIterator>
 #include <QLocale>

@@ -3,10 +3,10 @@
 // answering raises node_down within its rule's time; a real local webhook receiver gets exactly
 // one message for it; the alert is in the history after the application is started again.
 #include "app/Application.h"
-#include "models/AlertHistoryModel.h"
-#include "services/AlertEngine.h"
-#include "models/ActiveAlertsModel.h"
-#include "services/SettingsStore.h"
+#include "models/items/AlertHistoryModel.h"
+#include "services/alerts/AlertEngine.h"
+#include "models/items/ActiveAlertsModel.h"
+#include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 #include "views/alerts/AlertsPanel.h"
 

@@ -2,10 +2,10 @@
 // the history narrowed by each filter, acknowledge / silence / export leaving as requests with
 // what was selected and typed, the store re-queried once per burst of typing, the status line,
 // and the tray notifier doing nothing where there is no tray (and grouping where there is).
-#include "models/ActiveAlertsModel.h"
-#include "models/AlertHistoryFilter.h"
-#include "models/AlertHistoryModel.h"
-#include "services/AlertHistory.h"
+#include "models/items/ActiveAlertsModel.h"
+#include "models/items/AlertHistoryFilter.h"
+#include "models/items/AlertHistoryModel.h"
+#include "services/history/AlertHistory.h"
 #include "views/alerts/AlertsPanel.h"
 #include "views/alerts/TrayNotifier.h"
 

@@ -3,10 +3,10 @@
 // the ranges switch, both themes stay legible; and on a live local cluster (nginx n8n nodes,
 // a real redis-server) the running application's charts fill with real samples.
 #include "app/Application.h"
-#include "models/ChartLegendModel.h"
-#include "models/ChartSpec.h"
-#include "models/TimeSeriesStore.h"
-#include "services/SettingsStore.h"
+#include "models/items/ChartLegendModel.h"
+#include "models/items/ChartSpec.h"
+#include "models/timeseries/TimeSeriesStore.h"
+#include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 #include "views/charts/ChartsPanel.h"
 #include "views/charts/TimeChart.h"

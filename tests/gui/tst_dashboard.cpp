@@ -3,8 +3,8 @@
 // Asserts what the tiles and panels say, healthy and then with a node down, and that a bad
 // cluster file opened from the GUI is shown in a dialog while the current cluster stays.
 #include "app/Application.h"
-#include "models/ClusterModel.h"
-#include "services/SettingsStore.h"
+#include "models/items/ClusterModel.h"
+#include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 #include "views/NodeTileDelegate.h"
 

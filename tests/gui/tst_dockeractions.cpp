@@ -4,10 +4,10 @@
 // the container log with the ERROR filter; and a missing Docker socket that leaves the rest of
 // the monitoring running.
 #include "app/Application.h"
-#include "models/ClusterModel.h"
-#include "models/LogLinesModel.h"
-#include "services/ActionController.h"
-#include "services/SettingsStore.h"
+#include "models/items/ClusterModel.h"
+#include "models/items/LogLinesModel.h"
+#include "services/actions/ActionController.h"
+#include "services/config/SettingsStore.h"
 #include "views/LogPanel.h"
 #include "views/MainWindow.h"
 #include "views/NodeTileDelegate.h"

@@ -3,8 +3,8 @@
 // with SIGSTOP. A 10 ms timer on the GUI thread must never be more than 50 ms late while the
 // collectors time out and report, and the healthy nodes keep being polled meanwhile.
 #include "app/Application.h"
-#include "models/ClusterModel.h"
-#include "services/SettingsStore.h"
+#include "models/items/ClusterModel.h"
+#include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 
 #include "HangingServer.h"

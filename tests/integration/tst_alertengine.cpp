@@ -7,8 +7,8 @@
 #include "NodeFarm.h"
 #include "RedisServer.h"
 #include "TestSupport.h"
-#include "services/AlertEngine.h"
-#include "services/CollectorSet.h"
+#include "services/alerts/AlertEngine.h"
+#include "services/collectors/CollectorSet.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -6,8 +6,8 @@
 #include "DockerEngine.h"
 #include "TestSupport.h"
 #include "models/DockerTypes.h"
-#include "services/DockerClient.h"
-#include "services/WorkerThread.h"
+#include "services/runtime/docker/DockerClient.h"
+#include "services/base/WorkerThread.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -4,8 +4,8 @@
 #include "HangingServer.h"
 #include "NodeFarm.h"
 #include "TestSupport.h"
-#include "services/HttpCollector.h"
-#include "services/WorkerThread.h"
+#include "services/collectors/HttpCollector.h"
+#include "services/base/WorkerThread.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -7,7 +7,7 @@
 #include "TestSupport.h"
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
-#include "services/PostgresCollector.h"
+#include "services/collectors/PostgresCollector.h"
 
 #include <QElapsedTimer>
 #include <QLocale>

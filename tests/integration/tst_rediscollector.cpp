@@ -7,8 +7,8 @@
 #include "TestSupport.h"
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
-#include "services/RedisCollector.h"
-#include "services/RedisInfoParser.h"
+#include "services/collectors/RedisCollector.h"
+#include "services/collectors/RedisInfoParser.h"
 
 #include <QElapsedTimer>
 #include <QLocale>

@@ -1,7 +1,7 @@
 // The wall screen's active alerts: each engine round updates the rows in place (a new alert is
 // one inserted row, a changed summary one dataChanged of that row, a resolved alert one removed
 // row, never a reset), and alerts explained by a root cause sit under it, counted on its row.
-#include "models/ActiveAlertsModel.h"
+#include "models/items/ActiveAlertsModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // The alert history table: newest on top, bounded, live rows inserted without a reset,
 // notification and acknowledgement changes touching only their row and roles, and the view's
 // live filter.
-#include "models/AlertHistoryFilter.h"
-#include "models/AlertHistoryModel.h"
+#include "models/items/AlertHistoryFilter.h"
+#include "models/items/AlertHistoryModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,9 +1,9 @@
 // The chart legends: which series each line draws, the current values people read, "—" for
 // stale or missing data, the on/off switch, and the chart catalogue built from a cluster file.
-#include "models/ChartLegendModel.h"
-#include "models/ChartSpec.h"
-#include "models/MetricsRecorder.h"
-#include "models/TimeSeriesStore.h"
+#include "models/items/ChartLegendModel.h"
+#include "models/items/ChartSpec.h"
+#include "models/timeseries/MetricsRecorder.h"
+#include "models/timeseries/TimeSeriesStore.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

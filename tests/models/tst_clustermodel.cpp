@@ -1,6 +1,6 @@
 // ClusterModel: rows per node, in-place updates naming only changed roles, staleness, and the
 // health verdict an operator reads on the tiles.
-#include "models/ClusterModel.h"
+#include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
 
 #include <QAbstractItemModelTester>

@@ -1,6 +1,6 @@
 // Containers are mapped to nodes by name, clusterwatch.node label or compose service; Docker
 // state and events change what the node's tile says at once.
-#include "models/ClusterModel.h"
+#include "models/items/ClusterModel.h"
 #include "models/ContainerMapping.h"
 
 #include <QAbstractItemModelTester>

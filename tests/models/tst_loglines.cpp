@@ -1,6 +1,6 @@
 // The log panel's model: bounded tail, ERROR/WARN detection as the seed's grep does it, filter
 // and search through the proxy.
-#include "models/LogLinesModel.h"
+#include "models/items/LogLinesModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QTest>

@@ -1,7 +1,7 @@
 // Snapshots become chart samples: figures where they were read, breaks where they were not
 // (a down node, an unreachable Redis or PostgreSQL), completions per minute from main's counter.
-#include "models/MetricsRecorder.h"
-#include "models/TimeSeriesStore.h"
+#include "models/timeseries/MetricsRecorder.h"
+#include "models/timeseries/TimeSeriesStore.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
-#include "models/Downsampler.h"
-#include "models/TimeSeries.h"
-#include "models/TimeSeriesStore.h"
+#include "models/timeseries/Downsampler.h"
+#include "models/timeseries/TimeSeries.h"
+#include "models/timeseries/TimeSeriesStore.h"
 
 #include <QTest>
 

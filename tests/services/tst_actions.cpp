@@ -1,8 +1,8 @@
 // The action path an operator relies on: one action at a time per container, the restart-storm
 // guard with its override, and an audit line on disk for every action, refused ones included.
-#include "services/ActionController.h"
-#include "services/AuditLog.h"
-#include "services/RestartGuard.h"
+#include "services/actions/ActionController.h"
+#include "services/actions/AuditLog.h"
+#include "services/actions/RestartGuard.h"
 
 #include <QFile>
 #include <QJsonDocument>

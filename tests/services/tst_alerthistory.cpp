@@ -3,8 +3,8 @@
 // a spreadsheet, retention bounds the file, a damaged or foreign file is reported and never
 // touched, a failing store keeps what it could not write and catches up, and a SIGKILL in the
 // middle of an alert storm loses nothing that was reported as stored.
-#include "services/AlertHistory.h"
-#include "services/WorkerThread.h"
+#include "services/history/AlertHistory.h"
+#include "services/base/WorkerThread.h"
 #include "tests/support/AlertBurst.h"
 
 #include <QDateTime>

@@ -4,9 +4,9 @@
 // execution rate, and settings that differ between nodes (hashed from Docker inspect).
 
 #include "TestSupport.h"
-#include "services/AlertEngine.h"
-#include "services/AlertRules.h"
-#include "services/DockerJson.h"
+#include "services/alerts/AlertEngine.h"
+#include "services/alerts/AlertRules.h"
+#include "services/runtime/docker/DockerJson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 // The per-(rule, subject) alert state machine, driven by timelines of (time, condition) with an
 // injected clock: pending, for-duration, recovery hold, flapping and leaving it.
 
-#include "models/AlertStateMachine.h"
+#include "services/alerts/AlertStateMachine.h"
 
 #include <QLocale>
 #include <QStringList>

@@ -1,9 +1,9 @@
 // Alert notifications as an operator receives them: one message per root cause, delivered to a
 // real HTTP receiver on 127.0.0.1 despite failures, given up on with a reason that names the
 // webhook (never its secret URL), and never holding up the caller or the notifier's thread.
-#include "services/NotificationFormatter.h"
-#include "services/Notifier.h"
-#include "services/WorkerThread.h"
+#include "services/alerts/NotificationFormatter.h"
+#include "services/alerts/Notifier.h"
+#include "services/base/WorkerThread.h"
 
 #include "TestSupport.h"
 #include "WebhookReceiver.h"

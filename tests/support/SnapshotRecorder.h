@@ -1,6 +1,6 @@
 #pragma once
 
-#include "services/WorkerThread.h"
+#include "services/base/WorkerThread.h"
 
 #include <QSignalSpy>
 #include <QString>

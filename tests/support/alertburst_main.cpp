@@ -2,7 +2,7 @@
 // can, printing "n id" for each one after its commit (flushed), until killed or 1,000,000 done.
 // Used by tst_alerthistory to SIGKILL it mid-burst.
 
-#include "services/AlertHistory.h"
+#include "services/history/AlertHistory.h"
 #include "tests/support/AlertBurst.h"
 
 #include <QCoreApplication>

@@ -2,7 +2,7 @@
 // can make, each naming the file, the line and the field, and never showing a password.
 
 #include "TestSupport.h"
-#include "services/ConfigLoader.h"
+#include "services/config/ConfigLoader.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -3,7 +3,7 @@
 // seed): container list, inspect, stats, events, error bodies and the log stream demultiplexer.
 
 #include "TestSupport.h"
-#include "services/DockerJson.h"
+#include "services/runtime/docker/DockerJson.h"
 
 #include <QDateTime>
 #include <QLocale>

@@ -2,7 +2,7 @@
 // output from n8n 1.123.81 and 2.8.4 queue-mode clusters) and on malformed text.
 
 #include "TestSupport.h"
-#include "services/PrometheusParser.h"
+#include "services/collectors/PrometheusParser.h"
 
 #include <QLocale>
 #include <QTest>

@@ -1,8 +1,8 @@
 #include "views/alerts/AlertsPanel.h"
 
-#include "models/ActiveAlertsModel.h"
-#include "models/AlertHistoryFilter.h"
-#include "models/AlertHistoryModel.h"
+#include "models/items/ActiveAlertsModel.h"
+#include "models/items/AlertHistoryFilter.h"
+#include "models/items/AlertHistoryModel.h"
 #include "models/Formatter.h"
 #include "views/PanelHelpers.h"
 #include "views/StatePalette.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/Alert.h"
-#include "services/AlertHistory.h"
+#include "services/history/AlertHistory.h"
 
 #include <QList>
 #include <QSet>

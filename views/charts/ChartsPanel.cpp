@@ -1,6 +1,6 @@
 #include "views/charts/ChartsPanel.h"
 
-#include "models/ChartLegendModel.h"
+#include "models/items/ChartLegendModel.h"
 #include "views/charts/TimeChart.h"
 
 #include <QButtonGroup>

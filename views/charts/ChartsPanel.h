@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/ChartSpec.h"
+#include "models/items/ChartSpec.h"
 #include "views/charts/ChartColors.h"
 
 #include <QList>

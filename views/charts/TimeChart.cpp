@@ -1,8 +1,8 @@
 #include "views/charts/TimeChart.h"
 
-#include "models/ChartLegendModel.h"
-#include "models/Downsampler.h"
-#include "models/TimeSeriesStore.h"
+#include "models/items/ChartLegendModel.h"
+#include "models/timeseries/Downsampler.h"
+#include "models/timeseries/TimeSeriesStore.h"
 
 #include <QDateTime>
 #include <QDateTimeAxis>

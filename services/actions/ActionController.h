@@ -1,0 +1,80 @@
+#pragma once
+
+#include "models/DockerTypes.h"
+#include "services/actions/AuditLog.h"
+#include "services/actions/RestartGuard.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+#include <functional>
+
+namespace cw {
+
+/// Decides whether a confirmed restart / stop / start may go to the action backend, and keeps
+/// the audit trail. One action at a time per container; restarts beyond the restart-storm guard
+/// are refused unless the operator overrides. Lives on the GUI thread; never blocks: the backend
+/// and the audit log run on their own threads and answer by signals.
+class ActionController final : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Verdict {
+        Sent,          ///< on its way; actionFinished follows
+        Busy,          ///< an action on this container is still running
+        NeedsOverride, ///< the restart-storm guard refuses; ask again with override
+        NoBackend,     ///< Docker is not configured or not reachable
+    };
+    Q_ENUM(Verdict)
+
+    explicit ActionController(RestartGuard guard = RestartGuard(), QObject *parent = nullptr);
+
+    void setEndpoint(const QString &dockerHost, bool available);
+    /// Forgets actions in flight (their backend was replaced with the cluster file).
+    void forgetPending();
+    void setGraceSeconds(int seconds) { m_graceSeconds = seconds; }
+    /// A new restart-storm policy; the restarts counted so far are kept when it is unchanged.
+    void setGuard(const RestartGuard &guard);
+    int graceSeconds() const { return m_graceSeconds; }
+    const RestartGuard &guard() const { return m_guard; }
+    QString endpoint() const { return m_endpoint; }
+    bool isBusy(const QString &container) const { return m_busy.contains(container); }
+    /// For tests: the clock in ms since the epoch.
+    void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
+
+    /// Asks for @p action on @p container (already confirmed by the operator).
+    Verdict request(const QString &node, const QString &container, cw::ContainerAction action,
+                    bool overrideGuard = false);
+
+public Q_SLOTS:
+    /// From the backend.
+    void onActionFinished(const cw::ActionResult &result);
+
+Q_SIGNALS:
+    /// To the backend (queued to its thread).
+    void performRequested(quint64 requestId, const QString &container, cw::ContainerAction action, int graceSeconds);
+    /// To the audit log (queued to its thread).
+    void auditRequested(const cw::AuditEntry &entry);
+    /// For the views: the outcome, including refusals.
+    void actionFinished(const cw::ActionResult &result, const QString &node);
+
+private:
+    struct Pending
+    {
+        QString node;
+        bool overridden = false;
+    };
+    void audit(const ActionResult &result, const QString &node, bool overridden);
+
+    RestartGuard m_guard;
+    QString m_endpoint;
+    bool m_available = false;
+    int m_graceSeconds = 10;
+    quint64 m_nextId = 1;
+    QSet<QString> m_busy;
+    QHash<quint64, Pending> m_pending;
+    std::function<qint64()> m_clock;
+};
+
+} // namespace cw

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "models/Alert.h"
+#include "services/alerts/AlertStateMachine.h"
+#include "models/ClusterConfig.h"
+#include "models/DockerTypes.h"
+#include "models/Snapshots.h"
+#include "services/alerts/AlertRules.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <map>
+#include <optional>
+
+namespace cw {
+
+/// Turns the collectors' snapshots into alerts: the rules (AlertRules) judge the latest data,
+/// one AlertStateMachine per (rule, subject) adds `for`, recovery hold and flap detection, and
+/// the root cause is attached (a worker's readiness failing while redis_down is pending or
+/// firing gets causedBy "redis_down/redis"; likewise postgres_down).
+///
+/// Lives on the GUI thread: the apply slots only store the data; evaluate() does the work, from
+/// the application's 1 s tick (tests pass their own clock). An alert whose rule is disabled or
+/// whose subject left the cluster file resolves like any other, then is forgotten.
+class AlertEngine final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AlertEngine(QObject *parent = nullptr);
+    ~AlertEngine() override;
+    AlertEngine(const AlertEngine &) = delete;
+    AlertEngine &operator=(const AlertEngine &) = delete;
+
+    /// Pending, firing and flapping alerts as transition-shaped records (timeMs = since when,
+    /// summary = the latest evidence), critical first, then oldest first.
+    [[nodiscard]] QList<AlertTransition> activeAlerts() const;
+    /// The state of one alert; nullopt when it is not active.
+    [[nodiscard]] std::optional<AlertTransition> activeAlert(const QString &rule, const QString &subject) const;
+    [[nodiscard]] const AlertRules &rules() const { return m_rules; }
+
+public Q_SLOTS:
+    /// A new cluster file: rules and timings from config.alerts; data of the old one is dropped,
+    /// alerts that still apply keep their state.
+    void setConfig(const cw::ClusterConfig &config);
+    void applyNode(const cw::NodeSnapshot &snapshot);
+    void applyRedis(const cw::RedisSnapshot &snapshot);
+    void applyPostgres(const cw::PostgresSnapshot &snapshot);
+    /// CollectorSet::dockerSnapshotReady: containers are mapped to nodes as the node table does.
+    void applyContainers(const cw::DockerSnapshot &snapshot);
+    void applyContainerStats(const cw::ContainerStats &stats);
+    void applyDockerEvent(const cw::DockerEvent &event);
+    /// Judges the data as of @p nowMs (wall clock, ms since the epoch) and emits the transitions.
+    void evaluate(qint64 nowMs);
+    /// The newest stored transition of each alert (from the history, at start): those that
+    /// were firing or flapping continue as such, so a restart neither pages them again nor
+    /// leaves them firing in the history for ever.
+    void restore(const QList<cw::AlertTransition> &latestPerAlert);
+
+Q_SIGNALS:
+    /// One state change of one alert, in the order they happened; causes come before the
+    /// alerts they explain.
+    void transition(const cw::AlertTransition &transition);
+    /// Something in activeAlerts() changed (also a pending alert starting or clearing, which
+    /// is no transition).
+    void activeAlertsChanged();
+
+private:
+    [[nodiscard]] AlertStateMachine::Settings settingsFor(const QString &rule, const QString &subject) const;
+    [[nodiscard]] QString activeCause(const QStringList &candidates) const;
+
+    ClusterConfig m_config;
+    AlertRules m_rules;
+    std::map<QString, AlertStateMachine> m_alerts;   ///< by "rule/subject"
+};
+
+/// Registers cw::AlertTransition for queued connections (idempotent).
+void registerAlertMetaTypes();
+
+} // namespace cw

@@ -1,0 +1,506 @@
+#include "services/collectors/HttpCollector.h"
+
+#include "services/net/CurlMulti.h"
+#include "services/base/Logging.h"
+#include "services/collectors/PrometheusParser.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QTimer>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace cw {
+
+namespace {
+
+enum Endpoint { Health, Readiness, Metrics, EndpointCount };
+
+/// A node that overran its interval waits at least this long before its next poll.
+constexpr qint64 kMinGapMs = 100;
+/// Nodes due within this window are started in the same batch.
+constexpr qint64 kBatchSlackMs = 2;
+constexpr int kSnippetChars = 80;
+/// libcurl 7.88 walks a multi handle's whole connection cache on every
+/// curl_multi_remove_handle() (to close CONNECT_ONLY connections), so one multi handle for
+/// 1,000 nodes (3,000 kept-alive connections) costs O(n) per request. Sharding the nodes over
+/// several multi handles, all driven by the same thread and event loop, bounds that walk.
+constexpr qsizetype kNodesPerMulti = 32;
+
+QString formatBytes(qint64 bytes)
+{
+    constexpr qint64 kiB = 1024;
+    constexpr qint64 miB = 1024 * kiB;
+    if (bytes >= miB && bytes % miB == 0)
+        return QString::number(bytes / miB) + QStringLiteral(" MiB");
+    if (bytes >= kiB && bytes % kiB == 0)
+        return QString::number(bytes / kiB) + QStringLiteral(" KiB");
+    return QString::number(bytes) + QStringLiteral(" bytes");
+}
+
+/// The start of a body, fit for one line of an error message: HTML tags and control
+/// characters removed, whitespace collapsed, cut short.
+QString snippet(const QByteArray &body)
+{
+    QByteArray text = body.left(512);
+    if (text.trimmed().startsWith('<')) {
+        QByteArray plain;
+        bool inTag = false;
+        for (const char c : std::as_const(text)) {
+            if (c == '<')
+                inTag = true;
+            else if (c == '>')
+                inTag = false;
+            else if (!inTag)
+                plain += c;
+        }
+        text = plain;
+    }
+    for (char &c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    }
+    QString result = QString::fromUtf8(text).simplified();
+    if (result.size() > kSnippetChars)
+        result = result.left(kSnippetChars - 1) + QChar(0x2026);
+    return result;
+}
+
+bool isTlsError(CURLcode code)
+{
+    switch (code) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+struct HttpCollector::Transfer {
+    Transfer() = default;
+    Transfer(const Transfer &) = delete;
+    Transfer &operator=(const Transfer &) = delete;
+    ~Transfer()
+    {
+        if (easy)
+            curl_easy_cleanup(easy);
+        if (url)
+            curl_url_cleanup(url);
+    }
+
+    Node *node = nullptr;
+    Endpoint endpoint = Health;
+    CURL *easy = nullptr;
+    CURLU *url = nullptr; ///< parsed once: curl would parse a URL string on every request
+    QString path; ///< as shown in messages, with the base URL's prefix
+    QByteArray body;
+    qint64 maxBodyBytes = 0;
+    bool tooLarge = false;
+    bool active = false;
+    double doneAtMs = 0.0;
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+
+    static size_t write(char *data, size_t size, size_t count, void *userdata)
+    {
+        auto *self = static_cast<Transfer *>(userdata);
+        const size_t bytes = size * count;
+        if (self->body.size() + qint64(bytes) > self->maxBodyBytes) {
+            self->tooLarge = true;
+            return 0; // makes curl abort with CURLE_WRITE_ERROR
+        }
+        self->body.append(data, qsizetype(bytes));
+        return bytes;
+    }
+};
+
+struct HttpCollector::Node {
+    struct CpuSample {
+        double cpuSeconds = 0.0;
+        double atMs = 0.0;
+        std::optional<double> processStartTime;
+    };
+
+    NodeConfig config;
+    std::size_t index = 0; ///< in m_nodes
+    CurlMulti *multi = nullptr;
+    QString hostPort;
+    std::array<Transfer, EndpointCount> transfers;
+    int pending = 0;
+    quint64 sequence = 0;
+    qint64 pollStartedMs = 0;
+    NodeSnapshot snapshot; ///< of the poll in progress
+    std::optional<CpuSample> lastCpu;
+    FetchError lastHealthError = FetchError::None; ///< for logging changes only
+
+    EndpointResult &result(Endpoint endpoint)
+    {
+        switch (endpoint) {
+        case Health:
+            return snapshot.health;
+        case Readiness:
+            return snapshot.readiness;
+        case Metrics:
+        case EndpointCount:
+            break;
+        }
+        return snapshot.metrics;
+    }
+};
+
+HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis interval,
+    qint64 maxBodyBytes, QObject *parent)
+    : QObject(parent)
+    , m_configs(std::move(nodes))
+    , m_timeouts(timeouts)
+    , m_interval(interval)
+    , m_maxBodyBytes(maxBodyBytes)
+    , m_noProxy(curlNoProxyList())
+{
+    // curl_global_init is not guaranteed thread-safe on every build: do it once, here, on the
+    // thread that builds the collectors, before any collector thread runs.
+    static std::once_flag curlInit;
+    std::call_once(curlInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+    QString version = QCoreApplication::applicationVersion();
+    if (version.isEmpty())
+        version = QStringLiteral("0");
+    m_userAgent = "Clusterwatch/" + version.toUtf8();
+}
+
+HttpCollector::~HttpCollector()
+{
+    stop();
+    m_nodes.clear(); // easy handles first: they are no longer in the multi handle
+    m_multis.clear();
+}
+
+void HttpCollector::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    if (!m_clock.isValid())
+        m_clock.start();
+
+    if (m_multis.empty()) {
+        const auto onDone = [this](CURL *easy, CURLcode result) {
+            Transfer *transfer = nullptr;
+            curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
+            if (transfer)
+                transferDone(*transfer, result);
+        };
+        const qsizetype multis
+            = std::max<qsizetype>(1, (m_configs.size() + kNodesPerMulti - 1) / kNodesPerMulti);
+        for (qsizetype i = 0; i < multis; ++i) {
+            m_multis.push_back(std::make_unique<CurlMulti>(onDone));
+            // Every node keeps one connection per endpoint alive between polls.
+            m_multis.back()->setMaxConnections(long(kNodesPerMulti) * EndpointCount + 4);
+        }
+
+        m_pollTimer = new QTimer(this);
+        m_pollTimer->setSingleShot(true);
+        m_pollTimer->setTimerType(Qt::PreciseTimer);
+        connect(m_pollTimer, &QTimer::timeout, this, &HttpCollector::pollDueNodes);
+
+        m_nodes.reserve(std::size_t(m_configs.size()));
+        for (const NodeConfig &config : std::as_const(m_configs)) {
+            auto node = std::make_unique<Node>();
+            node->config = config;
+            node->index = m_nodes.size();
+            node->multi = m_multis[node->index / std::size_t(kNodesPerMulti)].get();
+            const QUrl &url = config.baseUrl;
+            const int defaultPort = url.scheme() == QLatin1String("https") ? 443 : 80;
+            const QString host = url.host().contains(QLatin1Char(':'))
+                ? QLatin1Char('[') + url.host() + QLatin1Char(']')
+                : url.host();
+            node->hostPort = host + QLatin1Char(':') + QString::number(url.port(defaultPort));
+            QString prefix = url.path();
+            while (prefix.endsWith(QLatin1Char('/')))
+                prefix.chop(1);
+            const std::array<QString, EndpointCount> paths = { prefix + QStringLiteral("/healthz"),
+                prefix + QStringLiteral("/healthz/readiness"),
+                prefix + QStringLiteral("/metrics") };
+            for (int e = 0; e < EndpointCount; ++e) {
+                Transfer &transfer = node->transfers[std::size_t(e)];
+                transfer.node = node.get();
+                transfer.endpoint = Endpoint(e);
+                setUpTransfer(*node, transfer, paths[std::size_t(e)]);
+            }
+            m_nodes.push_back(std::move(node));
+        }
+    }
+
+    for (auto &node : m_nodes)
+        startPoll(*node);
+}
+
+void HttpCollector::setUpTransfer(Node &node, Transfer &transfer, const QString &path)
+{
+    transfer.path = path;
+    transfer.maxBodyBytes = m_maxBodyBytes;
+    transfer.easy = curl_easy_init();
+    if (!transfer.easy)
+        return;
+
+    QUrl url = node.config.baseUrl;
+    url.setPath(path);
+    url.setQuery(QString());
+    url.setFragment(QString());
+    const QByteArray encoded = url.toEncoded();
+
+    CURL *easy = transfer.easy;
+    transfer.url = curl_url();
+    if (transfer.url
+        && curl_url_set(transfer.url, CURLUPART_URL, encoded.constData(), 0) == CURLUE_OK) {
+        curl_easy_setopt(easy, CURLOPT_CURLU, transfer.url);
+    } else {
+        // curl copies string options, so the temporary may go; it reports a bad URL itself.
+        curl_easy_setopt(easy, CURLOPT_URL, encoded.constData());
+    }
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::write);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(m_timeouts.connect.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(m_timeouts.request.count()));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(m_maxBodyBytes));
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, m_userAgent.constData());
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, m_noProxy.constData());
+    // Only new connections resolve (kept-alive ones do not), and libcurl 7.88 walks its whole
+    // DNS cache after every transfer: an empty cache keeps that walk short, and a node that
+    // moved (a recreated container) is found at its new address on the next connect.
+    curl_easy_setopt(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    node.multi->adoptSockets(easy);
+}
+
+void HttpCollector::stop()
+{
+    m_running = false;
+    if (m_pollTimer)
+        m_pollTimer->stop();
+    m_due = {};
+    for (auto &node : m_nodes) {
+        for (Transfer &transfer : node->transfers) {
+            if (transfer.active) {
+                node->multi->remove(transfer.easy);
+                transfer.active = false;
+            }
+        }
+        node->pending = 0;
+        node->snapshot = NodeSnapshot {};
+    }
+}
+
+void HttpCollector::startPoll(Node &node)
+{
+    node.pollStartedMs = nowMs();
+    node.snapshot = NodeSnapshot {};
+    node.snapshot.node = node.config.name;
+    node.snapshot.sequence = ++node.sequence;
+    node.pending = 0;
+
+    for (Transfer &transfer : node.transfers) {
+        transfer.body.resize(0); // keeps the capacity for the next body
+        transfer.tooLarge = false;
+        transfer.errorBuffer[0] = '\0';
+        transfer.active = transfer.easy && node.multi->add(transfer.easy);
+        if (transfer.active) {
+            ++node.pending;
+        } else {
+            EndpointResult &result = node.result(transfer.endpoint);
+            result.error = FetchError::Other;
+            result.errorText = QStringLiteral("GET %1 on %2: could not start the request")
+                                   .arg(transfer.path, node.hostPort);
+        }
+    }
+    if (node.pending == 0)
+        finishPoll(node);
+}
+
+void HttpCollector::transferDone(Transfer &transfer, int curlCode)
+{
+    if (!transfer.active)
+        return;
+    transfer.active = false;
+    transfer.doneAtMs = double(m_clock.nsecsElapsed()) / 1e6;
+
+    Node &node = *transfer.node;
+    CURL *easy = transfer.easy;
+    const auto code = CURLcode(curlCode);
+    EndpointResult &result = node.result(transfer.endpoint);
+
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_off_t totalUs = 0;
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &totalUs);
+    result.httpStatus = int(status);
+    result.responseMs = double(totalUs) / 1000.0;
+
+    const QString &path = transfer.path;
+    // Only failures need curl's text: a successful request allocates nothing here.
+    const auto detail = [&] {
+        return transfer.errorBuffer[0] ? QString::fromUtf8(transfer.errorBuffer)
+                                       : QString::fromUtf8(curl_easy_strerror(code));
+    };
+    if (code == CURLE_OK) {
+        if (status < 200 || status > 299) {
+            result.error = FetchError::HttpStatus;
+            const QString text = snippet(transfer.body);
+            result.errorText = QStringLiteral("HTTP %1 from %2").arg(status).arg(path)
+                + (text.isEmpty() ? QString() : QStringLiteral(": ") + text);
+        }
+    } else if (transfer.tooLarge || code == CURLE_FILESIZE_EXCEEDED) {
+        result.error = FetchError::BodyTooLarge;
+        result.errorText
+            = QStringLiteral("GET %1: body over %2").arg(path, formatBytes(m_maxBodyBytes));
+    } else if (code == CURLE_COULDNT_CONNECT) {
+        long osErrno = 0;
+        curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &osErrno);
+        if (osErrno == ECONNREFUSED || osErrno == 0) {
+            result.error = FetchError::ConnectionRefused;
+            result.errorText = node.hostPort + QStringLiteral(": connection refused");
+        } else {
+            result.error = FetchError::Other;
+            result.errorText = node.hostPort + QStringLiteral(": cannot connect: ")
+                + QString::fromLocal8Bit(std::strerror(int(osErrno)));
+        }
+    } else if (code == CURLE_OPERATION_TIMEDOUT) {
+        result.error = FetchError::Timeout;
+        curl_off_t connectUs = 0;
+        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connectUs);
+        if (connectUs == 0)
+            result.errorText = QStringLiteral("%1: no connection within %2 ms")
+                                   .arg(node.hostPort)
+                                   .arg(m_timeouts.connect.count());
+        else
+            result.errorText = QStringLiteral("GET %1 on %2: no answer within %3 ms")
+                                   .arg(path, node.hostPort)
+                                   .arg(m_timeouts.request.count());
+    } else if (code == CURLE_COULDNT_RESOLVE_HOST) {
+        result.error = FetchError::Dns;
+        result.errorText = QStringLiteral("cannot resolve host '%1': %2")
+                               .arg(node.config.baseUrl.host(), detail());
+    } else if (isTlsError(code)) {
+        result.error = FetchError::Tls;
+        result.errorText = node.hostPort + QStringLiteral(": TLS error: ") + detail();
+    } else if (code == CURLE_GOT_NOTHING) {
+        result.error = FetchError::Other;
+        result.errorText = QStringLiteral("GET %1 on %2: connection closed without an answer")
+                               .arg(path, node.hostPort);
+    } else {
+        result.error = FetchError::Other;
+        result.errorText = QStringLiteral("GET %1 on %2: %3").arg(path, node.hostPort, detail());
+    }
+
+    if (--node.pending == 0)
+        finishPoll(node);
+}
+
+void HttpCollector::finishPoll(Node &node)
+{
+    NodeSnapshot &snapshot = node.snapshot;
+    snapshot.timestampMs = QDateTime::currentMSecsSinceEpoch();
+
+    EndpointResult &metrics = snapshot.metrics;
+    if (metrics.ok()) {
+        const Transfer &transfer = node.transfers[Metrics];
+        Result<NodeMetrics> parsed = parseN8nMetrics(transfer.body);
+        if (parsed) {
+            snapshot.metricsState = MetricsState::Ok;
+            snapshot.values = std::move(parsed).value();
+            if (const auto cpu = snapshot.values.cpuSecondsTotal) {
+                const Node::CpuSample sample { *cpu, transfer.doneAtMs,
+                    snapshot.values.processStartTime };
+                // A counter that went back or a new start time means the process restarted.
+                if (node.lastCpu && node.lastCpu->processStartTime == sample.processStartTime
+                    && sample.cpuSeconds >= node.lastCpu->cpuSeconds
+                    && sample.atMs - node.lastCpu->atMs > 1.0) {
+                    snapshot.cpuPercent = (sample.cpuSeconds - node.lastCpu->cpuSeconds)
+                        / ((sample.atMs - node.lastCpu->atMs) / 1000.0) * 100.0;
+                }
+                node.lastCpu = sample;
+            }
+        } else {
+            snapshot.metricsState = MetricsState::Malformed;
+            snapshot.metricsError = parsed.error();
+        }
+    } else if (metrics.error == FetchError::HttpStatus && metrics.httpStatus == 404) {
+        // No /metrics here (webhook processor, or N8N_METRICS off): not a node failure.
+        snapshot.metricsState = MetricsState::Disabled;
+        metrics.error = FetchError::None;
+        metrics.errorText.clear();
+    } else if (metrics.error == FetchError::ConnectionRefused || metrics.error == FetchError::Dns) {
+        snapshot.metricsState = MetricsState::Unknown; // the node is unreachable
+    } else {
+        snapshot.metricsState = MetricsState::Failed;
+    }
+
+    if (snapshot.health.error != node.lastHealthError) {
+        if (snapshot.health.ok())
+            qCInfo(lcHttp).noquote() << node.config.name << "answers /healthz again";
+        else
+            qCInfo(lcHttp).noquote() << node.config.name << snapshot.health.errorText;
+        node.lastHealthError = snapshot.health.error;
+    }
+
+    Q_EMIT nodeSnapshotReady(snapshot);
+    snapshot = NodeSnapshot {};
+
+    if (!m_running)
+        return;
+    const qint64 now = nowMs();
+    const qint64 due = node.pollStartedMs + qint64(m_interval.count());
+    schedule(node, due >= now ? due : now + kMinGapMs);
+}
+
+void HttpCollector::schedule(Node &node, qint64 dueMs)
+{
+    m_due.emplace(dueMs, node.index);
+    armPollTimer();
+}
+
+void HttpCollector::armPollTimer()
+{
+    if (m_due.empty()) {
+        m_pollTimer->stop();
+        return;
+    }
+    const qint64 delay = std::max<qint64>(0, m_due.top().first - nowMs());
+    if (!m_pollTimer->isActive() || delay < m_pollTimer->remainingTime())
+        m_pollTimer->start(int(delay));
+}
+
+void HttpCollector::pollDueNodes()
+{
+    const qint64 now = nowMs();
+    while (m_running && !m_due.empty() && m_due.top().first <= now + kBatchSlackMs) {
+        const std::size_t index = m_due.top().second;
+        m_due.pop();
+        startPoll(*m_nodes[index]);
+    }
+    if (m_running)
+        armPollTimer();
+}
+
+} // namespace cw
