@@ -5,7 +5,7 @@
 #include "models/items/ClusterModel.h"
 #include "models/timeseries/MetricsRecorder.h"
 #include "models/timeseries/TimeSeriesStore.h"
-#include "models/items/ServicesState.h"
+#include "models/state/ClusterState.h"
 #include "services/actions/ActionController.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/history/AlertHistory.h"
@@ -33,26 +33,18 @@
 
 namespace cw {
 
-namespace {
-/// Data is stale when it is older than a few poll intervals (and never before a slow poll could
-/// have finished): then it is shown greyed, not as a frozen green.
-Millis staleAfter(const ClusterConfig &config)
-{
-    return std::max(config.pollInterval * 3, config.pollInterval + config.timeouts.request + Millis(1000));
-}
-} // namespace
 
 Application::Application(SettingsStore *settings, const QString &auditPath, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
-    , m_nodes(std::make_unique<ClusterModel>())
-    , m_services(std::make_unique<ServicesState>())
+    , m_state(std::make_unique<ClusterState>())
+    , m_nodes(std::make_unique<ClusterModel>(m_state.get()))
     , m_history(std::make_unique<TimeSeriesStore>())
     , m_recorder(std::make_unique<MetricsRecorder>(m_history.get()))
-    , m_window(std::make_unique<MainWindow>(m_nodes.get(), m_services.get()))
+    , m_window(std::make_unique<MainWindow>(m_nodes.get(), m_state.get()))
     , m_actions(std::make_unique<ActionController>())
     , m_auditThread(std::make_unique<WorkerThread>(QStringLiteral("cw-audit")))
-    , m_alertEngine(std::make_unique<AlertEngine>())
+    , m_alertEngine(std::make_unique<AlertEngine>(m_state.get()))
     , m_alertHistoryModel(std::make_unique<AlertHistoryModel>())
     , m_alertHistoryThread(std::make_unique<WorkerThread>(QStringLiteral("cw-history")))
     , m_notifyThread(std::make_unique<WorkerThread>(QStringLiteral("cw-notify")))
@@ -189,10 +181,7 @@ void Application::setCluster(const ClusterConfig &config)
     m_actions->setEndpoint(m_dockerHost, false);
     m_window->setDockerStatus(m_dockerHost, false,
                               m_dockerHost.isEmpty() ? QString() : QStringLiteral("connecting to ") + m_dockerHost);
-    m_nodes->setNodes(config.nodes);
-    m_nodes->setStaleAfter(staleAfter(config));
-    m_services->reset(config.redis.configured, config.postgres.configured);
-    m_services->setStaleAfter(staleAfter(config));
+    m_state->setConfig(config);
     m_window->setClusterName(config.name, config.sourceFile);
     // Another cluster's history would draw under this one's names.
     m_history->clear();
@@ -211,28 +200,24 @@ void Application::setCluster(const ClusterConfig &config)
                               Q_ARG(cw::DeliveryPolicy, DeliveryPolicy{}));
 
     m_collectors = new CollectorSet(config, this);
-    connect(m_collectors, &CollectorSet::nodeSnapshotReady, m_nodes.get(), &ClusterModel::applySnapshot);
-    connect(m_collectors, &CollectorSet::redisSnapshotReady, m_services.get(), &ServicesState::applyRedis);
-    connect(m_collectors, &CollectorSet::postgresSnapshotReady, m_services.get(), &ServicesState::applyPostgres);
+    // The one state takes every observation; models, recorder and alert rules read it.
+    ClusterState *state = m_state.get();
+    connect(m_collectors, &CollectorSet::nodeSnapshotReady, state, &ClusterState::applyNode);
+    connect(m_collectors, &CollectorSet::redisSnapshotReady, state, &ClusterState::applyRedis);
+    connect(m_collectors, &CollectorSet::postgresSnapshotReady, state, &ClusterState::applyPostgres);
+    connect(m_collectors, &CollectorSet::dockerSnapshotReady, state, &ClusterState::applyContainers);
+    connect(m_collectors, &CollectorSet::containerStatsReady, state, &ClusterState::applyContainerStats);
+    connect(m_collectors, &CollectorSet::dockerEventReceived, state, &ClusterState::applyDockerEvent);
     connect(m_collectors, &CollectorSet::dockerSnapshotReady, this, &Application::onDockerSnapshot);
-    connect(m_collectors, &CollectorSet::containerStatsReady, m_nodes.get(), &ClusterModel::applyContainerStats);
     connect(m_collectors, &CollectorSet::nodeSnapshotReady, this,
             [this](const NodeSnapshot &snapshot) { m_recorder->recordNode(snapshot); });
     connect(m_collectors, &CollectorSet::redisSnapshotReady, this,
             [this](const RedisSnapshot &snapshot) { m_recorder->recordRedis(snapshot); });
     connect(m_collectors, &CollectorSet::postgresSnapshotReady, this,
             [this](const PostgresSnapshot &snapshot) { m_recorder->recordPostgres(snapshot); });
-    AlertEngine *engine = m_alertEngine.get();
-    connect(m_collectors, &CollectorSet::nodeSnapshotReady, engine, &AlertEngine::applyNode);
-    connect(m_collectors, &CollectorSet::redisSnapshotReady, engine, &AlertEngine::applyRedis);
-    connect(m_collectors, &CollectorSet::postgresSnapshotReady, engine, &AlertEngine::applyPostgres);
-    connect(m_collectors, &CollectorSet::dockerSnapshotReady, engine, &AlertEngine::applyContainers);
-    connect(m_collectors, &CollectorSet::containerStatsReady, engine, &AlertEngine::applyContainerStats);
-    connect(m_collectors, &CollectorSet::dockerEventReceived, engine, &AlertEngine::applyDockerEvent);
     connect(m_collectors, &CollectorSet::containerStatsReady, this, [this](const ContainerStats &stats) {
-        m_recorder->recordContainerStats(m_nodes->nodeOfContainer(stats.id), stats);
+        m_recorder->recordContainerStats(m_state->nodeOfContainer(stats.id), stats);
     });
-    connect(m_collectors, &CollectorSet::dockerEventReceived, m_nodes.get(), &ClusterModel::applyDockerEvent);
     connect(m_collectors, &CollectorSet::actionFinished, m_actions.get(), &ActionController::onActionFinished);
     connect(m_actions.get(), &ActionController::performRequested, m_collectors, &CollectorSet::perform);
     LogPanel *logs = m_window->logPanel();
@@ -290,7 +275,7 @@ void Application::showWindow()
 
 void Application::onDockerSnapshot(const DockerSnapshot &snapshot)
 {
-    m_window->setDiscoveredContainers(m_nodes->applyContainers(snapshot));
+    m_window->setDiscoveredContainers(m_state->discovered());
     m_actions->setEndpoint(m_dockerHost, snapshot.reachable);
     const QString detail = snapshot.reachable
         ? QStringLiteral("%1 · API %2 · %3 containers").arg(m_dockerHost, snapshot.apiVersion).arg(snapshot.containers.size())
@@ -442,8 +427,7 @@ void Application::firstAnswerFrom(const QString &source)
 void Application::tick()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_nodes->tick(now);
-    m_services->tick(now);
+    m_state->tick(now);
     m_alertEngine->evaluate(now);
 }
 

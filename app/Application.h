@@ -26,7 +26,7 @@ class ClusterModel;
 class WorkerThread;
 class CollectorSet;
 class MainWindow;
-class ServicesState;
+class ClusterState;
 class SettingsStore;
 
 /// The composition root: builds settings, models, collectors and the main window in a fixed
@@ -47,7 +47,7 @@ public:
 
     MainWindow *window() const { return m_window.get(); }
     ClusterModel *nodes() const { return m_nodes.get(); }
-    ServicesState *services() const { return m_services.get(); }
+    ClusterState *state() const { return m_state.get(); }
     ActionController *actions() const { return m_actions.get(); }
     /// The charts' history (GUI thread); tests and benchmarks may pre-fill it.
     TimeSeriesStore *history() const { return m_history.get(); }
@@ -70,8 +70,8 @@ private:
     void deliveryOutcome(qint64 id, bool delivered, const QString &error);
 
     SettingsStore *m_settings;
+    std::unique_ptr<ClusterState> m_state;
     std::unique_ptr<ClusterModel> m_nodes;
-    std::unique_ptr<ServicesState> m_services;
     std::unique_ptr<TimeSeriesStore> m_history;
     std::unique_ptr<MetricsRecorder> m_recorder;
     ClusterConfig m_config;

@@ -64,6 +64,14 @@ struct Timeouts
     Millis request{3000};  ///< a whole HTTP request, a Redis command, a SQL statement
 };
 
+/// The `health:` section: when a node that answers is still called degraded. One verdict from
+/// these feeds the tiles and the node_down / readiness_failing rules.
+struct HealthThresholds
+{
+    Millis slowResponse{1000};   ///< /healthz slower than this
+    Millis eventLoopLag{500};    ///< n8n_nodejs_eventloop_lag_seconds above this
+};
+
 /// The `actions:` section: how restarts are guarded and how long a container may take to stop.
 struct ActionsConfig
 {
@@ -119,6 +127,7 @@ struct ClusterConfig
     QUrl loadBalancerUrl;  ///< optional
     Millis pollInterval{1000};
     Timeouts timeouts;
+    HealthThresholds health;
     QList<NodeConfig> nodes;
     RedisConfig redis;
     PostgresConfig postgres;

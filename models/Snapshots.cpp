@@ -60,4 +60,22 @@ qint64 PostgresSnapshot::totalConnections() const
                            [](qint64 sum, const ConnectionCount &c) { return sum + c.count; });
 }
 
+qint64 PostgresSnapshot::executionsWith(const char *status) const
+{
+    for (std::size_t i = 0; i < kExecutionStatuses.size(); ++i) {
+        if (qstrcmp(kExecutionStatuses[i], status) == 0)
+            return executions[i];
+    }
+    Q_ASSERT_X(false, "executionsWith", status);
+    return 0;
+}
+
+qint64 PostgresSnapshot::finishedExecutions() const
+{
+    qint64 sum = 0;
+    for (const char *status : {"success", "error", "crashed", "canceled"})
+        sum += executionsWith(status);
+    return sum;
+}
+
 } // namespace cw

@@ -136,6 +136,10 @@ struct PostgresSnapshot
     qint64 stuckRunning = 0;     ///< running longer than PostgresConfig::stuckRunningAfter
 
     qint64 totalConnections() const;
+    /// Rows with @p status, one of kExecutionStatuses.
+    qint64 executionsWith(const char *status) const;
+    /// success + error + crashed + canceled: executions that have ended.
+    qint64 finishedExecutions() const;
 };
 
 } // namespace cw

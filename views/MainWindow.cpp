@@ -2,7 +2,7 @@
 
 #include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
-#include "models/items/ServicesState.h"
+#include "models/state/ClusterState.h"
 #include "views/LogPanel.h"
 #include "views/NodeTileDelegate.h"
 #include "views/PostgresPanel.h"
@@ -33,10 +33,10 @@
 
 namespace cw {
 
-MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *parent)
+MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *parent)
     : QMainWindow(parent)
     , m_model(nodes)
-    , m_services(services)
+    , m_state(state)
     , m_summaryTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -116,8 +116,8 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     auto *side = new QWidget(splitter);
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
-    sideLayout->addWidget(new RedisPanel(services, side));
-    sideLayout->addWidget(new PostgresPanel(services, side));
+    sideLayout->addWidget(new RedisPanel(state, side));
+    sideLayout->addWidget(new PostgresPanel(state, side));
     m_discovered = new QLabel(central);
     m_discovered->setObjectName(QStringLiteral("discoveredContainers"));
     m_discovered->setWordWrap(true);
@@ -213,7 +213,7 @@ MainWindow::MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *pa
     connect(m_summaryTimer, &QTimer::timeout, this, &MainWindow::updateSummary);
     connect(nodes, &QAbstractItemModel::dataChanged, this, &MainWindow::scheduleSummary);
     connect(nodes, &QAbstractItemModel::modelReset, this, &MainWindow::scheduleSummary);
-    connect(services, &ServicesState::redisChanged, this, &MainWindow::scheduleSummary);
+    connect(state, &ClusterState::redisChanged, this, &MainWindow::scheduleSummary);
     updateSummary();
     updateActions();
     resize(1280, 800);
@@ -451,9 +451,9 @@ void MainWindow::updateSummary()
         parts << QStringLiteral("%1 stale").arg(stale);
     m_summary->setText(parts.join(QStringLiteral(" · ")));
     m_updated->setText(QStringLiteral("last update: ")
-                       + (m_model->lastUpdateMs() > 0
-                              ? QDateTime::fromMSecsSinceEpoch(m_model->lastUpdateMs()).toString(QStringLiteral("HH:mm:ss"))
-                                  + QStringLiteral(" (") + fmt::ago(m_services->nowMs(), m_model->lastUpdateMs()) + QStringLiteral(")")
+                       + (m_state->lastUpdateMs() > 0
+                              ? QDateTime::fromMSecsSinceEpoch(m_state->lastUpdateMs()).toString(QStringLiteral("HH:mm:ss"))
+                                  + QStringLiteral(" (") + fmt::ago(m_state->nowMs(), m_state->lastUpdateMs()) + QStringLiteral(")")
                               : QStringLiteral("never")));
 }
 

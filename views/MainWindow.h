@@ -20,7 +20,7 @@ class ChartsPanel;
 class ClusterModel;
 class LogPanel;
 class NodeTileDelegate;
-class ServicesState;
+class ClusterState;
 
 /// Hosts the dashboard: node tiles (or a table), the Redis and PostgreSQL panels, and a header
 /// with the cluster's name, a summary and the time of the last update. No application logic:
@@ -29,7 +29,7 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(ClusterModel *nodes, ServicesState *services, QWidget *parent = nullptr);
+    MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *parent = nullptr);
 
     void setClusterName(const QString &name, const QString &sourceFile);
     /// Shows a configuration error without blocking the event loop; the current cluster stays.
@@ -79,7 +79,7 @@ private:
     void updateSummary();
 
     ClusterModel *m_model;
-    ServicesState *m_services;
+    const ClusterState *m_state;
     QLabel *m_title;
     QLabel *m_summary;
     QLabel *m_updated;

@@ -1,7 +1,7 @@
 #include "views/PostgresPanel.h"
 
 #include "models/Formatter.h"
-#include "models/items/ServicesState.h"
+#include "models/state/ClusterState.h"
 #include "views/PanelHelpers.h"
 
 #include <QGridLayout>
@@ -10,7 +10,7 @@
 
 namespace cw {
 
-PostgresPanel::PostgresPanel(const ServicesState *state, QWidget *parent)
+PostgresPanel::PostgresPanel(const ClusterState *state, QWidget *parent)
     : QGroupBox(QStringLiteral("PostgreSQL · n8n executions"), parent)
     , m_state(state)
 {
@@ -37,7 +37,7 @@ PostgresPanel::PostgresPanel(const ServicesState *state, QWidget *parent)
     m_updated->setObjectName(QStringLiteral("postgresUpdated"));
     layout->addWidget(m_updated);
     layout->addStretch();
-    connect(state, &ServicesState::postgresChanged, this, &PostgresPanel::refresh);
+    connect(state, &ClusterState::postgresChanged, this, &PostgresPanel::refresh);
     refresh();
 }
 

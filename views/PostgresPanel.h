@@ -8,7 +8,7 @@ class QLabel;
 
 namespace cw {
 
-class ServicesState;
+class ClusterState;
 
 /// PostgreSQL: reachability and latency, n8n executions by status (and those stuck running),
 /// connections by state and database size.
@@ -16,12 +16,12 @@ class PostgresPanel final : public QGroupBox
 {
     Q_OBJECT
 public:
-    explicit PostgresPanel(const ServicesState *state, QWidget *parent = nullptr);
+    explicit PostgresPanel(const ClusterState *state, QWidget *parent = nullptr);
 
 private:
     void refresh();
 
-    const ServicesState *m_state;
+    const ClusterState *m_state;
     QLabel *m_status;
     std::array<QLabel *, 8> m_executions{};
     QLabel *m_stuck;

@@ -1,7 +1,7 @@
 #include "views/RedisPanel.h"
 
 #include "models/Formatter.h"
-#include "models/items/ServicesState.h"
+#include "models/state/ClusterState.h"
 #include "views/PanelHelpers.h"
 
 #include <QGridLayout>
@@ -10,7 +10,7 @@
 
 namespace cw {
 
-RedisPanel::RedisPanel(const ServicesState *state, QWidget *parent)
+RedisPanel::RedisPanel(const ClusterState *state, QWidget *parent)
     : QGroupBox(QStringLiteral("Redis · Bull queue"), parent)
     , m_state(state)
 {
@@ -33,7 +33,7 @@ RedisPanel::RedisPanel(const ServicesState *state, QWidget *parent)
     m_updated->setObjectName(QStringLiteral("redisUpdated"));
     layout->addWidget(m_updated);
     layout->addStretch();
-    connect(state, &ServicesState::redisChanged, this, &RedisPanel::refresh);
+    connect(state, &ClusterState::redisChanged, this, &RedisPanel::refresh);
     refresh();
 }
 

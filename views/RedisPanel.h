@@ -6,7 +6,7 @@ class QLabel;
 
 namespace cw {
 
-class ServicesState;
+class ClusterState;
 
 /// Redis: reachability and latency, the Bull queue's depth, and server facts that matter to
 /// n8n (persistence, memory, clients).
@@ -14,12 +14,12 @@ class RedisPanel final : public QGroupBox
 {
     Q_OBJECT
 public:
-    explicit RedisPanel(const ServicesState *state, QWidget *parent = nullptr);
+    explicit RedisPanel(const ClusterState *state, QWidget *parent = nullptr);
 
 private:
     void refresh();
 
-    const ServicesState *m_state;
+    const ClusterState *m_state;
     QLabel *m_status;
     QLabel *m_waiting;
     QLabel *m_active;

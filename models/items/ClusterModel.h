@@ -1,19 +1,16 @@
 #pragma once
 
-#include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
-#include "models/NodeHealth.h"
-#include "models/Snapshots.h"
+#include "models/state/ClusterState.h"
 
 #include <QAbstractTableModel>
 #include <QList>
 
-#include <functional>
 
 namespace cw {
 
-/// The cluster's nodes, one row each, with display-ready state. Updated in place: a snapshot
-/// changes only its own row, and dataChanged names only the roles that changed.
+/// The cluster's nodes, one row each, read from the one ClusterState. Updated in place: a change
+/// of one node touches only its row, and dataChanged names only the roles that kind of change can
+/// affect. Text is formatted when a view asks for it.
 class ClusterModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -51,13 +48,8 @@ public:
     };
     Q_ENUM(Roles)
 
-    explicit ClusterModel(QObject *parent = nullptr);
-
-    /// Replaces the node list (a new cluster file): the only full reset.
-    void setNodes(const QList<NodeConfig> &nodes);
-    /// Data older than this is stale.
-    void setStaleAfter(Millis staleAfter);
-    void setThresholds(const HealthThresholds &thresholds);
+    /// Shows @p state, which outlives the model. Rows follow the state's nodes.
+    explicit ClusterModel(const ClusterState *state, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -66,51 +58,16 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int rowOf(const QString &nodeName) const;
-    /// The node a container (id or name) is mapped to; empty when none.
-    QString nodeOfContainer(const QString &idOrName) const;
-    /// Most recent snapshot time over all nodes; 0 = none yet.
-    qint64 lastUpdateMs() const { return m_lastUpdateMs; }
-
-public Q_SLOTS:
-    void applySnapshot(const cw::NodeSnapshot &snapshot);
-    /// Advances the model's clock: updates "last seen" texts and staleness.
-    void tick(qint64 nowMs);
-    /// Container state per node, from one Docker poll; an unreachable engine clears it.
-    /// Returns the n8n-looking containers that no node of the cluster file claims.
-    QList<ContainerInfo> applyContainers(const cw::DockerSnapshot &snapshot);
-    void applyContainerStats(const cw::ContainerStats &stats);
-    /// A die / stop / start / restart / pause event changes the node at once, without waiting
-    /// for the next poll.
-    void applyDockerEvent(const cw::DockerEvent &event);
 
 private:
-    struct Row
-    {
-        NodeConfig config;
-        NodeSnapshot last;
-        NodeVerdict verdict;
-        qint64 lastSeenMs = 0;
-        bool stale = false;
-        std::optional<ContainerInfo> container;
-        std::optional<ContainerStats> containerStats;
-    };
+    void onNodeChanged(int row, cw::ClusterState::Changes what);
+    void onTicked();
 
-    /// The HTTP verdict, overruled by a container that is known not to run.
-    static NodeVerdict effectiveVerdict(const Row &row);
-    int rowOfContainer(const QString &idOrName) const;
+    QVariant roleValue(const NodeEntry &row, int role) const;
+    QVariant displayValue(const NodeEntry &row, int column) const;
+    QString toolTip(const NodeEntry &row) const;
 
-    QVariant roleValue(const Row &row, int role, qint64 now) const;
-    QVariant displayValue(const Row &row, int column, qint64 now) const;
-    QString toolTip(const Row &row, qint64 now) const;
-    bool isStale(const Row &row, qint64 now) const;
-    /// Applies @p change and emits dataChanged for what it changed, compared at @p nowBefore.
-    void updateRow(int rowIndex, qint64 nowBefore, const std::function<void(Row &)> &change);
-
-    QList<Row> m_rows;
-    Millis m_staleAfter{5000};
-    HealthThresholds m_thresholds;
-    qint64 m_nowMs = 0;
-    qint64 m_lastUpdateMs = 0;
+    const ClusterState *m_state;
 };
 
 } // namespace cw

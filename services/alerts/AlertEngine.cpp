@@ -15,8 +15,9 @@ void registerAlertMetaTypes()
     qRegisterMetaType<AlertTransition>();
 }
 
-AlertEngine::AlertEngine(QObject *parent)
+AlertEngine::AlertEngine(const ClusterState *state, QObject *parent)
     : QObject(parent)
+    , m_rules(state)
 {
     registerAlertMetaTypes();
 }
@@ -51,39 +52,9 @@ QString AlertEngine::activeCause(const QStringList &candidates) const
 void AlertEngine::setConfig(const ClusterConfig &config)
 {
     m_config = config;
-    m_rules.setConfig(config);
+    m_rules.reset();
     for (auto &[key, alert] : m_alerts)
         alert.setSettings(settingsFor(alert.settings().rule, alert.settings().subject));
-}
-
-void AlertEngine::applyNode(const NodeSnapshot &snapshot)
-{
-    m_rules.applyNode(snapshot);
-}
-
-void AlertEngine::applyRedis(const RedisSnapshot &snapshot)
-{
-    m_rules.applyRedis(snapshot);
-}
-
-void AlertEngine::applyPostgres(const PostgresSnapshot &snapshot)
-{
-    m_rules.applyPostgres(snapshot);
-}
-
-void AlertEngine::applyContainers(const DockerSnapshot &snapshot)
-{
-    m_rules.applyContainers(snapshot);
-}
-
-void AlertEngine::applyContainerStats(const ContainerStats &stats)
-{
-    m_rules.applyContainerStats(stats);
-}
-
-void AlertEngine::applyDockerEvent(const DockerEvent &event)
-{
-    m_rules.applyDockerEvent(event);
 }
 
 void AlertEngine::evaluate(qint64 nowMs)

@@ -16,19 +16,20 @@
 
 namespace cw {
 
-/// Turns the collectors' snapshots into alerts: the rules (AlertRules) judge the latest data,
+/// Turns the cluster state into alerts: the rules (AlertRules) judge the one ClusterState,
 /// one AlertStateMachine per (rule, subject) adds `for`, recovery hold and flap detection, and
 /// the root cause is attached (a worker's readiness failing while redis_down is pending or
 /// firing gets causedBy "redis_down/redis"; likewise postgres_down).
 ///
-/// Lives on the GUI thread: the apply slots only store the data; evaluate() does the work, from
-/// the application's 1 s tick (tests pass their own clock). An alert whose rule is disabled or
+/// Lives on the session's thread; evaluate() does the work, from the session's 1 s tick (tests
+/// pass their own clock). An alert whose rule is disabled or
 /// whose subject left the cluster file resolves like any other, then is forgotten.
 class AlertEngine final : public QObject
 {
     Q_OBJECT
 public:
-    explicit AlertEngine(QObject *parent = nullptr);
+    /// Judges @p state (which outlives the engine) through AlertRules.
+    explicit AlertEngine(const ClusterState *state, QObject *parent = nullptr);
     ~AlertEngine() override;
     AlertEngine(const AlertEngine &) = delete;
     AlertEngine &operator=(const AlertEngine &) = delete;
@@ -44,13 +45,6 @@ public Q_SLOTS:
     /// A new cluster file: rules and timings from config.alerts; data of the old one is dropped,
     /// alerts that still apply keep their state.
     void setConfig(const cw::ClusterConfig &config);
-    void applyNode(const cw::NodeSnapshot &snapshot);
-    void applyRedis(const cw::RedisSnapshot &snapshot);
-    void applyPostgres(const cw::PostgresSnapshot &snapshot);
-    /// CollectorSet::dockerSnapshotReady: containers are mapped to nodes as the node table does.
-    void applyContainers(const cw::DockerSnapshot &snapshot);
-    void applyContainerStats(const cw::ContainerStats &stats);
-    void applyDockerEvent(const cw::DockerEvent &event);
     /// Judges the data as of @p nowMs (wall clock, ms since the epoch) and emits the transitions.
     void evaluate(qint64 nowMs);
     /// The newest stored transition of each alert (from the history, at start): those that

@@ -16,8 +16,6 @@ namespace {
 
 const QString kRedisCause = QStringLiteral("redis_down/redis");
 const QString kPostgresCause = QStringLiteral("postgres_down/postgres");
-constexpr qint64 kRateWindowMs = 60'000;
-constexpr qint64 kMinRateSpanMs = 15'000;
 
 /// "1,000", "80", "2.5"
 QString figure(double value)
@@ -66,208 +64,69 @@ QString withoutSubject(const QString &error, QLatin1String subjectWord)
     return error;
 }
 
-qsizetype statusIndex(const char *status)
-{
-    for (std::size_t i = 0; i < kExecutionStatuses.size(); ++i) {
-        if (qstrcmp(kExecutionStatuses[i], status) == 0)
-            return qsizetype(i);
-    }
-    Q_ASSERT_X(false, "statusIndex", status);
-    return 0;
-}
-
-qint64 finishedExecutions(const PostgresSnapshot &s)
-{
-    qint64 sum = 0;
-    for (const char *status : {"success", "error", "crashed", "canceled"})
-        sum += s.executions[std::size_t(statusIndex(status))];
-    return sum;
-}
-
-bool containerStopped(const std::optional<ContainerInfo> &c)
-{
-    return c && (c->state == QLatin1String("exited") || c->state == QLatin1String("dead"));
-}
-
-QString containerStateText(const ContainerInfo &c)
-{
-    QString text = c.state;
-    if (c.exitCode)
-        text += QStringLiteral(" (%1)").arg(*c.exitCode);
-    return text;
-}
-
 } // namespace
 
-AlertRules::AlertRules(const ClusterConfig &config)
+AlertRules::AlertRules(const ClusterState *state)
+    : m_state(state)
 {
-    setConfig(config);
 }
 
-void AlertRules::setConfig(const ClusterConfig &config)
+void AlertRules::reset()
 {
-    m_config = config;
-    m_nodes.clear();
-    for (const NodeConfig &node : config.nodes)
-        m_nodes.insert(node.name, NodeData{});
-    m_redis.reset();
-    m_postgres.reset();
-    m_dockerReachable = false;
-    m_progressSeen = false;
+    m_progressSeen = m_state->progressCount();
     m_stallClockMs.reset();
-    m_lastCompleted.clear();
-    m_lastFinished.reset();
-    m_lastQueue.reset();
-    m_errorSamples.clear();
-}
-
-void AlertRules::applyNode(const NodeSnapshot &snapshot)
-{
-    const auto it = m_nodes.find(snapshot.node);
-    if (it == m_nodes.end())
-        return;
-    it->last = snapshot;
-    if (snapshot.values.queueCompleted) {
-        const double completed = *snapshot.values.queueCompleted;
-        const auto previous = m_lastCompleted.constFind(snapshot.node);
-        // A lower value is a restarted main: a new baseline, not progress.
-        if (previous != m_lastCompleted.cend() && completed > *previous)
-            m_progressSeen = true;
-        m_lastCompleted.insert(snapshot.node, completed);
-    }
-}
-
-void AlertRules::applyRedis(const RedisSnapshot &snapshot)
-{
-    if (snapshot.reachable && snapshot.queueRead) {
-        if (m_lastQueue
-            && (snapshot.queue.waiting < m_lastQueue->waiting || snapshot.queue.active != m_lastQueue->active))
-            m_progressSeen = true;
-        m_lastQueue = snapshot.queue;
-    }
-    m_redis = snapshot;
-}
-
-void AlertRules::applyPostgres(const PostgresSnapshot &snapshot)
-{
-    if (snapshot.reachable && snapshot.n8nSchema) {
-        const qint64 finished = finishedExecutions(snapshot);
-        // Pruning (EXECUTIONS_DATA_PRUNE) deletes rows: a drop is a new baseline.
-        if (m_lastFinished && finished > *m_lastFinished)
-            m_progressSeen = true;
-        m_lastFinished = finished;
-
-        const qint64 errors = snapshot.executions[std::size_t(statusIndex("error"))];
-        if (!m_errorSamples.empty()
-            && (errors < m_errorSamples.back().errors || snapshot.timestampMs <= m_errorSamples.back().timeMs))
-            m_errorSamples.clear();
-        m_errorSamples.push_back({snapshot.timestampMs, errors});
-        // Keep one sample at least a window old as the baseline.
-        while (m_errorSamples.size() >= 2 && m_errorSamples[1].timeMs <= snapshot.timestampMs - kRateWindowMs)
-            m_errorSamples.pop_front();
-    }
-    m_postgres = snapshot;
-}
-
-void AlertRules::applyContainers(const DockerSnapshot &snapshot)
-{
-    m_dockerReachable = snapshot.reachable;
-    const ContainerMapping mapping = snapshot.reachable ? mapContainers(m_config.nodes, snapshot.containers)
-                                                        : ContainerMapping{};
-    for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it) {
-        const auto found = mapping.byNode.constFind(it.key());
-        if (found == mapping.byNode.cend()) {
-            it->container.reset();
-            it->stats.reset();
-            continue;
-        }
-        if (it->stats && it->stats->id != found->id)
-            it->stats.reset();   // a recreated container
-        it->container = *found;
-    }
-}
-
-void AlertRules::applyContainerStats(const ContainerStats &stats)
-{
-    for (NodeData &node : m_nodes) {
-        if (node.container && node.container->id == stats.id) {
-            node.stats = stats;
-            return;
-        }
-    }
-}
-
-void AlertRules::applyDockerEvent(const DockerEvent &event)
-{
-    if (event.type != QLatin1String("container"))
-        return;
-    for (NodeData &node : m_nodes) {
-        if (!node.container || (node.container->id != event.id && node.container->name != event.name))
-            continue;
-        if (applyLifecycleEvent(*node.container, event) && node.container->state == QLatin1String("exited"))
-            node.stats.reset();
-        return;
-    }
-}
-
-const AlertRules::NodeData &AlertRules::nodeData(const QString &name) const
-{
-    static const NodeData none;
-    const auto it = m_nodes.constFind(name);
-    return it == m_nodes.cend() ? none : *it;
 }
 
 const AlertRuleConfig *AlertRules::enabledRule(const char *id) const
 {
-    const AlertRuleConfig *rule = m_config.alerts.rule(QLatin1String(id));
+    const AlertRuleConfig *rule = config().alerts.rule(QLatin1String(id));
     return rule && rule->enabled ? rule : nullptr;
+}
+
+const RedisSnapshot *AlertRules::redisData() const
+{
+    return m_state->hasRedis() ? &m_state->redis() : nullptr;
+}
+
+const PostgresSnapshot *AlertRules::postgresData() const
+{
+    return m_state->hasPostgres() ? &m_state->postgres() : nullptr;
 }
 
 QStringList AlertRules::causes(bool redis, bool postgres) const
 {
     QStringList list;
-    if (redis && m_config.redis.configured)
+    if (redis && config().redis.configured)
         list.append(kRedisCause);
-    if (postgres && m_config.postgres.configured)
+    if (postgres && config().postgres.configured)
         list.append(kPostgresCause);
     return list;
 }
 
-bool AlertRules::workerHealthy(const NodeData &node) const
+bool AlertRules::workerHealthy(const NodeEntry &node)
 {
-    return node.last && node.last->health.ok() && node.last->readiness.ok() && !containerStopped(node.container);
+    return node.last.timestampMs > 0 && node.last.health.ok() && node.last.readiness.ok()
+        && node.verdict.cause != NodeVerdict::Cause::ContainerNotRunning;
 }
 
 std::optional<AlertRules::Backlog> AlertRules::backlog() const
 {
-    if (m_config.redis.configured) {
-        if (!m_redis || !m_redis->reachable || !m_redis->queueRead)
+    if (config().redis.configured) {
+        if (!redisData() || !redisData()->reachable || !redisData()->queueRead)
             return std::nullopt;
-        const QueueDepth &q = m_redis->queue;
+        const QueueDepth &q = redisData()->queue;
         return Backlog{q.waiting + q.pausedWaiting, q.paused ? 0 : q.waiting, QStringLiteral("Redis")};
     }
     // Without Redis: main's n8n_scaling_mode_queue_jobs_waiting (refreshed every 20 s by default).
     std::optional<qint64> waiting;
-    for (const NodeConfig &node : m_config.nodes) {
-        const NodeData &data = nodeData(node.name);
-        if (node.role == NodeRole::Main && data.last && data.last->values.queueWaiting)
-            waiting = std::max(waiting.value_or(0), qint64(std::llround(*data.last->values.queueWaiting)));
+    for (const NodeEntry &data : m_state->nodes()) {
+        const NodeConfig &node = data.config;
+        if (node.role == NodeRole::Main && data.last.timestampMs > 0 && data.last.values.queueWaiting)
+            waiting = std::max(waiting.value_or(0), qint64(std::llround(*data.last.values.queueWaiting)));
     }
     if (!waiting)
         return std::nullopt;
     return Backlog{*waiting, *waiting, QStringLiteral("main's /metrics")};
-}
-
-std::optional<double> AlertRules::failedPerMinute() const
-{
-    if (m_errorSamples.size() < 2)
-        return std::nullopt;
-    const ErrorSample &base = m_errorSamples.front();
-    const ErrorSample &last = m_errorSamples.back();
-    const qint64 span = last.timeMs - base.timeMs;
-    if (span < kMinRateSpanMs)
-        return std::nullopt;
-    return double(last.errors - base.errors) * 60'000.0 / double(span);
 }
 
 QList<RuleFinding> AlertRules::evaluate(qint64 nowMs)
@@ -283,39 +142,39 @@ QList<RuleFinding> AlertRules::evaluate(qint64 nowMs)
 
 void AlertRules::evaluateServices(QList<RuleFinding> &out) const
 {
-    const QString redis = QStringLiteral("Redis ") + m_config.redis.endpoint();
-    if (m_config.redis.configured && enabledRule("redis_down")) {
+    const QString redis = QStringLiteral("Redis ") + config().redis.endpoint();
+    if (config().redis.configured && enabledRule("redis_down")) {
         RuleFinding f{QStringLiteral("redis_down"), QStringLiteral("redis"), {}, {}, {}, {}};
-        if (m_redis) {
-            f.condition = !m_redis->reachable;
-            f.summary = m_redis->reachable
+        if (redisData()) {
+            f.condition = !redisData()->reachable;
+            f.summary = redisData()->reachable
                 ? QString(redis + QStringLiteral(" reachable again"))
                 : QString(redis + QStringLiteral(" not reachable: ")
-                          + withoutSubject(m_redis->error, QLatin1String("Redis ")));
-            if (!m_redis->reachable)
+                          + withoutSubject(redisData()->error, QLatin1String("Redis ")));
+            if (!redisData()->reachable)
                 f.detail = QStringLiteral("Workers lose their queue and fail readiness; main cannot enqueue.");
         }
         out.append(f);
     }
-    if (m_config.postgres.configured && enabledRule("postgres_down")) {
-        const QString postgres = QStringLiteral("PostgreSQL ") + m_config.postgres.endpoint();
+    if (config().postgres.configured && enabledRule("postgres_down")) {
+        const QString postgres = QStringLiteral("PostgreSQL ") + config().postgres.endpoint();
         RuleFinding f{QStringLiteral("postgres_down"), QStringLiteral("postgres"), {}, {}, {}, {}};
-        if (m_postgres) {
-            f.condition = !m_postgres->reachable;
-            f.summary = m_postgres->reachable
+        if (postgresData()) {
+            f.condition = !postgresData()->reachable;
+            f.summary = postgresData()->reachable
                 ? QString(postgres + QStringLiteral(" reachable again"))
                 : QString(postgres + QStringLiteral(" not reachable: ")
-                          + withoutSubject(m_postgres->error, QLatin1String("PostgreSQL ")));
+                          + withoutSubject(postgresData()->error, QLatin1String("PostgreSQL ")));
         }
         out.append(f);
     }
-    if (m_config.redis.configured && enabledRule("redis_no_persistence")) {
+    if (config().redis.configured && enabledRule("redis_no_persistence")) {
         RuleFinding f{QStringLiteral("redis_no_persistence"), QStringLiteral("redis"), {}, {}, {}, {}};
-        if (m_redis && m_redis->reachable) {
+        if (redisData() && redisData()->reachable) {
             QStringList problems;
-            if (!m_redis->aofEnabled)
+            if (!redisData()->aofEnabled)
                 problems.append(QStringLiteral("AOF is off (aof_enabled:0)"));
-            if (m_redis->rdbLastBgsaveStatus == QLatin1String("err"))
+            if (redisData()->rdbLastBgsaveStatus == QLatin1String("err"))
                 problems.append(QStringLiteral("the last RDB save failed (rdb_last_bgsave_status:err)"));
             f.condition = !problems.isEmpty();
             f.summary = problems.isEmpty()
@@ -335,21 +194,23 @@ void AlertRules::evaluateNodes(QList<RuleFinding> &out) const
     const AlertRuleConfig *cpu = enabledRule("cpu_high");
     const AlertRuleConfig *memory = enabledRule("memory_high");
 
-    for (const NodeConfig &node : m_config.nodes) {
-        const NodeData &data = nodeData(node.name);
-        const bool stopped = containerStopped(data.container);
+    for (const NodeEntry &data : m_state->nodes()) {
+        const NodeConfig &node = data.config;
+        using Cause = NodeVerdict::Cause;
+        const Cause cause = data.verdict.cause;
+        const bool stopped = cause == Cause::ContainerNotRunning;
         if (down) {
-            // n8n exits when Redis stays away longer than QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (10 s).
+            // The node's one verdict (the tiles show the same). n8n exits when Redis stays away
+            // longer than QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (10 s).
             RuleFinding f{QStringLiteral("node_down"), node.name, {}, {}, {}, causes(true, true)};
             if (stopped) {
                 f.condition = true;
                 f.summary = QStringLiteral("%1: container %2 %3")
                                 .arg(node.name, data.container->name, containerStateText(*data.container));
-            } else if (data.last) {
-                f.condition = !data.last->health.ok();
-                f.summary = data.last->health.ok()
-                    ? QString(node.name + QStringLiteral(" answers again"))
-                    : QString(node.name + QStringLiteral(" not answering: ") + data.last->health.errorText);
+            } else if (cause != Cause::NotPolled) {
+                f.condition = cause == Cause::HealthFailed;
+                f.summary = *f.condition ? QString(node.name + QStringLiteral(" not answering: ") + data.verdict.reason)
+                                         : QString(node.name + QStringLiteral(" answers again"));
             }
             if (f.condition.value_or(false) && data.container)
                 f.detail = QStringLiteral("container %1: %2").arg(data.container->name, containerStateText(*data.container));
@@ -359,13 +220,12 @@ void AlertRules::evaluateNodes(QList<RuleFinding> &out) const
             // A worker's readiness also checks Redis; main's and a webhook processor's only the database.
             RuleFinding f{QStringLiteral("readiness_failing"), node.name, {}, {}, {},
                           causes(node.role == NodeRole::Worker, true)};
-            // When /healthz fails the node is down: node_down speaks, readiness keeps its state.
-            if (data.last && data.last->health.ok() && !stopped) {
-                f.condition = !data.last->readiness.ok();
-                f.summary = data.last->readiness.ok()
-                    ? QString(node.name + QStringLiteral(" ready again"))
-                    : QString(node.name + QStringLiteral(" not ready: ") + data.last->readiness.errorText);
-                if (!data.last->readiness.ok())
+            // When the node is down node_down speaks, and readiness keeps its state.
+            if (cause != Cause::NotPolled && cause != Cause::HealthFailed && !stopped) {
+                f.condition = cause == Cause::NotReady;
+                f.summary = *f.condition ? QString(node.name + QStringLiteral(" not ready: ") + data.last.readiness.errorText)
+                                         : QString(node.name + QStringLiteral(" ready again"));
+                if (*f.condition)
                     f.detail = node.role == NodeRole::Worker
                         ? QStringLiteral("A worker is not ready when its database or Redis connection is gone.")
                         : QStringLiteral("n8n is not ready while its database is unreachable or migrating.");
@@ -376,8 +236,8 @@ void AlertRules::evaluateNodes(QList<RuleFinding> &out) const
             RuleFinding f{QStringLiteral("cpu_high"), node.name, {}, {}, {}, {}};
             std::optional<double> percent;
             QString source;
-            if (data.last && data.last->cpuPercent) {
-                percent = data.last->cpuPercent;
+            if (data.last.timestampMs > 0 && data.last.cpuPercent) {
+                percent = data.last.cpuPercent;
                 source = QStringLiteral("from /metrics (n8n_process_cpu_seconds_total)");
             } else if (data.stats && data.stats->cpuPercent) {
                 percent = data.stats->cpuPercent;
@@ -415,22 +275,22 @@ void AlertRules::evaluateNodes(QList<RuleFinding> &out) const
         int known = 0;
         int healthy = 0;
         QStringList reasons;
-        for (const NodeConfig &node : m_config.nodes) {
+        for (const NodeConfig &node : config().nodes) {
             if (node.role != NodeRole::Worker)
                 continue;
             ++workers;
-            const NodeData &data = nodeData(node.name);
-            if (!data.last && !data.container)
+            const NodeEntry &data = *m_state->node(node.name);
+            if (data.last.timestampMs == 0 && !data.container)
                 continue;
             ++known;
             if (workerHealthy(data)) {
                 ++healthy;
-            } else if (containerStopped(data.container)) {
+            } else if (data.verdict.cause == NodeVerdict::Cause::ContainerNotRunning) {
                 reasons.append(QStringLiteral("%1: container %2").arg(node.name, containerStateText(*data.container)));
-            } else if (data.last) {
+            } else if (data.last.timestampMs > 0) {
                 reasons.append(node.name + QStringLiteral(": ")
-                               + (data.last->health.ok() ? QStringLiteral("not ready: ") + data.last->readiness.errorText
-                                                         : data.last->health.errorText));
+                               + (data.last.health.ok() ? QStringLiteral("not ready: ") + data.last.readiness.errorText
+                                                         : data.last.health.errorText));
             }
         }
         if (workers > 0) {
@@ -459,16 +319,17 @@ void AlertRules::evaluateQueue(qint64 nowMs, QList<RuleFinding> &out)
             f.summary = QStringLiteral("Queue: %1 jobs waiting").arg(fmt::count(jobs->waiting))
                 + (*f.condition ? QStringLiteral(" (> %1%2)").arg(figure(rule->threshold), forText(*rule)) : QString());
             f.detail = QStringLiteral("from ") + jobs->source;
-            if (m_redis && m_redis->queueRead)
+            if (redisData() && redisData()->queueRead)
                 f.detail += QStringLiteral(": wait %1, paused %2, active %3")
-                                .arg(fmt::count(m_redis->queue.waiting), fmt::count(m_redis->queue.pausedWaiting),
-                                     fmt::count(m_redis->queue.active));
+                                .arg(fmt::count(redisData()->queue.waiting), fmt::count(redisData()->queue.pausedWaiting),
+                                     fmt::count(redisData()->queue.active));
         }
         out.append(f);
     }
 
     // The stall clock runs while jobs wait and restarts at every sign of progress.
-    const bool progress = std::exchange(m_progressSeen, false);
+    const bool progress = m_state->progressCount() != m_progressSeen;
+    m_progressSeen = m_state->progressCount();
     if (!jobs || jobs->runnable <= 0)
         m_stallClockMs.reset();
     else if (!m_stallClockMs || progress)
@@ -484,10 +345,10 @@ void AlertRules::evaluateQueue(qint64 nowMs, QList<RuleFinding> &out)
     }
     int workers = 0;
     int healthy = 0;
-    for (const NodeConfig &node : m_config.nodes) {
+    for (const NodeConfig &node : config().nodes) {
         if (node.role == NodeRole::Worker) {
             ++workers;
-            healthy += workerHealthy(nodeData(node.name)) ? 1 : 0;
+            healthy += workerHealthy(*m_state->node(node.name)) ? 1 : 0;
         }
     }
     const auto limitMs = qint64(std::llround(rule->threshold * 1000.0));
@@ -515,25 +376,25 @@ void AlertRules::evaluateQueue(qint64 nowMs, QList<RuleFinding> &out)
 
 void AlertRules::evaluateExecutions(QList<RuleFinding> &out) const
 {
-    const bool known = m_postgres && m_postgres->reachable && m_postgres->n8nSchema;
-    if (m_config.postgres.configured && enabledRule("executions_stuck")) {
+    const bool known = postgresData() && postgresData()->reachable && postgresData()->n8nSchema;
+    if (config().postgres.configured && enabledRule("executions_stuck")) {
         RuleFinding f{QStringLiteral("executions_stuck"), QStringLiteral("executions"), {}, {}, {}, {}};
         if (known) {
-            const QString after = limitText(m_config.postgres.stuckRunningAfter.count());
-            f.condition = m_postgres->stuckRunning > 0;
-            f.summary = m_postgres->stuckRunning > 0
-                ? QStringLiteral("%1 executions running for more than %2").arg(fmt::count(m_postgres->stuckRunning), after)
+            const QString after = limitText(config().postgres.stuckRunningAfter.count());
+            f.condition = postgresData()->stuckRunning > 0;
+            f.summary = postgresData()->stuckRunning > 0
+                ? QStringLiteral("%1 executions running for more than %2").arg(fmt::count(postgresData()->stuckRunning), after)
                 : QStringLiteral("No execution running for more than %1").arg(after);
-            if (m_postgres->stuckRunning > 0)
+            if (postgresData()->stuckRunning > 0)
                 f.detail = QStringLiteral("A worker that died or hung leaves its executions \"running\"; n8n marks them "
                                           "crashed only when that worker restarts.");
         }
         out.append(f);
     }
-    if (m_config.postgres.configured) {
+    if (config().postgres.configured) {
         if (const AlertRuleConfig *rule = enabledRule("failed_rate")) {
             RuleFinding f{QStringLiteral("failed_rate"), QStringLiteral("executions"), {}, {}, {}, {}};
-            if (const std::optional<double> rate = failedPerMinute(); rate && known) {
+            if (const std::optional<double> rate = m_state->failedPerMinute(); rate && known) {
                 f.condition = *rate > rule->threshold;
                 f.summary = QStringLiteral("%1 failed executions per minute").arg(QString::number(*rate, 'f', 1))
                     + (*f.condition ? QStringLiteral(" (> %1%2)").arg(figure(rule->threshold), forText(*rule))
@@ -547,18 +408,18 @@ void AlertRules::evaluateExecutions(QList<RuleFinding> &out) const
 
 void AlertRules::evaluateSettings(QList<RuleFinding> &out) const
 {
-    if (!enabledRule("config_mismatch") || !m_config.docker.configured)
+    if (!enabledRule("config_mismatch") || !config().docker.configured)
         return;
     // Containers that report none of the settings (not n8n, or not inspected) say nothing.
     QList<std::pair<QString, const ContainerInfo *>> containers;
-    for (const NodeConfig &node : m_config.nodes) {
-        const NodeData &data = nodeData(node.name);
+    for (const NodeEntry &data : m_state->nodes()) {
+        const NodeConfig &node = data.config;
         if (data.container && !data.container->settingHashes.isEmpty())
             containers.append({node.name, &*data.container});
     }
     for (const QString &key : consistencySettingKeys()) {
         RuleFinding f{QStringLiteral("config_mismatch"), key, {}, {}, {}, {}};
-        if (!m_dockerReachable) {
+        if (!m_state->runtimeReachable()) {
             out.append(f);
             continue;
         }

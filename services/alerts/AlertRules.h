@@ -1,15 +1,11 @@
 #pragma once
 
-#include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
-#include "models/Snapshots.h"
+#include "models/state/ClusterState.h"
 
-#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
-#include <deque>
 #include <optional>
 
 namespace cw {
@@ -27,11 +23,11 @@ struct RuleFinding
     QStringList possibleCauses;
 };
 
-/// The n8n-aware alert rules. Keeps the latest data of every source and judges it at
-/// evaluate(); the only memory beyond the latest snapshots is what rates and stalls need.
+/// The n8n-aware alert rules. They read the one ClusterState at evaluate(); the only memory of
+/// their own is the stall clock.
 ///
-/// node_down            /healthz fails, or Docker reports the node's container exited or dead.
-/// readiness_failing    /healthz answers but /healthz/readiness does not.
+/// node_down            the node's verdict is down: /healthz fails, or its container does not run.
+/// readiness_failing    the verdict is degraded because /healthz/readiness fails.
 /// cpu_high             CPU % of one core from /metrics, else from Docker stats (webhook processors).
 /// memory_high          Docker stats: used (without page cache) / the container's limit.
 /// queue_backlog        Bull waiting + paused waiting (Redis; main's gauge without Redis).
@@ -51,41 +47,19 @@ struct RuleFinding
 class AlertRules final
 {
 public:
-    explicit AlertRules(const ClusterConfig &config = ClusterConfig());
+    /// Judges @p state, which outlives the rules.
+    explicit AlertRules(const ClusterState *state);
 
-    /// A new cluster: forgets all data.
-    void setConfig(const ClusterConfig &config);
-    [[nodiscard]] const ClusterConfig &config() const { return m_config; }
-
-    void applyNode(const NodeSnapshot &snapshot);
-    void applyRedis(const RedisSnapshot &snapshot);
-    void applyPostgres(const PostgresSnapshot &snapshot);
-    /// Maps containers to nodes (models/ContainerMapping); an unreachable engine forgets them.
-    void applyContainers(const DockerSnapshot &snapshot);
-    void applyContainerStats(const ContainerStats &stats);
-    /// die / stop / start / restart / pause change a node's container at once.
-    void applyDockerEvent(const DockerEvent &event);
+    /// A new cluster: forgets what the rules remembered (the stall clock).
+    void reset();
+    [[nodiscard]] const ClusterConfig &config() const { return m_state->config(); }
 
     /// The findings of every enabled rule, redis_down and postgres_down first so that their
-    /// alerts are up to date when the others look for their cause.
+    /// alerts are up to date when the others look for their cause. @p nowMs is the evaluation
+    /// clock (monotonic in the session): it times the stall.
     QList<RuleFinding> evaluate(qint64 nowMs);
 
-    /// Error executions per minute over about the last minute of PostgreSQL snapshots; nullopt
-    /// until two snapshots at least 15 s apart.
-    [[nodiscard]] std::optional<double> failedPerMinute() const;
-
 private:
-    struct NodeData
-    {
-        std::optional<NodeSnapshot> last;
-        std::optional<ContainerInfo> container;
-        std::optional<ContainerStats> stats;
-    };
-    struct ErrorSample
-    {
-        qint64 timeMs = 0;
-        qint64 errors = 0;
-    };
     /// Waiting jobs and where the figure came from; nullopt when unknown.
     struct Backlog
     {
@@ -94,10 +68,12 @@ private:
         QString source;
     };
 
-    [[nodiscard]] const NodeData &nodeData(const QString &name) const;
     const AlertRuleConfig *enabledRule(const char *id) const;
+    /// The latest snapshot, or nullptr before the first one.
+    [[nodiscard]] const RedisSnapshot *redisData() const;
+    [[nodiscard]] const PostgresSnapshot *postgresData() const;
     [[nodiscard]] std::optional<Backlog> backlog() const;
-    [[nodiscard]] bool workerHealthy(const NodeData &node) const;
+    [[nodiscard]] static bool workerHealthy(const NodeEntry &node);
     [[nodiscard]] QStringList causes(bool redis, bool postgres) const;
 
     void evaluateServices(QList<RuleFinding> &out) const;
@@ -106,21 +82,10 @@ private:
     void evaluateExecutions(QList<RuleFinding> &out) const;
     void evaluateSettings(QList<RuleFinding> &out) const;
 
-    ClusterConfig m_config;
-    QHash<QString, NodeData> m_nodes;            ///< by node name, configured nodes only
-    std::optional<RedisSnapshot> m_redis;
-    std::optional<PostgresSnapshot> m_postgres;
-    bool m_dockerReachable = false;
-
+    const ClusterState *m_state;
     // worker_stalled
-    bool m_progressSeen = false;                 ///< since the last evaluate()
+    quint64 m_progressSeen = 0;                  ///< ClusterState::progressCount() at the last evaluate()
     std::optional<qint64> m_stallClockMs;        ///< last progress, or when jobs started waiting; none = no backlog
-    QHash<QString, double> m_lastCompleted;      ///< main's completed-jobs counter by node
-    std::optional<qint64> m_lastFinished;        ///< PostgreSQL finished executions
-    std::optional<QueueDepth> m_lastQueue;
-
-    // failed_rate
-    std::deque<ErrorSample> m_errorSamples;
 };
 
 } // namespace cw

@@ -440,7 +440,7 @@ public:
             fail(YAML::Mark(), QString(),
                 QStringLiteral("the file is empty; expected name and nodes"));
         static constexpr const char *kTop[] = { "name", "poll_interval", "timeouts", "max_body",
-            "load_balancer", "nodes", "redis", "postgres", "docker", "actions", "alerts" };
+            "load_balancer", "health", "nodes", "redis", "postgres", "docker", "actions", "alerts" };
         const Map top(*this, root, QString(), kTop);
         ClusterConfig config;
         config.name = requiredString(top, "name").trimmed();
@@ -450,6 +450,12 @@ public:
             const Map timeouts(*this, *node, QStringLiteral("timeouts"), kTimeouts);
             config.timeouts.connect = duration(timeouts, "connect", config.timeouts.connect);
             config.timeouts.request = duration(timeouts, "request", config.timeouts.request);
+        }
+        if (const YAML::Node *node = top.get("health")) {
+            static constexpr const char *kHealth[] = { "slow_response", "event_loop_lag" };
+            const Map health(*this, *node, QStringLiteral("health"), kHealth);
+            config.health.slowResponse = duration(health, "slow_response", config.health.slowResponse);
+            config.health.eventLoopLag = duration(health, "event_loop_lag", config.health.eventLoopLag);
         }
         config.maxBodyBytes = byteSize(top, "max_body", config.maxBodyBytes);
         if (const YAML::Node *node = top.get("load_balancer"))

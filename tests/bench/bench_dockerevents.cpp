@@ -157,8 +157,12 @@ void BM_DieEventToModel(benchmark::State &state)
         nodes.append(node);
     }
 
-    cw::ClusterModel model;
-    model.setNodes(nodes);
+    cw::ClusterState cluster;
+    cw::ClusterModel model(&cluster);
+    cw::ClusterConfig config;
+    config.name = QStringLiteral("bench");
+    config.nodes = nodes;
+    cluster.setConfig(config);
 
     Sample sample;
     bool measuring = false;
@@ -185,7 +189,7 @@ void BM_DieEventToModel(benchmark::State &state)
             clientTimes.insert(clientKey(e), now);
         },
         Qt::DirectConnection);
-    QObject::connect(client, &cw::DockerClient::snapshotReady, &model, &cw::ClusterModel::applyContainers,
+    QObject::connect(client, &cw::DockerClient::snapshotReady, &cluster, &cw::ClusterState::applyContainers,
         Qt::QueuedConnection);
     QObject::connect(client, &cw::DockerClient::snapshotReady, &model,
         [&](const cw::DockerSnapshot &s) {
@@ -193,7 +197,7 @@ void BM_DieEventToModel(benchmark::State &state)
                 polledState.insert(c.name, c.state);
         },
         Qt::QueuedConnection);
-    QObject::connect(client, &cw::DockerClient::statsReady, &model, &cw::ClusterModel::applyContainerStats,
+    QObject::connect(client, &cw::DockerClient::statsReady, &cluster, &cw::ClusterState::applyContainerStats,
         Qt::QueuedConnection);
     // What the application's connection to applyDockerEvent does, plus noting which path changed the row.
     QObject::connect(client, &cw::DockerClient::eventReceived, &model,
@@ -204,7 +208,7 @@ void BM_DieEventToModel(benchmark::State &state)
                 sample.clientNs = clientTimes.take(clientKey(e));
             }
             inEventDelivery = true;
-            model.applyDockerEvent(e);
+            cluster.applyDockerEvent(e);
             inEventDelivery = false;
         },
         Qt::QueuedConnection);

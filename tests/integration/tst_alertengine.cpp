@@ -7,6 +7,7 @@
 #include "NodeFarm.h"
 #include "RedisServer.h"
 #include "TestSupport.h"
+#include "models/state/ClusterState.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/collectors/CollectorSet.h"
 
@@ -52,11 +53,12 @@ public:
     explicit Live(const cw::ClusterConfig &config)
         : m_collectors(config)
     {
+        m_state.setConfig(config);
         m_engine.setConfig(config);
-        QObject::connect(&m_collectors, &cw::CollectorSet::nodeSnapshotReady, &m_engine, &cw::AlertEngine::applyNode);
-        QObject::connect(&m_collectors, &cw::CollectorSet::redisSnapshotReady, &m_engine, &cw::AlertEngine::applyRedis);
-        QObject::connect(&m_collectors, &cw::CollectorSet::postgresSnapshotReady, &m_engine,
-                         &cw::AlertEngine::applyPostgres);
+        QObject::connect(&m_collectors, &cw::CollectorSet::nodeSnapshotReady, &m_state, &cw::ClusterState::applyNode);
+        QObject::connect(&m_collectors, &cw::CollectorSet::redisSnapshotReady, &m_state, &cw::ClusterState::applyRedis);
+        QObject::connect(&m_collectors, &cw::CollectorSet::postgresSnapshotReady, &m_state,
+                         &cw::ClusterState::applyPostgres);
         QObject::connect(&m_engine, &cw::AlertEngine::transition, &m_engine,
                          [this](const cw::AlertTransition &t) { m_transitions.append(t); });
         QObject::connect(&m_collectors, &cw::CollectorSet::redisSnapshotReady, &m_engine,
@@ -100,7 +102,8 @@ public:
 
 private:
     cw::CollectorSet m_collectors;
-    cw::AlertEngine m_engine;
+    cw::ClusterState m_state;
+    cw::AlertEngine m_engine{&m_state};
     QTimer m_tick;
     QList<cw::AlertTransition> m_transitions;
     bool m_redisReachable = false;

@@ -11,6 +11,14 @@ using namespace cw;
 
 namespace {
 
+ClusterConfig clusterOf(const QList<NodeConfig> &nodes)
+{
+    ClusterConfig config;
+    config.name = QStringLiteral("test");
+    config.nodes = nodes;
+    return config;
+}
+
 QList<NodeConfig> threeNodes()
 {
     return {{QStringLiteral("n8n-main"), NodeRole::Main, QUrl(QStringLiteral("http://127.0.0.1:5678")), QStringLiteral("n8n-main")},
@@ -67,27 +75,29 @@ private Q_SLOTS:
 
     void rowsFollowTheClusterFile()
     {
-        ClusterModel model;
+        ClusterState state;
+        ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNodes(threeNodes());
+        state.setConfig(clusterOf(threeNodes()));
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.columnCount(), int(ClusterModel::ColumnCount));
         QCOMPARE(model.index(1, ClusterModel::NameColumn).data().toString(), QStringLiteral("n8n-worker-1"));
         QCOMPARE(model.index(1, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Unknown));
         QCOMPARE(model.index(2, ClusterModel::RoleColumn).data().toString(), QStringLiteral("webhook"));
         QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(), QStringLiteral("never"));
-        model.setNodes(threeNodes().mid(0, 1));
+        state.setConfig(clusterOf(threeNodes().mid(0, 1)));
         QCOMPARE(model.rowCount(), 1);
     }
 
     void healthySnapshotFillsTheRow()
     {
-        ClusterModel model;
+        ClusterState state;
+        ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNodes(threeNodes());
+        state.setConfig(clusterOf(threeNodes()));
         const qint64 t0 = 1'800'000'000'000;
-        model.tick(t0);
-        model.applySnapshot(healthy(QStringLiteral("n8n-main"), t0));
+        state.tick(t0);
+        state.applyNode(healthy(QStringLiteral("n8n-main"), t0));
         const QModelIndex main = model.index(0, 0);
         QCOMPARE(main.data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
         QCOMPARE(main.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy"));
@@ -96,25 +106,26 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, ClusterModel::ReadinessColumn).data().toString(), QStringLiteral("ready"));
         QCOMPARE(main.data(ClusterModel::VersionRole).toString(), QStringLiteral("v1.123.81"));
         QCOMPARE(main.data(ClusterModel::LastSeenRole).toLongLong(), t0);
-        QCOMPARE(model.lastUpdateMs(), t0);
+        QCOMPARE(state.lastUpdateMs(), t0);
         // The other rows are untouched.
         QCOMPARE(model.index(1, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Unknown));
     }
 
     void onlyChangedRowAndRolesAreSignalled()
     {
-        ClusterModel model;
+        ClusterState state;
+        ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNodes(threeNodes());
+        state.setConfig(clusterOf(threeNodes()));
         const qint64 t0 = 1'800'000'000'000;
-        model.tick(t0);
-        model.applySnapshot(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
+        state.tick(t0);
+        state.applyNode(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
         QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
 
         // Same values a moment later: only the update time changes.
         NodeSnapshot again = healthy(QStringLiteral("n8n-worker-1"), t0 + 200, 2);
-        model.applySnapshot(again);
+        state.applyNode(again);
         QCOMPARE(spy.count(), 1);
         QCOMPARE(spy.at(0).at(0).value<QModelIndex>().row(), 1);
         QCOMPARE(rolesOf(spy, 0).contains(ClusterModel::LastUpdateRole), true);
@@ -125,7 +136,7 @@ private Q_SLOTS:
         spy.clear();
         NodeSnapshot busier = healthy(QStringLiteral("n8n-worker-1"), t0 + 200, 3);
         busier.cpuPercent = 55.0;
-        model.applySnapshot(busier);
+        state.applyNode(busier);
         QCOMPARE(spy.count(), 1);
         QVERIFY(rolesOf(spy, 0).contains(ClusterModel::CpuPercentRole));
         QVERIFY(rolesOf(spy, 0).contains(Qt::DisplayRole));
@@ -135,15 +146,16 @@ private Q_SLOTS:
 
     void staleRepliesAreDropped()
     {
-        ClusterModel model;
-        model.setNodes(threeNodes());
-        model.applySnapshot(healthy(QStringLiteral("n8n-main"), 2000, 5));
+        ClusterState state;
+        ClusterModel model(&state);
+        state.setConfig(clusterOf(threeNodes()));
+        state.applyNode(healthy(QStringLiteral("n8n-main"), 2000, 5));
         NodeSnapshot old = healthy(QStringLiteral("n8n-main"), 1000, 4);
         old.health = failed(FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"));
-        model.applySnapshot(old);
+        state.applyNode(old);
         QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
         // A node of another cluster file is ignored.
-        model.applySnapshot(healthy(QStringLiteral("not-in-this-cluster"), 3000));
+        state.applyNode(healthy(QStringLiteral("not-in-this-cluster"), 3000));
         QCOMPARE(model.rowCount(), 3);
     }
 
@@ -201,10 +213,11 @@ private Q_SLOTS:
         QFETCH(int, state);
         QFETCH(QString, reasonContains);
         QFETCH(QString, readiness);
-        ClusterModel model;
-        model.setNodes(threeNodes());
-        model.tick(snapshot.timestampMs);
-        model.applySnapshot(snapshot);
+        ClusterState cluster;
+        ClusterModel model(&cluster);
+        cluster.setConfig(clusterOf(threeNodes()));
+        cluster.tick(snapshot.timestampMs);
+        cluster.applyNode(snapshot);
         const QModelIndex idx = model.index(0, 0);
         QCOMPARE(idx.data(ClusterModel::StateRole).toInt(), state);
         const QString reason = idx.data(ClusterModel::ReasonRole).toString();
@@ -215,28 +228,50 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, ClusterModel::ReadinessColumn).data().toString(), readiness);
     }
 
+    void thresholdsComeFromTheClusterFile()
+    {
+        // 400 ms is healthy under the default 1 s, degraded when the cluster file says 250 ms.
+        ClusterState cluster;
+        ClusterModel model(&cluster);
+        ClusterConfig config = clusterOf(threeNodes());
+        NodeSnapshot s = healthy(QStringLiteral("n8n-main"), 1000);
+        s.health.responseMs = 400;
+        cluster.setConfig(config);
+        cluster.tick(1000);
+        cluster.applyNode(s);
+        QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
+        config.health.slowResponse = Millis(250);
+        cluster.setConfig(config);
+        cluster.tick(1000);
+        cluster.applyNode(s);
+        QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Degraded));
+        QVERIFY(model.index(0, 0).data(ClusterModel::ReasonRole).toString().startsWith(QStringLiteral("slow")));
+    }
+
     void malformedMetricsShowInErrorColumn()
     {
-        ClusterModel model;
-        model.setNodes(threeNodes());
-        model.tick(1000);
+        ClusterState state;
+        ClusterModel model(&state);
+        state.setConfig(clusterOf(threeNodes()));
+        state.tick(1000);
         NodeSnapshot s = healthy(QStringLiteral("n8n-main"), 1000);
         s.metricsState = MetricsState::Malformed;
         s.metricsError = QStringLiteral("line 3: expected a sample value");
-        model.applySnapshot(s);
+        state.applyNode(s);
         QCOMPARE(model.index(0, ClusterModel::ErrorColumn).data().toString(),
                  QStringLiteral("metrics malformed: line 3: expected a sample value"));
     }
 
     void downNodeKeepsLastSeen()
     {
-        ClusterModel model;
-        model.setNodes(threeNodes());
+        ClusterState state;
+        ClusterModel model(&state);
+        state.setConfig(clusterOf(threeNodes()));
         const qint64 t0 = 1'800'000'000'000;
-        model.applySnapshot(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
+        state.applyNode(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
         NodeSnapshot down = healthy(QStringLiteral("n8n-worker-1"), t0 + 12'000, 2);
         down.health = failed(FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5679: connection refused"));
-        model.applySnapshot(down);
+        state.applyNode(down);
         const QModelIndex idx = model.index(1, 0);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("down"));
         QCOMPARE(idx.data(ClusterModel::LastSeenRole).toLongLong(), t0);
@@ -245,22 +280,23 @@ private Q_SLOTS:
 
     void staleDataLooksStale()
     {
-        ClusterModel model;
+        ClusterState state;
+        ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNodes(threeNodes());
-        model.setStaleAfter(Millis(5000));
+        state.setConfig(clusterOf(threeNodes()));
+        // Default poll interval and request timeout: stale after 5 s.
         const qint64 t0 = 1'800'000'000'000;
-        model.tick(t0);
-        model.applySnapshot(healthy(QStringLiteral("n8n-main"), t0));
+        state.tick(t0);
+        state.applyNode(healthy(QStringLiteral("n8n-main"), t0));
         QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
 
-        model.tick(t0 + 4000);
+        state.tick(t0 + 4000);
         QCOMPARE(model.index(0, 0).data(ClusterModel::StaleRole).toBool(), false);
         QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(), QStringLiteral("4 s ago"));
         // Only the polled row changed ("last seen" text); never-polled rows stay quiet.
         QCOMPARE(spy.count(), 1);
 
-        model.tick(t0 + 12'000);
+        state.tick(t0 + 12'000);
         const QModelIndex idx = model.index(0, 0);
         QCOMPARE(idx.data(ClusterModel::StaleRole).toBool(), true);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy (stale)"));
@@ -269,7 +305,7 @@ private Q_SLOTS:
         QVERIFY(rolesOf(spy, spy.count() - 1).contains(ClusterModel::StaleRole));
 
         // A fresh snapshot clears it.
-        model.applySnapshot(healthy(QStringLiteral("n8n-main"), t0 + 12'500, 2));
+        state.applyNode(healthy(QStringLiteral("n8n-main"), t0 + 12'500, 2));
         QCOMPARE(model.index(0, 0).data(ClusterModel::StaleRole).toBool(), false);
     }
 };

@@ -11,6 +11,14 @@ using namespace cw;
 
 namespace {
 
+ClusterConfig clusterOf(const QList<NodeConfig> &nodes)
+{
+    ClusterConfig config;
+    config.name = QStringLiteral("test");
+    config.nodes = nodes;
+    return config;
+}
+
 ContainerInfo container(const QString &id, const QString &name, const QString &state,
                         QHash<QString, QString> labels = {}, const QString &image = QStringLiteral("busybox"))
 {
@@ -67,16 +75,17 @@ private Q_SLOTS:
 
     void dockerStateChangesTheTile()
     {
-        ClusterModel model;
+        ClusterState state;
+        ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNodes({node(QStringLiteral("n8n-worker-1"), QStringLiteral("n8n-worker-1"))});
+        state.setConfig(clusterOf({node(QStringLiteral("n8n-worker-1"), QStringLiteral("n8n-worker-1"))}));
         const qint64 t0 = 1'800'000'000'000;
-        model.tick(t0);
+        state.tick(t0);
         NodeSnapshot ok;
         ok.node = QStringLiteral("n8n-worker-1");
         ok.timestampMs = t0;
         ok.health.httpStatus = ok.readiness.httpStatus = 200;
-        model.applySnapshot(ok);
+        state.applyNode(ok);
         const QModelIndex idx = model.index(0, 0);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy"));
         QVERIFY(!idx.data(ClusterModel::RestartCountRole).isValid());
@@ -86,7 +95,7 @@ private Q_SLOTS:
         ContainerInfo c = container(QStringLiteral("abc"), QStringLiteral("n8n-worker-1"), QStringLiteral("running"));
         c.restartCount = 2;
         docker.containers = {c};
-        model.applyContainers(docker);
+        state.applyContainers(docker);
         QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("running"));
         QCOMPARE(idx.data(ClusterModel::RestartCountRole).toInt(), 2);
 
@@ -95,7 +104,7 @@ private Q_SLOTS:
         stats.cpuPercent = 12.5;
         stats.memoryUsedBytes = 300 << 20;
         stats.memoryLimitBytes = qint64(24) << 30;
-        model.applyContainerStats(stats);
+        state.applyContainerStats(stats);
         QCOMPARE(idx.data(ClusterModel::ContainerCpuRole).toDouble(), 12.5);
         QCOMPARE(idx.data(ClusterModel::ContainerMemoryLimitRole).toDouble(), double(qint64(24) << 30));
 
@@ -107,7 +116,7 @@ private Q_SLOTS:
         die.id = QStringLiteral("abc");
         die.name = QStringLiteral("n8n-worker-1");
         die.attributes.insert(QStringLiteral("exitCode"), QStringLiteral("137"));
-        model.applyDockerEvent(die);
+        state.applyDockerEvent(die);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("down"));
         QCOMPARE(idx.data(ClusterModel::ReasonRole).toString(), QStringLiteral("container exited (137)"));
@@ -118,17 +127,17 @@ private Q_SLOTS:
         DockerEvent stop = die;
         stop.action = QStringLiteral("stop");
         stop.attributes.clear();
-        model.applyDockerEvent(stop);
+        state.applyDockerEvent(stop);
         QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("exited (137)"));
         DockerEvent start = stop;
         start.action = QStringLiteral("start");
-        model.applyDockerEvent(start);
+        state.applyDockerEvent(start);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy"));
 
         // Docker unreachable: container facts are unknown, not frozen.
         DockerSnapshot gone;
         gone.reachable = false;
-        model.applyContainers(gone);
+        state.applyContainers(gone);
         QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QString());
         QVERIFY(!idx.data(ClusterModel::RestartCountRole).isValid());
     }

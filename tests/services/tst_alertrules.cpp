@@ -154,13 +154,32 @@ QString conditionText(const std::optional<RuleFinding> &f)
 }
 
 /// An engine, its transitions in order, and a clock in seconds.
+/// The rules on their own ClusterState, fed as the session feeds it.
+struct TestRules
+{
+    ClusterState state;
+    AlertRules rules{&state};
+
+    explicit TestRules(const ClusterConfig &config) { state.setConfig(config); }
+    void applyNode(const NodeSnapshot &s) { state.applyNode(s); }
+    void applyRedis(const RedisSnapshot &s) { state.applyRedis(s); }
+    void applyPostgres(const PostgresSnapshot &s) { state.applyPostgres(s); }
+    void applyContainers(const DockerSnapshot &s) { state.applyContainers(s); }
+    void applyContainerStats(const ContainerStats &s) { state.applyContainerStats(s); }
+    void applyDockerEvent(const DockerEvent &e) { state.applyDockerEvent(e); }
+    QList<RuleFinding> evaluate(qint64 nowMs) { return rules.evaluate(nowMs); }
+    std::optional<double> failedPerMinute() const { return state.failedPerMinute(); }
+};
+
 struct Rig
 {
-    AlertEngine engine;
+    ClusterState state;
+    AlertEngine engine{&state};
     QList<AlertTransition> transitions;
 
     explicit Rig(const ClusterConfig &config)
     {
+        state.setConfig(config);
         engine.setConfig(config);
         QObject::connect(&engine, &AlertEngine::transition, &engine,
                          [this](const AlertTransition &t) { transitions.append(t); });
@@ -169,14 +188,14 @@ struct Rig
     void nodesHealthy()
     {
         for (const NodeConfig &n : engine.rules().config().nodes)
-            engine.applyNode(nodeSnap(n.name));
+            state.applyNode(nodeSnap(n.name));
     }
 
     void allHealthy(qint64 timeMs = 0)
     {
         nodesHealthy();
-        engine.applyRedis(redisSnap());
-        engine.applyPostgres(pgSnap(timeMs));
+        state.applyRedis(redisSnap());
+        state.applyPostgres(pgSnap(timeMs));
     }
 
     /// Evaluates every second from @p fromS to @p toS inclusive, calling @p each first.
@@ -300,7 +319,7 @@ void TestAlertRules::cpuHigh()
 
     ClusterConfig config = cluster();
     rule(config, "cpu_high").threshold = threshold;
-    AlertRules rules(config);
+    TestRules rules(config);
     NodeSnapshot s = nodeSnap(node);
     if (metrics >= 0)
         s.cpuPercent = metrics;
@@ -342,7 +361,7 @@ void TestAlertRules::memoryHigh()
     QFETCH(QString, condition);
     QFETCH(QString, summary);
 
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     rules.applyNode(nodeSnap(kWorker1));
     // Without any stats the rule has nothing to say.
     QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1)), QStringLiteral("unknown"));
@@ -397,7 +416,7 @@ void TestAlertRules::queueBacklog()
 
     ClusterConfig config = cluster();
     config.redis.configured = withRedis;
-    AlertRules rules(config);
+    TestRules rules(config);
     NodeSnapshot main = nodeSnap(kMain);
     main.values.queueWaiting = double(waiting);
     rules.applyNode(main);
@@ -438,7 +457,7 @@ void TestAlertRules::nodeDown()
     QFETCH(QString, condition);
     QFETCH(QString, summary);
 
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     if (health != QLatin1String("none"))
         rules.applyNode(nodeSnap(kWorker1, health == QLatin1String("ok")));
     if (!container.isEmpty()) {
@@ -494,7 +513,7 @@ void TestAlertRules::readiness()
     QFETCH(QString, summary);
     QFETCH(QStringList, causes);
 
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     rules.applyNode(nodeSnap(node, healthy, ready));
     const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("readiness_failing"), node);
     QCOMPARE(conditionText(f), condition);
@@ -505,7 +524,7 @@ void TestAlertRules::readiness()
 
 void TestAlertRules::noWorker()
 {
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
              QStringLiteral("unknown"));
     rules.applyNode(nodeSnap(kWorker1, true, false));
@@ -529,7 +548,7 @@ void TestAlertRules::noWorker()
     // No workers in the cluster file: no such rule to judge.
     ClusterConfig single = cluster();
     single.nodes = {node(kMain, NodeRole::Main)};
-    AlertRules alone(single);
+    TestRules alone(single);
     alone.applyNode(nodeSnap(kMain));
     QCOMPARE(conditionText(finding(alone.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
              QStringLiteral("absent"));
@@ -537,7 +556,7 @@ void TestAlertRules::noWorker()
 
 void TestAlertRules::servicesDown()
 {
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("redis_down"), QStringLiteral("redis"))),
              QStringLiteral("unknown"));
     rules.applyRedis(redisSnap(false));
@@ -562,7 +581,7 @@ void TestAlertRules::servicesDown()
     ClusterConfig none = cluster();
     none.redis.configured = false;
     none.postgres.configured = false;
-    AlertRules without(none);
+    TestRules without(none);
     const QList<RuleFinding> nothing = without.evaluate(0);
     QVERIFY(!finding(nothing, QStringLiteral("redis_down"), QStringLiteral("redis")));
     QVERIFY(!finding(nothing, QStringLiteral("postgres_down"), QStringLiteral("postgres")));
@@ -588,7 +607,7 @@ void TestAlertRules::redisNoPersistence()
     QFETCH(QString, condition);
     QFETCH(QString, mentions);
 
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     RedisSnapshot r = redisSnap();
     r.aofEnabled = aof;
     r.rdbLastBgsaveStatus = bgsave;
@@ -606,7 +625,7 @@ void TestAlertRules::executionsStuck()
 {
     ClusterConfig config = cluster();
     config.postgres.stuckRunningAfter = 15min;
-    AlertRules rules(config);
+    TestRules rules(config);
     rules.applyPostgres(pgSnap(1000, true, 10, 0, 3));
     std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("executions_stuck"), QStringLiteral("executions"));
     QCOMPARE(conditionText(f), QStringLiteral("true"));
@@ -621,7 +640,7 @@ void TestAlertRules::executionsStuck()
 
 void TestAlertRules::failedRate()
 {
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     QVERIFY(!rules.failedPerMinute());
     // One more error every 5 s: 12 per minute.
     for (int i = 0; i <= 2; ++i)
@@ -658,7 +677,7 @@ void TestAlertRules::failedRateFires()
     rig.allHealthy();
     // No errors for a minute, then one every 5 s: over the last minute the rate passes 5 at
     // 90 s (6 errors since 30 s) and stays above, so the alert fires 60 s later.
-    rig.run(0, 200, [&](int s) { rig.engine.applyPostgres(pgSnap(qint64(s) * 1000, true, 0, std::max(0, (s - 60) / 5))); });
+    rig.run(0, 200, [&](int s) { rig.state.applyPostgres(pgSnap(qint64(s) * 1000, true, 0, std::max(0, (s - 60) / 5))); });
     QCOMPARE(rig.timeline(QStringLiteral("failed_rate"), QStringLiteral("executions")), QStringLiteral("150:firing"));
     QCOMPARE(rig.of(QStringLiteral("failed_rate")).first().summary,
              QStringLiteral("12.0 failed executions per minute (> 5 for 60 s)"));
@@ -690,7 +709,7 @@ void TestAlertRules::forAndHold()
     rig.run(0, 300, [&](int s) {
         NodeSnapshot snap = nodeSnap(kWorker1);
         snap.cpuPercent = s >= 10 && s <= 100 ? 95.0 : 20.0;
-        rig.engine.applyNode(snap);
+        rig.state.applyNode(snap);
     });
     QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), expected);
     QCOMPARE(rig.transitions.size(), rig.of(QStringLiteral("cpu_high")).size());   // nothing else fired
@@ -706,12 +725,12 @@ void TestAlertRules::rootCauseRedis()
     // its readiness does not check Redis) until 60 s.
     rig.run(0, 200, [&](int s) {
         const bool outage = s >= 10 && s < 60;
-        rig.engine.applyRedis(redisSnap(!outage));
-        rig.engine.applyPostgres(pgSnap(qint64(s) * 1000));
-        rig.engine.applyNode(nodeSnap(kMain));
-        rig.engine.applyNode(nodeSnap(kWebhook));
-        rig.engine.applyNode(nodeSnap(kWorker1, true, !outage));
-        rig.engine.applyNode(nodeSnap(kWorker2, true, !outage));
+        rig.state.applyRedis(redisSnap(!outage));
+        rig.state.applyPostgres(pgSnap(qint64(s) * 1000));
+        rig.state.applyNode(nodeSnap(kMain));
+        rig.state.applyNode(nodeSnap(kWebhook));
+        rig.state.applyNode(nodeSnap(kWorker1, true, !outage));
+        rig.state.applyNode(nodeSnap(kWorker2, true, !outage));
         if (s == 45) {
             const QList<AlertTransition> active = rig.engine.activeAlerts();
             QCOMPARE(active.size(), 4);   // redis_down, no_worker, two readiness alerts
@@ -748,11 +767,11 @@ void TestAlertRules::rootCausePostgres()
     Rig rig(config);
     rig.run(0, 130, [&](int s) {
         const bool outage = s >= 10 && s < 60;
-        rig.engine.applyRedis(redisSnap());
-        rig.engine.applyPostgres(pgSnap(qint64(s) * 1000, !outage));
+        rig.state.applyRedis(redisSnap());
+        rig.state.applyPostgres(pgSnap(qint64(s) * 1000, !outage));
         // Every n8n process reports not ready without its database.
         for (const QString &n : {kMain, kWorker1, kWorker2, kWebhook})
-            rig.engine.applyNode(nodeSnap(n, true, !outage));
+            rig.state.applyNode(nodeSnap(n, true, !outage));
     });
     QCOMPARE(rig.timeline(QStringLiteral("postgres_down"), QStringLiteral("postgres")), QStringLiteral("15:firing 120:resolved"));
     QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")), QStringLiteral("40:firing 120:resolved"));
@@ -767,9 +786,9 @@ void TestAlertRules::rootCausePostgres()
     // The same readiness failure with both servers fine stands alone.
     Rig alone(cluster());
     alone.run(0, 40, [&](int s) {
-        alone.engine.applyRedis(redisSnap());
-        alone.engine.applyPostgres(pgSnap(qint64(s) * 1000));
-        alone.engine.applyNode(nodeSnap(kMain, true, s < 5));
+        alone.state.applyRedis(redisSnap());
+        alone.state.applyPostgres(pgSnap(qint64(s) * 1000));
+        alone.state.applyNode(nodeSnap(kMain, true, s < 5));
     });
     QCOMPARE(alone.timeline(QStringLiteral("readiness_failing"), kMain), QStringLiteral("35:firing"));
     QVERIFY(alone.of(QStringLiteral("readiness_failing")).first().causedBy.isEmpty());
@@ -811,9 +830,9 @@ void TestAlertRules::workerStalled()
         NodeSnapshot main = nodeSnap(kMain);
         main.values.queueCompleted = progress == QLatin1String("completed") ? 100.0 + step : 100.0;
         main.values.queueWaiting = 252;
-        rig.engine.applyNode(main);
+        rig.state.applyNode(main);
         for (const QString &w : {kWorker1, kWorker2})
-            rig.engine.applyNode(nodeSnap(w, true, workersHealthy));
+            rig.state.applyNode(nodeSnap(w, true, workersHealthy));
         RedisSnapshot r = redisSnap(true, 252, 10);
         if (progress == QLatin1String("dequeue"))
             r.queue.waiting = 252 - step;
@@ -828,11 +847,11 @@ void TestAlertRules::workerStalled()
             r.queue.waiting = 0;
             r.queue.pausedWaiting = 252;
         }
-        rig.engine.applyRedis(r);
+        rig.state.applyRedis(r);
         PostgresSnapshot pg = pgSnap(qint64(s) * 1000, true, progress == QLatin1String("finished") ? 1000 + step : 1000);
         if (progress == QLatin1String("running"))
             pg.executions[1] = 10 + step;
-        rig.engine.applyPostgres(pg);
+        rig.state.applyPostgres(pg);
     });
     QCOMPARE(rig.timeline(QStringLiteral("worker_stalled"), QStringLiteral("queue")), expected);
     if (!expected.isEmpty()) {
@@ -854,9 +873,9 @@ void TestAlertRules::workerStalledIncident()
     const int outageEnd = 90 * 60;
     rig.run(0, outageEnd + 300, [&](int s) {
         rig.nodesHealthy();
-        rig.engine.applyPostgres(pgSnap(qint64(s) * 1000));
+        rig.state.applyPostgres(pgSnap(qint64(s) * 1000));
         const bool moving = s >= outageEnd;
-        rig.engine.applyRedis(redisSnap(true, moving ? std::max(0, 252 - (s - outageEnd)) : 252, 10));
+        rig.state.applyRedis(redisSnap(true, moving ? std::max(0, 252 - (s - outageEnd)) : 252, 10));
     });
     QCOMPARE(rig.timeline(QStringLiteral("worker_stalled"), QStringLiteral("queue")),
              QStringLiteral("120:firing %1:resolved").arg(outageEnd + 60 + 1));
@@ -935,7 +954,7 @@ void TestAlertRules::configMismatch()
     QFETCH(QString, summary);
     QFETCH(QString, detail);
 
-    AlertRules rules(cluster());
+    TestRules rules(cluster());
     const QString key = QStringLiteral("N8N_ENCRYPTION_KEY");
     QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("config_mismatch"), key)), QStringLiteral("unknown"));
     QList<ContainerInfo> containers;
@@ -986,7 +1005,7 @@ void TestAlertRules::configMismatchFromInspect()
     }
     Rig rig(cluster());
     rig.allHealthy();
-    rig.engine.applyContainers(docker(containers));
+    rig.state.applyContainers(docker(containers));
     rig.run(0, 5);
     const QList<AlertTransition> mismatch = rig.of(QStringLiteral("config_mismatch"));
     QCOMPARE(mismatch.size(), 1);
@@ -1003,7 +1022,7 @@ void TestAlertRules::configMismatchFromInspect()
     // Recreated with the right key: resolved (config_mismatch has no hold by default).
     const Result<ContainerInfo> fixed = parseContainerInspect(inspectWithEnv(env(keyA), kWorker2));
     containers[2] = fixed.value();
-    rig.engine.applyContainers(docker(containers));
+    rig.state.applyContainers(docker(containers));
     rig.run(6, 7);
     QCOMPARE(rig.timeline(QStringLiteral("config_mismatch"), QStringLiteral("N8N_ENCRYPTION_KEY")),
              QStringLiteral("0:firing 6:resolved"));
@@ -1018,14 +1037,15 @@ void TestAlertRules::disabledRuleResolves()
     NodeSnapshot hot = nodeSnap(kWorker1);
     hot.cpuPercent = 99.0;
     rig.allHealthy();
-    rig.engine.applyNode(hot);
+    rig.state.applyNode(hot);
     rig.run(0, 3);
     QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing"));
 
     rule(config, "cpu_high").enabled = false;
+    rig.state.setConfig(config);   // a reloaded cluster file, as the session applies it
     rig.engine.setConfig(config);
     rig.allHealthy();
-    rig.engine.applyNode(hot);
+    rig.state.applyNode(hot);
     rig.run(4, 20);
     QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 9:resolved"));
     QVERIFY2(rig.of(QStringLiteral("cpu_high")).last().summary.contains(QStringLiteral("no longer checked")),
@@ -1045,8 +1065,8 @@ void TestAlertRules::activeAlertsForViews()
 
     NodeSnapshot hot = nodeSnap(kMain);
     hot.cpuPercent = 99.0;
-    rig.engine.applyNode(hot);
-    rig.engine.applyNode(nodeSnap(kWorker1, false));
+    rig.state.applyNode(hot);
+    rig.state.applyNode(nodeSnap(kWorker1, false));
     rig.run(3, 3);
     // Both pending: visible to the views, but no transition yet.
     QCOMPARE(changed.count(), 1);
@@ -1075,12 +1095,12 @@ void TestAlertRules::unknownKeepsState()
     rule(config, "queue_backlog").recoveryHold = 0s;
     Rig rig(config);
     rig.allHealthy();
-    rig.engine.applyRedis(redisSnap(true, 5000));
+    rig.state.applyRedis(redisSnap(true, 5000));
     rig.run(0, 1);
-    rig.engine.applyRedis(redisSnap(false));
+    rig.state.applyRedis(redisSnap(false));
     rig.run(2, 30);
     QCOMPARE(rig.timeline(QStringLiteral("queue_backlog"), QStringLiteral("queue")), QStringLiteral("0:firing"));
-    rig.engine.applyRedis(redisSnap(true, 3));
+    rig.state.applyRedis(redisSnap(true, 3));
     rig.run(31, 31);
     QCOMPARE(rig.timeline(QStringLiteral("queue_backlog"), QStringLiteral("queue")), QStringLiteral("0:firing 31:resolved"));
 }

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void systemEnvironmentReadsVariables();
     // --- docker ---
     void actionsSection();
+    void healthSection();
     void dockerDefaults();
     void dockerFromEnvironment();
     void dockerSectionOverridesEnvironment();
@@ -268,7 +269,7 @@ void TestConfigLoader::badFiles_data()
     add("unknown key without a close match", base + "colour: blue\n",
         "cluster.yaml:9: colour: unknown key; expected one of name, poll_interval, timeouts, "
         "max_body, "
-        "load_balancer, nodes, redis, postgres");
+        "load_balancer, health, nodes, redis, postgres");
     add("duplicate key", base + "redis:\n  port: 6379\n  port: 6380\n",
         "cluster.yaml:11: redis.port: duplicate key (first given on line 10)");
     add("missing name", QByteArray(base).replace("name: prod\n", "# no name\n"),
@@ -494,6 +495,26 @@ void TestConfigLoader::actionsSection()
         QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY(!typo.ok());
     QVERIFY2(typo.error().contains(QStringLiteral("actions.restart_limt: unknown key")), qPrintable(typo.error()));
+}
+
+void TestConfigLoader::healthSection()
+{
+    const auto defaults = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(defaults.ok(), qPrintable(defaults.ok() ? QString() : defaults.error()));
+    QCOMPARE(defaults.value().health.slowResponse, Millis(1000));
+    QCOMPARE(defaults.value().health.eventLoopLag, Millis(500));
+
+    const auto set = parseClusterConfig(QByteArray(kBase) + "health: { slow_response: 250ms, event_loop_lag: 2s }\n",
+        QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY2(set.ok(), qPrintable(set.ok() ? QString() : set.error()));
+    QCOMPARE(set.value().health.slowResponse, Millis(250));
+    QCOMPARE(set.value().health.eventLoopLag, Millis(2000));
+
+    const auto bad = parseClusterConfig(QByteArray(kBase) + "health:\n  slow_respons: 1s\n",
+        QStringLiteral("cluster.yaml"), fakeEnvironment());
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error().startsWith(QStringLiteral("cluster.yaml:10: health.slow_respons: unknown key")),
+             qPrintable(bad.error()));
 }
 
 void TestConfigLoader::dockerDefaults()
