@@ -45,9 +45,4 @@ NodeVerdict evaluateNode(const NodeSnapshot &snapshot, const std::optional<Conta
     return {NodeState::Healthy, {}, Cause::Healthy};
 }
 
-NodeVerdict evaluateNode(const NodeSnapshot &snapshot, const HealthThresholds &thresholds)
-{
-    return evaluateNode(snapshot, std::nullopt, thresholds);
-}
-
 } // namespace cw

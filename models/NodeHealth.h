@@ -33,7 +33,6 @@ struct NodeVerdict
 /// This is the one verdict: the tiles show it and the node_down / readiness_failing rules fire on it.
 NodeVerdict evaluateNode(const NodeSnapshot &snapshot, const std::optional<ContainerInfo> &container,
                          const HealthThresholds &thresholds);
-NodeVerdict evaluateNode(const NodeSnapshot &snapshot, const HealthThresholds &thresholds = {});
 
 /// "running", "exited (137)", "paused": a container's state as the tiles and alerts word it.
 QString containerStateText(const ContainerInfo &container);

@@ -5,7 +5,6 @@
 #include <QAbstractTableModel>
 #include <QList>
 
-
 namespace cw {
 
 /// The cluster's nodes, one row each, read from the one ClusterState. Updated in place: a change
