@@ -1,4 +1,5 @@
 #include "app/Application.h"
+#include "app/CheckCommand.h"
 #include "app/SignalWatcher.h"
 #include "services/config/ConfigLoader.h"
 #include "services/config/SettingsStore.h"
@@ -29,13 +30,21 @@ void printError(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // The headless check needs no display: it never creates a QApplication.
+    if (argc > 1 && qstrcmp(argv[1], "check") == 0)
+        return cw::runCheckCommand(argc, argv);
+
     // Arguments and the cluster file are checked before any window system is touched, so a
     // bad file fails fast with exit code 2, also on a machine without a display.
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Live health dashboard for n8n queue-mode clusters"));
+    parser.setApplicationDescription(
+        QStringLiteral("Live health dashboard for n8n queue-mode clusters.\n\n"
+                       "Headless: clusterwatch check --config FILE [--json] [--timeout DURATION]\n"
+                       "  one round of every source, no display needed; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+                       "  (see clusterwatch check --help)."));
     const QCommandLineOption configOption({QStringLiteral("c"), QStringLiteral("config")},
                                           QStringLiteral("Cluster file (YAML) to monitor."),
                                           QStringLiteral("FILE"));

@@ -1,5 +1,7 @@
 #include "models/Alert.h"
 
+#include <QStringList>
+
 #include <array>
 #include <utility>
 
@@ -48,6 +50,25 @@ bool notifyStatusFromString(const QString &text, NotifyStatus *out) { return par
 bool Silence::matches(const QString &r, const QString &s, qint64 nowMs) const
 {
     return nowMs < untilMs && (rule.isEmpty() || rule == r) && (subject.isEmpty() || subject == s);
+}
+
+QString firingSummary(const QList<AlertTransition> &active, bool *critical)
+{
+    int criticalCount = 0;
+    int warningCount = 0;
+    for (const AlertTransition &alert : active) {
+        if (alert.state == AlertState::Pending || !alert.causedBy.isEmpty())
+            continue;   // grouped under their cause, which is counted
+        (alert.severity == Severity::Critical ? criticalCount : warningCount) += 1;
+    }
+    if (critical)
+        *critical = criticalCount > 0;
+    QStringList parts;
+    if (criticalCount > 0)
+        parts << QStringLiteral("%1 critical").arg(criticalCount);
+    if (warningCount > 0)
+        parts << QStringLiteral("%1 warning").arg(warningCount);
+    return parts.isEmpty() ? QString() : QStringLiteral("⚠ ") + parts.join(QStringLiteral(" · ")) + QStringLiteral(" firing");
 }
 
 } // namespace cw

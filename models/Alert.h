@@ -57,6 +57,11 @@ struct Silence
     bool matches(const QString &rule, const QString &subject, qint64 nowMs) const;
 };
 
+/// The one-line count of what is firing, for title bars and status lines: "⚠ 1 critical · 2
+/// warning firing", or empty when nothing fires. Pending alerts and symptoms grouped under a
+/// cause are not counted (the cause is). @p critical: whether a critical one fires.
+QString firingSummary(const QList<AlertTransition> &active, bool *critical = nullptr);
+
 } // namespace cw
 
 Q_DECLARE_METATYPE(cw::AlertTransition)

@@ -1,6 +1,7 @@
 #include "services/actions/ActionController.h"
 
 #include <QDateTime>
+#include <QUuid>
 
 namespace cw {
 
@@ -25,10 +26,27 @@ void ActionController::setGuard(const RestartGuard &guard)
         m_guard = guard;
 }
 
-void ActionController::forgetPending()
+void ActionController::abandonInFlight(const QString &why)
 {
-    m_pending.clear();
+    if (m_pending.isEmpty())
+        return;
+    const QHash<quint64, Pending> abandoned = std::exchange(m_pending, {});
     m_busy.clear();
+    const qint64 now = m_clock();
+    for (auto it = abandoned.cbegin(); it != abandoned.cend(); ++it) {
+        ActionResult result;
+        result.requestId = it.key();
+        result.container = it->container;
+        result.action = it->action;
+        result.outcome = ActionOutcome::Failed;
+        result.endpoint = m_endpoint;
+        result.startedMs = it->sentMs;
+        result.finishedMs = now;
+        result.message = QStringLiteral("outcome unknown: %1").arg(why);
+        audit(result, it->node, it->actionId, it->overridden, QStringLiteral("outcome unknown"));
+        Q_EMIT actionFinished(result, it->node);
+    }
+    Q_EMIT idle();
 }
 
 ActionController::Verdict ActionController::request(const QString &node, const QString &container,
@@ -42,9 +60,15 @@ ActionController::Verdict ActionController::request(const QString &node, const Q
     refused.endpoint = m_endpoint;
     refused.startedMs = refused.finishedMs = now;
 
+    if (m_readOnly) {
+        refused.message = QStringLiteral("actions are disabled on this read-only screen");
+        audit(refused, node, QUuid::createUuid().toString(QUuid::WithoutBraces), false);
+        Q_EMIT actionFinished(refused, node);
+        return Verdict::ReadOnly;
+    }
     if (!m_available) {
         refused.message = QStringLiteral("Docker is not reachable at %1").arg(m_endpoint);
-        audit(refused, node, false);
+        audit(refused, node, QUuid::createUuid().toString(QUuid::WithoutBraces), false);
         Q_EMIT actionFinished(refused, node);
         return Verdict::NoBackend;
     }
@@ -54,10 +78,23 @@ ActionController::Verdict ActionController::request(const QString &node, const Q
     if (guardRefuses && !overrideGuard)
         return Verdict::NeedsOverride;
     const quint64 id = m_nextId++;
+    const Pending pending{node, QUuid::createUuid().toString(QUuid::WithoutBraces), container, action, now, guardRefuses};
     m_busy.insert(container);
-    m_pending.insert(id, {node, guardRefuses});
+    m_pending.insert(id, pending);
     if (action == ContainerAction::Restart)
         m_guard.recordRestart(container, now);
+    // The intent is queued to the audit trail before the action leaves: if the app dies while
+    // the engine works, the trail still says what was asked, by whom, and that no result came.
+    ActionResult intent;
+    intent.requestId = id;
+    intent.container = container;
+    intent.action = action;
+    intent.endpoint = m_endpoint;
+    intent.startedMs = intent.finishedMs = now;
+    intent.message = action == ContainerAction::Start
+        ? QStringLiteral("sent to the engine")
+        : QStringLiteral("sent to the engine, %1 s grace").arg(m_graceSeconds);
+    audit(intent, node, pending.actionId, guardRefuses, QStringLiteral("requested"));
     Q_EMIT performRequested(id, container, action, m_graceSeconds);
     return Verdict::Sent;
 }
@@ -70,20 +107,24 @@ void ActionController::onActionFinished(const ActionResult &result)
     const Pending pending = *it;
     m_pending.erase(it);
     m_busy.remove(result.container);
-    audit(result, pending.node, pending.overridden);
+    audit(result, pending.node, pending.actionId, pending.overridden);
     Q_EMIT actionFinished(result, pending.node);
+    if (m_pending.isEmpty())
+        Q_EMIT idle();
 }
 
-void ActionController::audit(const ActionResult &result, const QString &node, bool overridden)
+void ActionController::audit(const ActionResult &result, const QString &node, const QString &actionId,
+                             bool overridden, const QString &resultText)
 {
     AuditEntry entry;
+    entry.actionId = actionId;
     entry.timeMs = result.finishedMs > 0 ? result.finishedMs : m_clock();
     entry.user = AuditLog::localUser();
     entry.dockerHost = result.endpoint.isEmpty() ? m_endpoint : result.endpoint;
     entry.node = node;
     entry.container = result.container;
     entry.action = toString(result.action);
-    entry.result = toString(result.outcome);
+    entry.result = resultText.isEmpty() ? toString(result.outcome) : resultText;
     entry.message = result.message;
     entry.overridden = overridden;
     Q_EMIT auditRequested(entry);

@@ -25,14 +25,22 @@ public:
         Busy,          ///< an action on this container is still running
         NeedsOverride, ///< the restart-storm guard refuses; ask again with override
         NoBackend,     ///< Docker is not configured or not reachable
+        ReadOnly,      ///< this face may not act (wall screen, headless check)
     };
     Q_ENUM(Verdict)
 
     explicit ActionController(RestartGuard guard = RestartGuard(), QObject *parent = nullptr);
 
     void setEndpoint(const QString &dockerHost, bool available);
-    /// Forgets actions in flight (their backend was replaced with the cluster file).
-    void forgetPending();
+    /// Refuses every action from now on (a read-only face), in the code path, not only the UI.
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    [[nodiscard]] bool isReadOnly() const { return m_readOnly; }
+    /// Actions sent whose result has not come back.
+    [[nodiscard]] int inFlight() const { return int(m_pending.size()); }
+    /// Gives up on the actions in flight (their backend goes away: quit, or the cluster file
+    /// was replaced): each is audited and reported as "outcome unknown" with @p why, since the
+    /// engine may or may not have carried it out.
+    void abandonInFlight(const QString &why);
     void setGraceSeconds(int seconds) { m_graceSeconds = seconds; }
     /// A new restart-storm policy; the restarts counted so far are kept when it is unchanged.
     void setGuard(const RestartGuard &guard);
@@ -58,18 +66,26 @@ Q_SIGNALS:
     void auditRequested(const cw::AuditEntry &entry);
     /// For the views: the outcome, including refusals.
     void actionFinished(const cw::ActionResult &result, const QString &node);
+    /// The last action in flight has finished (or was abandoned).
+    void idle();
 
 private:
     struct Pending
     {
         QString node;
+        QString actionId;
+        QString container;
+        ContainerAction action = ContainerAction::Restart;
+        qint64 sentMs = 0;
         bool overridden = false;
     };
-    void audit(const ActionResult &result, const QString &node, bool overridden);
+    void audit(const ActionResult &result, const QString &node, const QString &actionId, bool overridden,
+               const QString &resultText = QString());
 
     RestartGuard m_guard;
     QString m_endpoint;
     bool m_available = false;
+    bool m_readOnly = false;
     int m_graceSeconds = 10;
     quint64 m_nextId = 1;
     QSet<QString> m_busy;

@@ -38,6 +38,8 @@ QString AuditLog::localUser()
 QByteArray AuditLog::serialize(const AuditEntry &entry)
 {
     QJsonObject o;
+    if (!entry.actionId.isEmpty())
+        o.insert(QStringLiteral("action_id"), entry.actionId);
     o.insert(QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs));
     o.insert(QStringLiteral("user"), entry.user);
     o.insert(QStringLiteral("docker_host"), entry.dockerHost);

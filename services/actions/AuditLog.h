@@ -8,15 +8,22 @@
 namespace cw {
 
 /// One line of the audit trail.
+/// Every action is written twice: its intent ("requested") before it is sent to the engine, and
+/// its result afterwards, both with the same actionId. A requested entry without a result means
+/// the app stopped hard while the action was in flight.
 struct AuditEntry
 {
+    QString actionId;    ///< pairs the intent with its result (unique across runs)
     qint64 timeMs = 0;
     QString user;        ///< the local user who confirmed the action
     QString dockerHost;  ///< DockerEndpoint::display()
     QString node;
     QString container;
     QString action;      ///< "restart", "stop", "start"
-    QString result;      ///< "done", "already in that state", "no such container", "refused", "failed"
+    /// "requested" (the intent), then "done", "already in that state", "no such container",
+    /// "refused", "failed" or "outcome unknown" (the engine did not answer before quit or a
+    /// cluster switch).
+    QString result;
     QString message;     ///< the engine's text, or why it was refused
     bool overridden = false;   ///< the operator overrode the restart-storm guard
 };

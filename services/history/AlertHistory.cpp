@@ -134,6 +134,14 @@ QString selectSql(const HistoryQuery &query, QVariantList *binds)
         }
         where << QStringLiteral("severity IN (") + marks.join(QLatin1Char(',')) + QLatin1Char(')');
     }
+    if (!query.notifyStatuses.isEmpty()) {
+        QStringList marks;
+        for (NotifyStatus status : query.notifyStatuses) {
+            marks << QStringLiteral("?");
+            binds->append(notifyCode(status));
+        }
+        where << QStringLiteral("notify IN (") + marks.join(QLatin1Char(',')) + QLatin1Char(')');
+    }
     if (!query.subject.isEmpty()) {
         where << QStringLiteral("subject = ?");
         binds->append(query.subject);

@@ -32,6 +32,7 @@ struct HistoryQuery
     bool newestFirst = true;
     /// Only the newest transition of each (rule, subject): where every alert stands.
     bool latestPerAlert = false;
+    QList<NotifyStatus> notifyStatuses;   ///< any of these; empty = all
 };
 
 /// Registers the types AlertHistory and the history model send through queued connections.

@@ -175,10 +175,20 @@ private Q_SLOTS:
         screenshot(app.window(), QStringLiteral("docker-after-restart.png"));
 
         // The audit trail on disk.
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(auditPath), 5000);
+        const auto auditLines = [&] {
+            QFile f(auditPath);
+            return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(auditLines() >= 2, 5000);
         QFile audit(auditPath);
         QVERIFY(audit.open(QIODevice::ReadOnly));
+        // First the intent, written before the request left, then the result with the same id.
+        const QJsonObject intent = QJsonDocument::fromJson(audit.readLine()).object();
+        QCOMPARE(intent.value(QStringLiteral("result")).toString(), QStringLiteral("requested"));
+        QCOMPARE(intent.value(QStringLiteral("action")).toString(), QStringLiteral("restart"));
         const QJsonObject entry = QJsonDocument::fromJson(audit.readLine()).object();
+        QCOMPARE(entry.value(QStringLiteral("action_id")).toString(), intent.value(QStringLiteral("action_id")).toString());
+        QVERIFY(!entry.value(QStringLiteral("action_id")).toString().isEmpty());
         QCOMPARE(entry.value(QStringLiteral("action")).toString(), QStringLiteral("restart"));
         QCOMPARE(entry.value(QStringLiteral("container")).toString(), worker);
         QCOMPARE(entry.value(QStringLiteral("result")).toString(), QStringLiteral("done"));
@@ -220,12 +230,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(latestResult(app).contains(QStringLiteral("n8n-main-gone")), 10'000);
         QVERIFY2(latestResult(app).contains(QStringLiteral("no such container")), qPrintable(latestResult(app)));
 
-        // Every action is in the trail: restart, start (304), stop, start, restart ×2, restart (404).
-        const auto auditLines = [&] {
-            QFile f(auditPath);
-            return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(auditLines(), qsizetype(7), 5000);
+        // Every action is in the trail twice, intent and result: restart, start (304), stop, start,
+        // restart ×2, restart (404). The refused fourth restart never left: not an action.
+        QTRY_COMPARE_WITH_TIMEOUT(auditLines(), qsizetype(14), 5000);
     }
 
     void missingSocketKeepsMonitoring()

@@ -45,9 +45,19 @@ private Q_SLOTS:
         QSignalSpy audited(&controller, &ActionController::auditRequested);
         QSignalSpy finished(&controller, &ActionController::actionFinished);
 
+        // The intent reaches the audit trail before the action leaves for the engine.
+        QList<QString> order;
+        connect(&controller, &ActionController::auditRequested, this,
+                [&](const AuditEntry &entry) { order << QStringLiteral("audit:") + entry.result; });
+        connect(&controller, &ActionController::performRequested, this, [&] { order << QStringLiteral("send"); });
         const QString c = QStringLiteral("n8n-worker-1");
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
         QCOMPARE(sent.count(), 1);
+        QCOMPARE(order, (QList<QString>{QStringLiteral("audit:requested"), QStringLiteral("send")}));
+        const auto intent = audited.at(0).at(0).value<AuditEntry>();
+        QCOMPARE(intent.container, c);
+        QCOMPARE(intent.action, QStringLiteral("restart"));
+        QVERIFY(!intent.actionId.isEmpty());
         const quint64 id = sent.at(0).at(0).toULongLong();
         QCOMPARE(sent.at(0).at(3).toInt(), controller.graceSeconds());
         // One action at a time per container.
@@ -64,8 +74,9 @@ private Q_SLOTS:
         controller.onActionFinished(done);
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("worker-1"));
-        QCOMPARE(audited.count(), 1);
-        const auto entry = audited.at(0).at(0).value<AuditEntry>();
+        QCOMPARE(audited.count(), 2);
+        const auto entry = audited.at(1).at(0).value<AuditEntry>();
+        QCOMPARE(entry.actionId, intent.actionId);   // the result pairs with its intent
         QCOMPARE(entry.container, c);
         QCOMPARE(entry.action, QStringLiteral("restart"));
         QCOMPARE(entry.result, QStringLiteral("done"));
@@ -109,6 +120,43 @@ private Q_SLOTS:
         QVERIFY(finished.last().at(0).value<ActionResult>().message.contains(QStringLiteral("unix:///nope.sock")));
     }
 
+    void actionsInFlightAreNeverMissing()
+    {
+        // The backend goes away (quit, cluster switch) before the engine answered: the action is
+        // audited and reported as "outcome unknown", and a late answer is ignored.
+        ActionController controller;
+        controller.setEndpoint(QStringLiteral("unix:///tmp/docker.sock"), true);
+        QSignalSpy sent(&controller, &ActionController::performRequested);
+        QSignalSpy audited(&controller, &ActionController::auditRequested);
+        QSignalSpy finished(&controller, &ActionController::actionFinished);
+        QSignalSpy idle(&controller, &ActionController::idle);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), QStringLiteral("n8n-worker-1"), ContainerAction::Stop),
+                 ActionController::Verdict::Sent);
+        QCOMPARE(controller.inFlight(), 1);
+        QCOMPARE(audited.count(), 1);
+        controller.abandonInFlight(QStringLiteral("Clusterwatch quit before the engine answered"));
+        QCOMPARE(controller.inFlight(), 0);
+        QCOMPARE(idle.count(), 1);
+        QCOMPARE(audited.count(), 2);
+        const auto intent = audited.at(0).at(0).value<AuditEntry>();
+        const auto unknown = audited.at(1).at(0).value<AuditEntry>();
+        QCOMPARE(intent.result, QStringLiteral("requested"));
+        QCOMPARE(unknown.result, QStringLiteral("outcome unknown"));
+        QCOMPARE(unknown.actionId, intent.actionId);
+        QCOMPARE(unknown.action, QStringLiteral("stop"));
+        QVERIFY(unknown.message.contains(QStringLiteral("quit before the engine answered")));
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!controller.isBusy(QStringLiteral("n8n-worker-1")));
+
+        ActionResult late;
+        late.requestId = sent.at(0).at(0).toULongLong();
+        late.container = QStringLiteral("n8n-worker-1");
+        late.outcome = ActionOutcome::Done;
+        controller.onActionFinished(late);
+        QCOMPARE(audited.count(), 2);
+        QCOMPARE(finished.count(), 1);
+    }
+
     void auditLogWritesJsonLines()
     {
         QTemporaryDir dir;
@@ -123,7 +171,9 @@ private Q_SLOTS:
         e.container = QStringLiteral("n8n-main");
         e.action = QStringLiteral("restart");
         e.result = QStringLiteral("done");
+        e.actionId = QStringLiteral("5b0e3f4c-1d2e-4a3b-9c8d-7e6f5a4b3c2d");
         log.append(e);
+        e.actionId.clear();
         e.action = QStringLiteral("start");
         e.result = QStringLiteral("already in that state");
         log.append(e);
@@ -137,6 +187,7 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("user")).toString(), QStringLiteral("ops"));
         QCOMPARE(first.value(QStringLiteral("container")).toString(), QStringLiteral("n8n-main"));
         QCOMPARE(first.value(QStringLiteral("action")).toString(), QStringLiteral("restart"));
+        QCOMPARE(first.value(QStringLiteral("action_id")).toString(), QStringLiteral("5b0e3f4c-1d2e-4a3b-9c8d-7e6f5a4b3c2d"));
         QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value(QStringLiteral("result")).toString(),
                  QStringLiteral("already in that state"));
     }

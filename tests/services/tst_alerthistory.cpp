@@ -270,7 +270,7 @@ private Q_SLOTS:
         for (const AlertTransition &r : rows)
             combos.insert(toString(r.severity) + toString(r.state));
         QCOMPARE(combos.size(), 12);
-        const QList<AlertTransition> oldest = run(*history, HistoryQuery{{}, {}, {}, 0, 0, {}, 1, false});
+        const QList<AlertTransition> oldest = run(*history, HistoryQuery{{}, {}, {}, 0, 0, {}, 1, false, false, {}});
         QCOMPARE(oldest.size(), 1);
         QCOMPARE(oldest.first().id, back.id);
         QCOMPARE(toString(run(*history, HistoryQuery{}).at(11).notify), toString(NotifyStatus::Silenced));
