@@ -11,10 +11,7 @@
 #include "views/MainWindow.h"
 #include "views/charts/ChartsPanel.h"
 
-#include "NodeFarm.h"
-#include "PostgresServer.h"
-#include "RedisServer.h"
-#include "TestSupport.h"
+#include "BenchCluster.h"
 
 #include <benchmark/benchmark.h>
 
@@ -56,47 +53,7 @@ void spin(int ms)
     loop.exec();
 }
 
-struct Cluster
-{
-    QTemporaryDir dir;
-    cwtest::NodeFarm farm;
-    cwtest::RedisServer redis;
-    cwtest::PostgresServer postgres;
-    QString file;
-    QString error;
-
-    bool start()
-    {
-        for (int i = 0; i < 12; ++i) {
-            const auto kind = i == 0 ? cwtest::NodeFarm::Kind::Main
-                              : i < 9 ? cwtest::NodeFarm::Kind::Worker : cwtest::NodeFarm::Kind::Webhook;
-            farm.addNode(QStringLiteral("n8n-%1").arg(i), kind, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        }
-        if (!farm.start()) { error = farm.errorString(); return false; }
-        if (!redis.start()) { error = redis.errorString(); return false; }
-        if (!postgres.start()) { error = postgres.errorString(); return false; }
-        if (auto r = postgres.createRoleAndDatabase(QStringLiteral("n8n"), QStringLiteral("bench-pw"), QStringLiteral("n8n")); !r.ok()) {
-            error = r.error();
-            return false;
-        }
-        if (auto r = postgres.loadN8nSchema(QStringLiteral("n8n"), QStringLiteral("n8n")); !r.ok()) {
-            error = r.error();
-            return false;
-        }
-        qputenv("CW_BENCH_DB_PASSWORD", "bench-pw");
-        QByteArray yaml = "name: bench-12\npoll_interval: 1s\nnodes:\n";
-        for (int i = 0; i < 12; ++i) {
-            const QString name = QStringLiteral("n8n-%1").arg(i);
-            const char *role = i == 0 ? "main" : i < 9 ? "worker" : "webhook";
-            yaml += "  - { name: " + name.toUtf8() + ", role: " + role + ", url: " + farm.url(name).toString().toUtf8() + " }\n";
-        }
-        yaml += "redis: { host: 127.0.0.1, port: " + QByteArray::number(redis.port()) + " }\n";
-        yaml += "postgres: { host: 127.0.0.1, port: " + QByteArray::number(postgres.port())
-                + ", database: n8n, user: n8n, password: \"${CW_BENCH_DB_PASSWORD}\", sslmode: disable }\n";
-        file = cwtest::writeFile(dir, QStringLiteral("bench.yaml"), yaml);
-        return !file.isEmpty();
-    }
-};
+using Cluster = cwtest::BenchCluster;
 
 Cluster *cluster = nullptr;
 

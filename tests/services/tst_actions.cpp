@@ -157,6 +157,22 @@ private Q_SLOTS:
         QCOMPARE(finished.count(), 1);
     }
 
+    void readOnlyRefusesInTheCodePath()
+    {
+        // A read-only face (wall screen, headless check) cannot act, whatever calls request().
+        ActionController controller;
+        controller.setEndpoint(QStringLiteral("unix:///tmp/docker.sock"), true);
+        controller.setReadOnly(true);
+        QSignalSpy sent(&controller, &ActionController::performRequested);
+        QSignalSpy audited(&controller, &ActionController::auditRequested);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), QStringLiteral("n8n-worker-1"), ContainerAction::Restart, true),
+                 ActionController::Verdict::ReadOnly);
+        QCOMPARE(sent.count(), 0);
+        QCOMPARE(audited.count(), 1);
+        QCOMPARE(audited.at(0).at(0).value<AuditEntry>().result, QStringLiteral("refused"));
+        QVERIFY(audited.at(0).at(0).value<AuditEntry>().message.contains(QStringLiteral("read-only")));
+    }
+
     void auditLogWritesJsonLines()
     {
         QTemporaryDir dir;
