@@ -158,8 +158,7 @@ void readNamedMaps(const YAML::Node &list, const QString &listPath,
             fail(nameMark, map.child("name"),
                 QString(QStringLiteral("duplicate ") + what
                     + QStringLiteral(" name %1 (first used on line %2)"))
-                    .arg(excerpt(name.toStdString()))
-                    .arg(first->second));
+                    .arg(excerpt(name.toStdString()), QString::number(first->second)));
         lineByName.emplace(name, lineOf(nameMark));
         read(map, name);
     }

@@ -173,7 +173,7 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         root.insert(QStringLiteral("redis"), o);
         b.add(status, QStringLiteral("redis"),
               !state.hasRedis() ? QStringLiteral("no answer")
-              : r.reachable     ? QStringLiteral("reachable, %1 ms").arg(r.pingMs, 0, 'f', 1)
+              : r.reachable     ? QStringLiteral("reachable, ping %1 ms").arg(r.pingMs, 0, 'f', r.pingMs < 1 ? 2 : 1)
                                 : QStringLiteral("unreachable: ") + r.error);
         if (r.reachable && r.queueRead) {
             QJsonObject q;

@@ -292,6 +292,9 @@ void TestConfigLoader::badFiles_data()
         "cluster.yaml:3: nodes[0].role: required field is missing");
     add("duplicate node name", QByteArray(base).replace("name: w1", "name: main"),
         "cluster.yaml:6: nodes[1].name: duplicate node name 'main' (first used on line 3)");
+    add("duplicate node name with a placeholder in it",
+        QByteArray(base).replace("name: main", "name: \"m%2\"").replace("name: w1", "name: \"m%2\""),
+        "cluster.yaml:6: nodes[1].name: duplicate node name 'm%2' (first used on line 3)");
     add("bad role", QByteArray(base).replace("role: worker", "role: wroker"),
         "cluster.yaml:7: nodes[1].role: expected one of main, worker, webhook, got 'wroker'");
     add("bad url scheme", base + "  - name: x\n    role: worker\n    url: htp://x\n",
