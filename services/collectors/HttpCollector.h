@@ -15,9 +15,10 @@ class QTimer;
 namespace cw {
 
 class CurlMulti;
+struct TransferInfo;
 
 /// Polls every n8n node's /healthz, /healthz/readiness and /metrics over HTTP, all nodes
-/// concurrently on the thread it lives on, with one libcurl multi handle driven by that
+/// concurrently on the thread it lives on, with libcurl multi handles driven by that
 /// thread's event loop. Connections are kept alive and reused between polls.
 ///
 /// Each node paces itself: its next poll starts one interval after the previous one started,
@@ -47,6 +48,7 @@ private:
 
     void setUpTransfer(Node &node, Transfer &transfer, const QString &path);
     void startPoll(Node &node);
+    [[nodiscard]] TransferInfo transferInfo(const Transfer &transfer) const;
     void transferDone(Transfer &transfer, int curlCode);
     void finishPoll(Node &node);
     void schedule(Node &node, qint64 dueMs);

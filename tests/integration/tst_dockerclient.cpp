@@ -607,7 +607,7 @@ void TestDockerClient::tlsEndpoint()
     Harness plain(endpoint);
     QTRY_VERIFY_WITH_TIMEOUT(plain.snapshots->count() >= 1, 5000);
     QCOMPARE(plain.snapshot(0).error,
-        QStringLiteral("Docker not reachable at %1: GET /_ping: HTTP 400: Client sent an HTTP request to an HTTPS server.")
+        QStringLiteral("Docker not reachable at %1: HTTP 400 from /_ping: Client sent an HTTP request to an HTTPS server.")
             .arg(m_engine.tlsHost()));
 }
 

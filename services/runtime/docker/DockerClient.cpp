@@ -2,10 +2,11 @@
 
 #include "services/base/Logging.h"
 
+#include "services/net/CurlFailure.h"
 #include "services/net/CurlMulti.h"
+#include "services/net/CurlSetup.h"
 #include "services/runtime/docker/DockerJson.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -15,8 +16,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <mutex>
 #include <sys/stat.h>
 
 namespace cw {
@@ -92,46 +91,13 @@ QString pastTense(ContainerAction action)
     return {};
 }
 
-bool isTlsError(CURLcode code)
-{
-    switch (code) {
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_CLIENTCERT:
-    case CURLE_USE_SSL_FAILED:
-        return true;
-    default:
-        return false;
-    }
-}
-
-QString errnoText(int err)
-{
-    switch (err) {
-    case ENOENT: return QStringLiteral("no such socket");
-    case ECONNREFUSED: return QStringLiteral("connection refused");
-    case EACCES: return QStringLiteral("permission denied");
-    case ENOTSOCK: return QStringLiteral("not a socket");
-    case ETIMEDOUT: return QStringLiteral("connection timed out");
-    case EHOSTUNREACH: return QStringLiteral("no route to host");
-    case ENETUNREACH: return QStringLiteral("network unreachable");
-    default: return QString::fromLocal8Bit(std::strerror(err));
-    }
-}
-
 } // namespace
 
 struct DockerClient::Request : CurlEasyHandle {
     DockerClient *client = nullptr;
     quint64 id = 0;
-    QString what;               ///< "GET /containers/json", for messages
+    QByteArray method;
+    QString path;               ///< without the query, for messages
     bool stream = false;
     qint64 timeoutMs = 0;
     qint64 maxBodyBytes = 0;
@@ -197,19 +163,14 @@ DockerClient::DockerClient(
     , m_timeouts(timeouts)
     , m_interval(std::max(interval, Millis(kMinGapMs)))
 {
-    // curl_global_init is not thread-safe on every build: once, on the constructing thread.
-    static std::once_flag curlInit;
-    std::call_once(curlInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curlGlobalInit(); // here, on the constructing thread
     qRegisterMetaType<cw::DockerSnapshot>();
     qRegisterMetaType<cw::ContainerStats>();
     qRegisterMetaType<cw::DockerEvent>();
     qRegisterMetaType<cw::ActionResult>();
     qRegisterMetaType<cw::ContainerAction>();
 
-    QString version = QCoreApplication::applicationVersion();
-    if (version.isEmpty())
-        version = QStringLiteral("0");
-    m_userAgent = "Clusterwatch/" + version.toUtf8();
+    m_userAgent = curlUserAgent();
 
     const QString &host = m_endpoint.host;
     if (host.startsWith(QLatin1String("unix://"))) {
@@ -265,9 +226,7 @@ void DockerClient::start()
     if (!m_multi) {
         m_multi = std::make_unique<CurlMulti>(
             [this](CURL *easy, CURLcode result) {
-                Request *request = nullptr;
-                curl_easy_getinfo(easy, CURLINFO_PRIVATE, &request);
-                if (request)
+                if (Request *request = curlOwner<Request>(easy))
                     requestDone(request, result);
             });
         // Kept-alive connections for polls and inspects; streams hold their own.
@@ -327,8 +286,8 @@ quint64 DockerClient::send(const RequestSpec &spec, DoneHandler onDone, DataHand
     request.onDone = std::move(onDone);
     request.onData = std::move(onData);
     request.onHeaders = std::move(onHeaders);
-    request.what = QString::fromLatin1(spec.method) + QLatin1Char(' ')
-        + spec.path.left(spec.path.indexOf(QLatin1Char('?')));
+    request.method = spec.method;
+    request.path = spec.path.left(spec.path.indexOf(QLatin1Char('?')));
 
     const QString path = spec.versioned && !m_apiVersion.isEmpty()
         ? QStringLiteral("/v") + m_apiVersion + spec.path
@@ -337,24 +296,22 @@ quint64 DockerClient::send(const RequestSpec &spec, DoneHandler onDone, DataHand
     request.easy = curl_easy_init();
     CURL *easy = request.easy;
     if (easy) {
+        EasyOptions options;
+        options.connectTimeoutMs = m_timeouts.connect.count();
+        options.timeoutMs = spec.stream ? 0 : request.timeoutMs;
+        options.userAgent = m_userAgent.constData();
+        options.noProxy = "*"; // the engine is reached directly
+        options.errorBuffer = request.errorBuffer;
+        options.owner = &request;
+        setCommonOptions(easy, options);
         // curl copies string options, so the temporaries may go.
         curl_easy_setopt(easy, CURLOPT_URL, url.constData());
         if (!m_socketPath.isEmpty())
             curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, m_socketPath.constData());
-        curl_easy_setopt(easy, CURLOPT_PRIVATE, &request);
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Request::write);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &request);
         curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Request::header);
         curl_easy_setopt(easy, CURLOPT_HEADERDATA, &request);
-        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request.errorBuffer);
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(m_timeouts.connect.count()));
-        if (!spec.stream)
-            curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(request.timeoutMs));
-        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(easy, CURLOPT_NOPROXY, "*"); // the engine is reached directly
-        curl_easy_setopt(easy, CURLOPT_USERAGENT, m_userAgent.constData());
         if (spec.stream && m_socketPath.isEmpty())
             curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
         if (spec.method == "POST") {
@@ -431,57 +388,34 @@ void DockerClient::requestDone(Request *raw, int curlCode)
 
 std::optional<DockerClient::Failure> DockerClient::describe(const Request &request, int curlCode) const
 {
-    const auto code = CURLcode(curlCode);
-    const QString detail = request.errorBuffer[0] ? QString::fromUtf8(request.errorBuffer)
-                                                   : QString::fromUtf8(curl_easy_strerror(code));
-    if (request.notStarted)
-        return Failure { request.what + QStringLiteral(": could not start the request"), true };
-    if (code == CURLE_OK) {
-        if (request.success() || request.status == 304)
-            return std::nullopt;
-        const QString message = parseApiError(request.body);
-        return Failure { QStringLiteral("%1: HTTP %2").arg(request.what).arg(request.status)
-                + (message.isEmpty() ? QString() : QStringLiteral(": ") + message),
-            false };
+    const CURLcode code = request.notStarted ? CURLE_FAILED_INIT : CURLcode(curlCode);
+    // 304: the container already is in the state an action asks for.
+    if (code == CURLE_OK && (request.success() || request.status == 304))
+        return std::nullopt;
+
+    // The peer is not named: "Docker not reachable at <endpoint>" says where.
+    TransferInfo info;
+    info.method = QString::fromLatin1(request.method);
+    info.path = request.path;
+    info.connectTimeoutMs = m_timeouts.connect.count();
+    info.timeoutMs = request.timeoutMs;
+    info.maxBodyBytes = request.maxBodyBytes;
+    if (!request.notStarted && request.easy)
+        info.readFrom(request.easy, request.errorBuffer);
+    info.httpStatus = request.status;
+    info.bodyTooLarge = request.tooLarge;
+    if (code == CURLE_COULDNT_CONNECT && info.osErrno == 0 && !m_socketPath.isEmpty()) {
+        // curl does not always say why a unix socket refused: the file tells.
+        struct stat status {};
+        if (::stat(m_socketPath.constData(), &status) != 0)
+            info.osErrno = errno;
+        else if (!S_ISSOCK(status.st_mode))
+            info.osErrno = ENOTSOCK;
     }
-    if (request.tooLarge || code == CURLE_FILESIZE_EXCEEDED)
-        return Failure {
-            QStringLiteral("%1: answer larger than %2 bytes").arg(request.what).arg(request.maxBodyBytes),
-            false
-        };
-    if (code == CURLE_COULDNT_CONNECT) {
-        long osErrno = 0;
-        curl_easy_getinfo(request.easy, CURLINFO_OS_ERRNO, &osErrno);
-        if (osErrno == 0 && !m_socketPath.isEmpty()) {
-            struct stat info {};
-            if (::stat(m_socketPath.constData(), &info) != 0)
-                osErrno = errno;
-            else if (!S_ISSOCK(info.st_mode))
-                osErrno = ENOTSOCK;
-        }
-        return Failure { osErrno ? errnoText(int(osErrno)) : QStringLiteral("cannot connect: ") + detail,
-            true };
-    }
-    if (code == CURLE_OPERATION_TIMEDOUT) {
-        curl_off_t connectUs = 0;
-        curl_easy_getinfo(request.easy, CURLINFO_CONNECT_TIME_T, &connectUs);
-        if (connectUs == 0)
-            return Failure {
-                QStringLiteral("no connection within %1 ms").arg(m_timeouts.connect.count()), true
-            };
-        return Failure {
-            QStringLiteral("no answer to %1 within %2 ms").arg(request.what).arg(request.timeoutMs),
-            true
-        };
-    }
-    if (code == CURLE_COULDNT_RESOLVE_HOST)
-        return Failure { QStringLiteral("cannot resolve host: ") + detail, true };
-    if (isTlsError(code))
-        return Failure { QStringLiteral("TLS error: ") + detail, true };
-    if (code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR
-        || code == CURLE_PARTIAL_FILE)
-        return Failure { QStringLiteral("connection closed during %1").arg(request.what), true };
-    return Failure { request.what + QStringLiteral(": ") + detail, true };
+    if (code == CURLE_OK)
+        info.answerText = parseApiError(request.body);
+    const CurlFailure failure = describeCurlFailure(code, info);
+    return Failure { failure.text, failure.scope != FailureScope::Answer };
 }
 
 QString DockerClient::unreachableText(const QString &why) const
