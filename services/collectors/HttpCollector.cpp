@@ -102,7 +102,7 @@ struct HttpCollector::Node {
 
 HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis interval,
     qint64 maxBodyBytes, QObject *parent)
-    : QObject(parent)
+    : NodeSource(parent)
     , m_configs(std::move(nodes))
     , m_timeouts(timeouts)
     , m_interval(interval)
@@ -111,6 +111,11 @@ HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis 
     , m_noProxy(curlNoProxyList())
 {
     curlGlobalInit(); // here, on the thread that builds the collectors
+}
+
+QString HttpCollector::kind() const
+{
+    return QStringLiteral("http");
 }
 
 HttpCollector::~HttpCollector()
@@ -339,7 +344,7 @@ void HttpCollector::finishPoll(Node &node)
         }
     } else if (metrics.error == FetchError::HttpStatus && metrics.httpStatus == 404) {
         // No /metrics here (webhook processor, or N8N_METRICS off): not a node failure.
-        snapshot.metricsState = MetricsState::Disabled;
+        snapshot.metricsState = MetricsState::NotExposed;
         metrics.error = FetchError::None;
         metrics.errorText.clear();
     } else if (metrics.error == FetchError::ConnectionRefused || metrics.error == FetchError::Dns) {

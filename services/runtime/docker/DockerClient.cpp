@@ -23,6 +23,9 @@ QString endpointOf(ContainerAction action)
     case ContainerAction::Restart: return QStringLiteral("restart");
     case ContainerAction::Stop: return QStringLiteral("stop");
     case ContainerAction::Start: return QStringLiteral("start");
+    case ContainerAction::RolloutRestart:
+    case ContainerAction::Scale:
+        break;
     }
     return {};
 }
@@ -33,6 +36,9 @@ QString pastTense(ContainerAction action)
     case ContainerAction::Restart: return QStringLiteral("restarted");
     case ContainerAction::Stop: return QStringLiteral("stopped");
     case ContainerAction::Start: return QStringLiteral("started");
+    case ContainerAction::RolloutRestart:
+    case ContainerAction::Scale:
+        break; // not supported: never done here
     }
     return {};
 }
@@ -40,7 +46,7 @@ QString pastTense(ContainerAction action)
 } // namespace
 
 DockerClient::DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis interval, QObject *parent)
-    : QObject(parent)
+    : ContainerRuntime(parent)
     , m_transport(new DockerTransport(std::move(endpoint), timeouts, this))
     , m_poller(new DockerPoller(*m_transport, interval, this))
     , m_streams(new DockerStreams(*m_transport, this))
@@ -53,19 +59,29 @@ DockerClient::DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis in
     qRegisterMetaType<cw::ContainerAction>();
 
     // The parts talk through the client, all on its thread (direct calls).
-    connect(m_poller, &DockerPoller::snapshotReady, this, &DockerClient::snapshotReady);
+    connect(m_poller, &DockerPoller::snapshotReady, this, &ContainerRuntime::snapshotReady);
     connect(m_poller, &DockerPoller::engineAnswered, m_streams, &DockerStreams::engineAnswered);
     connect(m_poller, &DockerPoller::engineLost, m_streams, &DockerStreams::engineLost);
     connect(m_streams, &DockerStreams::containerTouched, m_poller, &DockerPoller::containerTouched);
     connect(m_streams, &DockerStreams::eventsEnded, m_poller, &DockerPoller::requestPollSoon);
-    connect(m_streams, &DockerStreams::eventReceived, this, &DockerClient::eventReceived);
-    connect(m_streams, &DockerStreams::statsReady, this, &DockerClient::statsReady);
-    connect(m_logs, &DockerLogs::logsReady, this, &DockerClient::logsReady);
-    connect(m_logs, &DockerLogs::logLine, this, &DockerClient::logLine);
-    connect(m_logs, &DockerLogs::followFailed, this, &DockerClient::followFailed);
+    connect(m_streams, &DockerStreams::eventReceived, this, &ContainerRuntime::eventReceived);
+    connect(m_streams, &DockerStreams::statsReady, this, &ContainerRuntime::statsReady);
+    connect(m_logs, &DockerLogs::logsReady, this, &ContainerRuntime::logsReady);
+    connect(m_logs, &DockerLogs::logLine, this, &ContainerRuntime::logLine);
+    connect(m_logs, &DockerLogs::followFailed, this, &ContainerRuntime::followFailed);
 }
 
 DockerClient::~DockerClient() = default; // the parts are children; the transport frees curl's handles
+
+QString DockerClient::kind() const
+{
+    return QStringLiteral("docker");
+}
+
+bool DockerClient::supports(ContainerAction action) const
+{
+    return !endpointOf(action).isEmpty();
+}
 
 quint64 DockerClient::inspectRequests() const
 {
@@ -122,6 +138,12 @@ void DockerClient::perform(
                                    << done.message;
         Q_EMIT actionFinished(done);
     };
+    if (!supports(action)) {
+        result.outcome = ActionOutcome::Failed;
+        result.message = QStringLiteral("%1 is not supported by the Docker runtime").arg(toString(action));
+        finish(result);
+        return;
+    }
     if (!m_transport->isRunning()) {
         result.outcome = ActionOutcome::Failed;
         result.message = QStringLiteral("the Docker client is not running");

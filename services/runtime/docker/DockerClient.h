@@ -2,10 +2,10 @@
 
 #include "models/ClusterConfig.h"
 #include "models/DockerTypes.h"
-#include <QObject>
+#include "services/runtime/ContainerRuntime.h"
+
 #include <QSet>
 #include <QString>
-#include <QStringList>
 
 namespace cw {
 
@@ -14,7 +14,7 @@ class DockerPoller;
 class DockerStreams;
 class DockerTransport;
 
-/// The Docker Engine API client of one cluster: polls the containers, keeps the
+/// The Docker runtime of one cluster (the Docker Engine API): polls the containers, keeps the
 /// event stream, one stats stream per running container and the followed logs open, and runs
 /// restart / stop / start and log tails on request.
 ///
@@ -28,7 +28,7 @@ class DockerTransport;
 /// - DockerStreams: the event stream and the stats streams while the engine answers.
 /// - DockerLogs: log tails and follows.
 /// The actions are this class's own.
-class DockerClient final : public QObject {
+class DockerClient final : public ContainerRuntime {
     Q_OBJECT
 public:
     /// The newest Engine API version this client speaks.
@@ -38,39 +38,27 @@ public:
     DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis interval,
         QObject *parent = nullptr);
     ~DockerClient() override; ///< frees curl's handles; runs on the client's thread
-    DockerClient(const DockerClient &) = delete;
-    DockerClient &operator=(const DockerClient &) = delete;
+
+    [[nodiscard]] QString kind() const override; ///< "docker"
+    /// Restart, stop and start.
+    [[nodiscard]] bool supports(cw::ContainerAction action) const override;
 
     /// Inspect requests sent so far (any thread): inspect must follow changes, not every poll.
     [[nodiscard]] quint64 inspectRequests() const;
 
 public Q_SLOTS:
     /// On the client's thread: polls at once, then paces itself.
-    void start();
+    void start() override;
     /// Aborts every request and stream; nothing more is emitted for them.
-    void stop();
+    void stop() override;
 
     /// POST /containers/{container}/restart|stop|start (?t=graceSeconds for restart and stop;
-    /// a negative grace leaves the engine's default). Answers with actionFinished(); one action
-    /// per container at a time.
+    /// a negative grace leaves the engine's default). One action per container at a time.
     void perform(quint64 requestId, const QString &container, cw::ContainerAction action,
-        int graceSeconds);
-    /// The last @p tail lines of stdout and stderr, demultiplexed, in order: logsReady().
-    void fetchLogs(quint64 requestId, const QString &container, int tail);
-    /// New log lines from now on, as logLine() (kept across container restarts until
-    /// unfollowLogs(); a container that does not exist ends it with followFailed()).
-    void followLogs(const QString &container);
-    void unfollowLogs(const QString &container);
-
-Q_SIGNALS:
-    void snapshotReady(const cw::DockerSnapshot &snapshot);
-    void statsReady(const cw::ContainerStats &stats);
-    void eventReceived(const cw::DockerEvent &event);
-    void actionFinished(const cw::ActionResult &result);
-    void logsReady(quint64 requestId, const QString &container, const QStringList &lines,
-        const QString &error);
-    void logLine(const QString &container, const QString &line, bool fromStderr);
-    void followFailed(const QString &container, const QString &error);
+        int graceSeconds) override;
+    void fetchLogs(quint64 requestId, const QString &container, int tail) override;
+    void followLogs(const QString &container) override;
+    void unfollowLogs(const QString &container) override;
 
 private:
     DockerTransport *m_transport;
