@@ -15,6 +15,8 @@ QString toString(ContainerAction action)
     case ContainerAction::Restart: return QStringLiteral("restart");
     case ContainerAction::Stop: return QStringLiteral("stop");
     case ContainerAction::Start: return QStringLiteral("start");
+    case ContainerAction::RolloutRestart: return QStringLiteral("rollout-restart");
+    case ContainerAction::Scale: return QStringLiteral("scale");
     }
     return {};
 }

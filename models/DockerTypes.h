@@ -93,7 +93,16 @@ struct DockerSnapshot
     QList<ContainerInfo> containers;   ///< all, running or not
 };
 
-enum class ContainerAction { Restart, Stop, Start };
+/// What can be done to a container. Not every runtime does everything: see
+/// ContainerRuntime::supports() (Docker: restart, stop, start).
+enum class ContainerAction {
+    Restart,
+    Stop,
+    Start,
+    RolloutRestart, ///< replace the workload's instances one by one (Kubernetes)
+    Scale,          ///< change the workload's number of instances (Kubernetes)
+};
+/// "restart", "stop", "start", "rollout-restart", "scale": for logs and the audit trail.
 QString toString(ContainerAction action);
 
 enum class ActionOutcome {
@@ -105,7 +114,7 @@ enum class ActionOutcome {
 };
 QString toString(ActionOutcome outcome);
 
-/// The result of one restart / stop / start.
+/// The result of one action (restart, stop, start, ...).
 struct ActionResult
 {
     quint64 requestId = 0;

@@ -26,7 +26,7 @@ QString toString(MetricsState state)
     switch (state) {
     case MetricsState::Unknown: return QStringLiteral("unknown");
     case MetricsState::Ok: return QStringLiteral("ok");
-    case MetricsState::Disabled: return QStringLiteral("disabled");
+    case MetricsState::NotExposed: return QStringLiteral("not exposed");
     case MetricsState::Malformed: return QStringLiteral("malformed");
     case MetricsState::Failed: return QStringLiteral("failed");
     }

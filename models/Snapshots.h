@@ -1,7 +1,7 @@
 #pragma once
 
-// Immutable results of one poll. Collectors emit these by queued signals; a failed poll is
-// a snapshot that carries its error, never an exception.
+// Immutable results of one observation round. Sources emit these by queued signals; a failed
+// round is a snapshot that carries its error, never an exception.
 
 #include <QList>
 #include <QMetaType>
@@ -12,7 +12,7 @@
 
 namespace cw {
 
-/// Why an HTTP request did not give a usable answer.
+/// Why a request (an HTTP probe, a metrics scrape) did not give a usable answer.
 enum class FetchError {
     None,
     ConnectionRefused,
@@ -26,7 +26,7 @@ enum class FetchError {
 
 QString toString(FetchError error);
 
-/// One HTTP request's outcome.
+/// One probe's outcome (for the HTTP source: one request).
 struct EndpointResult
 {
     int httpStatus = 0;          ///< 0 when there was no HTTP answer
@@ -37,17 +37,20 @@ struct EndpointResult
     bool ok() const { return error == FetchError::None; }
 };
 
+/// Whether the node's process metrics could be read.
 enum class MetricsState {
-    Unknown,     ///< not polled yet, or the node is unreachable
+    Unknown,     ///< not observed yet, or the node is unreachable
     Ok,
-    Disabled,    ///< 404: N8N_METRICS is off, or a webhook processor (which has none)
-    Malformed,   ///< answered 200 but the text is not Prometheus exposition format
+    NotExposed,  ///< the node publishes no metrics (over HTTP: /metrics answered 404, because
+                 ///< N8N_METRICS is off or it is a webhook processor, which has none)
+    Malformed,   ///< answered, but not in Prometheus exposition format
     Failed,      ///< any other failure (timeout, 5xx, too large)
 };
 
 QString toString(MetricsState state);
 
-/// The n8n figures read from one /metrics answer. Absent families stay empty.
+/// The n8n figures of one metrics reading (over HTTP: one /metrics answer). Absent families
+/// stay empty.
 struct NodeMetrics
 {
     std::optional<double> cpuSecondsTotal;
@@ -62,14 +65,15 @@ struct NodeMetrics
     QString version;             ///< from n8n_version_info{version="v1.123.81"}
 };
 
+/// What one observation round saw of one n8n node (NodeSource).
 struct NodeSnapshot
 {
     QString node;                ///< NodeConfig::name
-    qint64 timestampMs = 0;      ///< wall clock when the poll finished
-    quint64 sequence = 0;        ///< per-node poll counter, for dropping stale replies
-    EndpointResult health;       ///< GET /healthz
-    EndpointResult readiness;    ///< GET /healthz/readiness
-    EndpointResult metrics;      ///< GET /metrics
+    qint64 timestampMs = 0;      ///< wall clock when the round finished
+    quint64 sequence = 0;        ///< per-node round counter, for dropping stale replies
+    EndpointResult health;       ///< liveness: the process is up (HTTP: GET /healthz)
+    EndpointResult readiness;    ///< readiness: its database / Redis (HTTP: GET /healthz/readiness)
+    EndpointResult metrics;      ///< the metrics reading (HTTP: GET /metrics)
     MetricsState metricsState = MetricsState::Unknown;
     QString metricsError;        ///< parser message, e.g. "line 3: expected a value"
     NodeMetrics values;

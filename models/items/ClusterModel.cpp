@@ -28,7 +28,7 @@ QString metricsText(const NodeSnapshot &s)
     switch (s.metricsState) {
     case MetricsState::Unknown: return fmt::none();
     case MetricsState::Ok: return QStringLiteral("ok");
-    case MetricsState::Disabled: return QStringLiteral("disabled (404)");
+    case MetricsState::NotExposed: return QStringLiteral("not exposed");
     case MetricsState::Malformed: return QStringLiteral("malformed: ") + s.metricsError;
     case MetricsState::Failed: return QStringLiteral("failed: ") + s.metrics.errorText;
     }

@@ -30,7 +30,7 @@ public:
         CpuPercentRole,      ///< double; invalid when unknown
         MemoryBytesRole,     ///< double; invalid when unknown
         EventLoopLagRole,    ///< double seconds; invalid when unknown
-        MetricsTextRole,     ///< QString "ok", "disabled (404)", "malformed: line 3 ..."
+        MetricsTextRole,     ///< QString "ok", "not exposed", "malformed: line 3 ..."
         LastSeenRole,        ///< qint64 ms since epoch of the last healthy /healthz; 0 = never
         LastSeenTextRole,    ///< QString "12 s ago"
         LastUpdateRole,      ///< qint64 ms since epoch of the last snapshot

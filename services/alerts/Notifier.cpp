@@ -2,10 +2,12 @@
 
 #include "services/base/Logging.h"
 
-#include "services/net/CurlMulti.h"
 #include "services/alerts/NotificationFormatter.h"
+#include "services/net/BodySnippet.h"
+#include "services/net/CurlFailure.h"
+#include "services/net/CurlMulti.h"
+#include "services/net/CurlSetup.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QStringList>
@@ -13,11 +15,8 @@
 #include <QUrlQuery>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <deque>
 #include <limits>
-#include <mutex>
 #include <optional>
 
 
@@ -30,48 +29,9 @@ namespace {
 constexpr qsizetype kMaxPerGroup = 200;
 /// Bytes of an answer kept for an error message.
 constexpr qsizetype kMaxAnswerBytes = 2048;
-constexpr qsizetype kSnippetChars = 80;
 /// Path segments and query values at least this long are treated as tokens when an answer is
 /// quoted (shorter ones, like "api", would blank out ordinary words).
 constexpr qsizetype kMinSecretChars = 6;
-
-/// Transport failures that will not go away by trying again.
-bool isPermanent(CURLcode code)
-{
-    switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isTlsError(CURLcode code)
-{
-    switch (code) {
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CLIENTCERT:
-        return true;
-    default:
-        return false;
-    }
-}
 
 /// Everything of @p url that must not be shown, longest first. The host is not among them
 /// (hooks.slack.com is no secret), but no text here names it anyway.
@@ -108,23 +68,6 @@ QStringList secretsOf(const QUrl &url)
     return secrets;
 }
 
-/// The start of an answer's body, fit for one line of an error message, with anything of the
-/// URL blanked out: servers like to echo the path they could not find ("Cannot POST /...").
-QString snippet(const QByteArray &body, const QStringList &secrets)
-{
-    QByteArray text = body.left(512);
-    for (char &c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    }
-    QString result = QString::fromUtf8(text).simplified();
-    for (const QString &secret : secrets)
-        result.replace(secret, QString(QChar(0x2026)), Qt::CaseInsensitive);
-    if (result.size() > kSnippetChars)
-        result = result.left(kSnippetChars - 1) + QChar(0x2026);
-    return result;
-}
-
 QString attempts(int count)
 {
     return count == 1 ? QStringLiteral("1 attempt") : QStringLiteral("%1 attempts").arg(count);
@@ -150,7 +93,6 @@ struct Notifier::Target : CurlEasyHandle {
     long status = 0;
     std::optional<qint64> retryAfterMs;
     QByteArray answer;
-    char errorBuffer[CURL_ERROR_SIZE] = {};
 
     QString prefix() const { return QStringLiteral("webhook '%1': ").arg(config.name); }
 
@@ -191,20 +133,14 @@ struct Notifier::Target : CurlEasyHandle {
 
 Notifier::Notifier(QObject *parent)
     : QObject(parent)
+    , m_userAgent(curlUserAgent())
     , m_noProxy(curlNoProxyList())
 {
-    // curl_global_init is not thread-safe on every build: once, on the constructing thread.
-    static std::once_flag curlInit;
-    std::call_once(curlInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curlGlobalInit(); // here, on the constructing thread
     qRegisterMetaType<cw::AlertTransition>();
     qRegisterMetaType<cw::DeliveryPolicy>();
     qRegisterMetaType<QList<cw::WebhookConfig>>();
     qRegisterMetaType<QList<qint64>>();
-
-    QString version = QCoreApplication::applicationVersion();
-    if (version.isEmpty())
-        version = QStringLiteral("0");
-    m_userAgent = "Clusterwatch/" + version.toUtf8();
     m_clock.start();
 }
 
@@ -228,9 +164,7 @@ void Notifier::ensureStarted()
     if (m_multi)
         return;
     m_multi = std::make_unique<CurlMulti>([this](CURL *easy, CURLcode result) {
-        Target *target = nullptr;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &target);
-        if (target)
+        if (Target *target = curlOwner<Target>(easy))
             attemptDone(*target, result);
     });
     m_groupTimer = new QTimer(this);
@@ -486,7 +420,6 @@ void Notifier::startAttempt(Target &target)
     target.status = 0;
     target.retryAfterMs.reset();
     target.answer.clear();
-    target.errorBuffer[0] = '\0';
 
     CURL *easy = curl_easy_init();
     if (!easy) {
@@ -498,8 +431,15 @@ void Notifier::startAttempt(Target &target)
         return;
     }
     target.easy = easy;
+    // No error buffer: curl's detailed texts may quote the URL, which is a secret.
+    EasyOptions options;
+    options.connectTimeoutMs = m_policy.connectTimeout.count();
+    options.timeoutMs = m_policy.requestTimeout.count();
+    options.userAgent = m_userAgent.constData();
+    options.noProxy = m_noProxy.constData();
+    options.owner = &target;
+    setCommonOptions(easy, options);
     curl_easy_setopt(easy, CURLOPT_URL, target.url.constData());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &target);
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, long(message.body.size()));
     curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, message.body.constData());
@@ -508,14 +448,6 @@ void Notifier::startAttempt(Target &target)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, &target);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Target::write);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &target);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, target.errorBuffer);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(m_policy.connectTimeout.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(m_policy.requestTimeout.count()));
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, m_userAgent.constData());
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, m_noProxy.constData());
     target.inFlight = true;
     if (!m_multi->add(easy)) {
         QMetaObject::invokeMethod(
@@ -534,66 +466,33 @@ void Notifier::attemptDone(Target &target, int curlCode)
     target.inFlight = false;
 
     const auto code = CURLcode(curlCode);
-    long status = 0;
-    long osErrno = 0;
-    curl_off_t connectUs = 0;
+    // Neither the peer nor the path is named: both are part of the secret URL.
+    TransferInfo info;
+    info.connectTimeoutMs = m_policy.connectTimeout.count();
+    info.timeoutMs = m_policy.requestTimeout.count();
     if (target.easy) {
-        curl_easy_getinfo(target.easy, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(target.easy, CURLINFO_OS_ERRNO, &osErrno);
-        curl_easy_getinfo(target.easy, CURLINFO_CONNECT_TIME_T, &connectUs);
+        info.readFrom(target.easy);
         curl_easy_cleanup(target.easy);
         target.easy = nullptr;
     }
+    const long status = info.httpStatus;
 
     const Message &message = target.queue.front();
-    bool retry = false;
-    QString why; // without the target's name and the attempt count
-    if (code == CURLE_OK) {
-        if (status >= 200 && status <= 299) {
-            qCDebug(lcNotify).noquote()
-                << target.prefix() + QStringLiteral("delivered %1 transitions (%2)")
-                                         .arg(message.ids.size())
-                                         .arg(attempts(message.attempts));
-            finishHead(target, true, QString());
-            return;
-        }
-        why = QStringLiteral("HTTP %1").arg(status);
-        retry = status == 429 || (status >= 500 && status <= 599);
-        if (!retry) {
-            const QString text = snippet(target.answer, target.secrets);
-            if (status >= 300 && status <= 399)
-                why += QStringLiteral(" (redirects are not followed)");
-            else if (!text.isEmpty())
-                why += QStringLiteral(": ") + text;
-        }
-    } else if (code == CURLE_FAILED_INIT) {
-        why = QStringLiteral("could not start the request");
-        retry = true;
-    } else if (code == CURLE_COULDNT_CONNECT) {
-        why = osErrno == ECONNREFUSED || osErrno == 0
-            ? QStringLiteral("connection refused")
-            : QStringLiteral("cannot connect: ") + QString::fromLocal8Bit(std::strerror(int(osErrno)));
-        retry = true;
-    } else if (code == CURLE_OPERATION_TIMEDOUT) {
-        why = connectUs == 0
-            ? QStringLiteral("no connection within %1 ms").arg(m_policy.connectTimeout.count())
-            : QStringLiteral("no answer within %1 ms").arg(m_policy.requestTimeout.count());
-        retry = true;
-    } else if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
-        why = QStringLiteral("cannot resolve the host name");
-        retry = true;
-    } else if (code == CURLE_GOT_NOTHING) {
-        why = QStringLiteral("connection closed without an answer");
-        retry = true;
-    } else if (code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_PARTIAL_FILE) {
-        why = QStringLiteral("connection broken during the request");
-        retry = true;
-    } else {
-        // curl's generic text for the code: its error buffer may quote the host or URL.
-        const QString text = QString::fromUtf8(curl_easy_strerror(code));
-        why = isTlsError(code) ? QStringLiteral("TLS error: ") + text : text;
-        retry = !isPermanent(code);
+    if (code == CURLE_OK && status >= 200 && status <= 299) {
+        qCDebug(lcNotify).noquote()
+            << target.prefix() + QStringLiteral("delivered %1 transitions (%2)")
+                                     .arg(message.ids.size())
+                                     .arg(attempts(message.attempts));
+        finishHead(target, true, QString());
+        return;
     }
+    // What a failing answer said helps only where trying again will not: servers like to echo
+    // the path they could not find ("Cannot POST /..."), so anything of the URL is blanked out.
+    if (code == CURLE_OK && !isRetryableStatus(status))
+        info.answerText = bodySnippet(target.answer, kSnippetChars, target.secrets);
+    const CurlFailure failure = describeCurlFailure(code, info);
+    const bool retry = failure.retryable;
+    const QString &why = failure.text; // without the target's name and the attempt count
 
     if (retry && message.attempts < m_policy.maxAttempts) {
         const int shift = std::min(message.attempts - 1, 20);

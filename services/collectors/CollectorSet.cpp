@@ -1,10 +1,10 @@
 #include "services/collectors/CollectorSet.h"
 
-#include "services/runtime/docker/DockerClient.h"
+#include "services/base/WorkerThread.h"
 #include "services/collectors/HttpCollector.h"
 #include "services/collectors/PostgresCollector.h"
 #include "services/collectors/RedisCollector.h"
-#include "services/base/WorkerThread.h"
+#include "services/runtime/docker/DockerClient.h"
 
 #include <QThread>
 
@@ -24,21 +24,37 @@ void registerSnapshotMetaTypes()
     qRegisterMetaType<ContainerAction>();
 }
 
+CollectorSet::Parts::Parts() = default;
+CollectorSet::Parts::Parts(Parts &&) noexcept = default;
+CollectorSet::Parts &CollectorSet::Parts::operator=(Parts &&) noexcept = default;
+CollectorSet::Parts::~Parts() = default;
+
 struct CollectorSet::Private
 {
-    std::unique_ptr<WorkerThread> httpThread;
+    std::unique_ptr<WorkerThread> nodesThread;
     std::unique_ptr<WorkerThread> redisThread;
     std::unique_ptr<WorkerThread> postgresThread;
-    std::unique_ptr<WorkerThread> dockerThread;
-    HttpCollector *http = nullptr;
+    std::unique_ptr<WorkerThread> runtimeThread;
+    NodeSource *nodes = nullptr;
     RedisCollector *redis = nullptr;
     PostgresCollector *postgres = nullptr;
-    DockerClient *docker = nullptr;
+    ContainerRuntime *runtime = nullptr;
+
+    /// Moves @p worker to a new thread named @p name, which owns it from then on.
+    template<typename Worker>
+    static Worker *adopt(std::unique_ptr<WorkerThread> &thread, std::unique_ptr<Worker> worker,
+        const QString &name)
+    {
+        if (!worker)
+            return nullptr;
+        thread = std::make_unique<WorkerThread>(name);
+        return thread->adopt(worker.release());
+    }
 
     std::vector<WorkerThread *> threads() const
     {
         std::vector<WorkerThread *> all;
-        for (WorkerThread *t : {httpThread.get(), redisThread.get(), postgresThread.get(), dockerThread.get()}) {
+        for (WorkerThread *t : {nodesThread.get(), redisThread.get(), postgresThread.get(), runtimeThread.get()}) {
             if (t)
                 all.push_back(t);
         }
@@ -46,48 +62,65 @@ struct CollectorSet::Private
     }
 };
 
+CollectorSet::Parts CollectorSet::defaultParts(const ClusterConfig &config)
+{
+    Parts parts;
+    if (!config.nodes.isEmpty())
+        parts.nodes = std::make_unique<HttpCollector>(
+            config.nodes, config.timeouts, config.pollInterval, config.maxBodyBytes);
+    if (config.redis.configured)
+        parts.redis = std::make_unique<RedisCollector>(config.redis, config.timeouts, config.pollInterval);
+    if (config.postgres.configured)
+        parts.postgres
+            = std::make_unique<PostgresCollector>(config.postgres, config.timeouts, config.pollInterval);
+    if (config.docker.configured)
+        parts.runtime = std::make_unique<DockerClient>(config.docker, config.timeouts, config.pollInterval);
+    return parts;
+}
+
 CollectorSet::CollectorSet(const ClusterConfig &config, QObject *parent)
+    : CollectorSet(defaultParts(config), parent)
+{
+}
+
+CollectorSet::CollectorSet(Parts parts, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>())
 {
     registerSnapshotMetaTypes();
-    if (!config.nodes.isEmpty()) {
-        d->httpThread = std::make_unique<WorkerThread>(QStringLiteral("cw-http"));
-        d->http = d->httpThread->adopt(new HttpCollector(config.nodes, config.timeouts, config.pollInterval,
-                                                         config.maxBodyBytes));
-        connect(d->http, &HttpCollector::nodeSnapshotReady, this, &CollectorSet::nodeSnapshotReady);
+    if (parts.nodes) {
+        const QString name = QStringLiteral("cw-") + parts.nodes->kind();
+        d->nodes = Private::adopt(d->nodesThread, std::move(parts.nodes), name);
+        connect(d->nodes, &NodeSource::nodeSnapshotReady, this, &CollectorSet::nodeSnapshotReady);
     }
-    if (config.redis.configured) {
-        d->redisThread = std::make_unique<WorkerThread>(QStringLiteral("cw-redis"));
-        d->redis = d->redisThread->adopt(new RedisCollector(config.redis, config.timeouts, config.pollInterval));
+    d->redis = Private::adopt(d->redisThread, std::move(parts.redis), QStringLiteral("cw-redis"));
+    if (d->redis)
         connect(d->redis, &RedisCollector::snapshotReady, this, &CollectorSet::redisSnapshotReady);
-    }
-    if (config.postgres.configured) {
-        d->postgresThread = std::make_unique<WorkerThread>(QStringLiteral("cw-postgres"));
-        d->postgres = d->postgresThread->adopt(
-            new PostgresCollector(config.postgres, config.timeouts, config.pollInterval));
+    d->postgres = Private::adopt(d->postgresThread, std::move(parts.postgres), QStringLiteral("cw-postgres"));
+    if (d->postgres)
         connect(d->postgres, &PostgresCollector::snapshotReady, this, &CollectorSet::postgresSnapshotReady);
-    }
-    if (config.docker.configured) {
-        d->dockerThread = std::make_unique<WorkerThread>(QStringLiteral("cw-docker"));
-        d->docker = d->dockerThread->adopt(new DockerClient(config.docker, config.timeouts, config.pollInterval));
-        connect(d->docker, &DockerClient::snapshotReady, this, &CollectorSet::dockerSnapshotReady);
-        connect(d->docker, &DockerClient::statsReady, this, &CollectorSet::containerStatsReady);
-        connect(d->docker, &DockerClient::eventReceived, this, &CollectorSet::dockerEventReceived);
-        connect(d->docker, &DockerClient::actionFinished, this, &CollectorSet::actionFinished);
-        connect(d->docker, &DockerClient::logsReady, this, &CollectorSet::logsReady);
-        connect(d->docker, &DockerClient::logLine, this, &CollectorSet::logLine);
+    if (parts.runtime) {
+        const QString name = QStringLiteral("cw-") + parts.runtime->kind();
+        ContainerRuntime *runtime = Private::adopt(d->runtimeThread, std::move(parts.runtime), name);
+        d->runtime = runtime;
+        connect(runtime, &ContainerRuntime::snapshotReady, this, &CollectorSet::dockerSnapshotReady);
+        connect(runtime, &ContainerRuntime::statsReady, this, &CollectorSet::containerStatsReady);
+        connect(runtime, &ContainerRuntime::eventReceived, this, &CollectorSet::dockerEventReceived);
+        connect(runtime, &ContainerRuntime::actionFinished, this, &CollectorSet::actionFinished);
+        connect(runtime, &ContainerRuntime::logsReady, this, &CollectorSet::logsReady);
+        connect(runtime, &ContainerRuntime::logLine, this, &CollectorSet::logLine);
+        connect(runtime, &ContainerRuntime::followFailed, this, &CollectorSet::followFailed);
     }
 }
 
 bool CollectorSet::hasDocker() const
 {
-    return d->docker != nullptr;
+    return d->runtime != nullptr;
 }
 
 void CollectorSet::perform(quint64 requestId, const QString &container, ContainerAction action, int graceSeconds)
 {
-    if (!d->docker) {
+    if (!d->runtime) {
         ActionResult result;
         result.requestId = requestId;
         result.container = container;
@@ -97,29 +130,29 @@ void CollectorSet::perform(quint64 requestId, const QString &container, Containe
         Q_EMIT actionFinished(result);
         return;
     }
-    QMetaObject::invokeMethod(d->docker, [docker = d->docker, requestId, container, action, graceSeconds] {
-        docker->perform(requestId, container, action, graceSeconds);
+    QMetaObject::invokeMethod(d->runtime, [runtime = d->runtime, requestId, container, action, graceSeconds] {
+        runtime->perform(requestId, container, action, graceSeconds);
     }, Qt::QueuedConnection);
 }
 
 void CollectorSet::fetchLogs(quint64 requestId, const QString &container, int tail)
 {
-    if (!d->docker)
+    if (!d->runtime)
         return;
-    QMetaObject::invokeMethod(d->docker, [docker = d->docker, requestId, container, tail] {
-        docker->fetchLogs(requestId, container, tail);
+    QMetaObject::invokeMethod(d->runtime, [runtime = d->runtime, requestId, container, tail] {
+        runtime->fetchLogs(requestId, container, tail);
     }, Qt::QueuedConnection);
 }
 
 void CollectorSet::followLogs(const QString &container, bool follow)
 {
-    if (!d->docker)
+    if (!d->runtime)
         return;
-    QMetaObject::invokeMethod(d->docker, [docker = d->docker, container, follow] {
+    QMetaObject::invokeMethod(d->runtime, [runtime = d->runtime, container, follow] {
         if (follow)
-            docker->followLogs(container);
+            runtime->followLogs(container);
         else
-            docker->unfollowLogs(container);
+            runtime->unfollowLogs(container);
     }, Qt::QueuedConnection);
 }
 
@@ -133,22 +166,22 @@ CollectorSet::~CollectorSet()
 
 void CollectorSet::start()
 {
-    if (d->http)
-        d->httpThread->start(d->http, &HttpCollector::start);
+    if (d->nodes)
+        d->nodesThread->start(d->nodes, &NodeSource::start);
     if (d->redis)
         d->redisThread->start(d->redis, &RedisCollector::start);
     if (d->postgres)
         d->postgresThread->start(d->postgres, &PostgresCollector::start);
-    if (d->docker)
-        d->dockerThread->start(d->docker, &DockerClient::start);
+    if (d->runtime)
+        d->runtimeThread->start(d->runtime, &ContainerRuntime::start);
 }
 
 void CollectorSet::retire()
 {
     // Snapshots already queued to this object are dropped with the disconnection below, and
     // any still in flight are discarded when this object is deleted.
-    for (QObject *source : {static_cast<QObject *>(d->http), static_cast<QObject *>(d->redis),
-                            static_cast<QObject *>(d->postgres), static_cast<QObject *>(d->docker)}) {
+    for (QObject *source : {static_cast<QObject *>(d->nodes), static_cast<QObject *>(d->redis),
+                            static_cast<QObject *>(d->postgres), static_cast<QObject *>(d->runtime)}) {
         if (source)
             disconnect(source, nullptr, this, nullptr);
     }

@@ -1,16 +1,15 @@
 #include "services/collectors/HttpCollector.h"
 
-#include "services/net/CurlMulti.h"
 #include "services/base/Logging.h"
 #include "services/collectors/PrometheusParser.h"
+#include "services/net/BodySnippet.h"
+#include "services/net/CurlFailure.h"
+#include "services/net/CurlMulti.h"
+#include "services/net/CurlSetup.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QTimer>
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <mutex>
 
 namespace cw {
 
@@ -22,75 +21,11 @@ enum Endpoint { Health, Readiness, Metrics, EndpointCount };
 constexpr qint64 kMinGapMs = 100;
 /// Nodes due within this window are started in the same batch.
 constexpr qint64 kBatchSlackMs = 2;
-constexpr int kSnippetChars = 80;
 /// libcurl 7.88 walks a multi handle's whole connection cache on every
 /// curl_multi_remove_handle() (to close CONNECT_ONLY connections), so one multi handle for
 /// 1,000 nodes (3,000 kept-alive connections) costs O(n) per request. Sharding the nodes over
 /// several multi handles, all driven by the same thread and event loop, bounds that walk.
 constexpr qsizetype kNodesPerMulti = 32;
-
-QString formatBytes(qint64 bytes)
-{
-    constexpr qint64 kiB = 1024;
-    constexpr qint64 miB = 1024 * kiB;
-    if (bytes >= miB && bytes % miB == 0)
-        return QString::number(bytes / miB) + QStringLiteral(" MiB");
-    if (bytes >= kiB && bytes % kiB == 0)
-        return QString::number(bytes / kiB) + QStringLiteral(" KiB");
-    return QString::number(bytes) + QStringLiteral(" bytes");
-}
-
-/// The start of a body, fit for one line of an error message: HTML tags and control
-/// characters removed, whitespace collapsed, cut short.
-QString snippet(const QByteArray &body)
-{
-    QByteArray text = body.left(512);
-    if (text.trimmed().startsWith('<')) {
-        QByteArray plain;
-        bool inTag = false;
-        for (const char c : std::as_const(text)) {
-            if (c == '<')
-                inTag = true;
-            else if (c == '>')
-                inTag = false;
-            else if (!inTag)
-                plain += c;
-        }
-        text = plain;
-    }
-    for (char &c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    }
-    QString result = QString::fromUtf8(text).simplified();
-    if (result.size() > kSnippetChars)
-        result = result.left(kSnippetChars - 1) + QChar(0x2026);
-    return result;
-}
-
-bool isTlsError(CURLcode code)
-{
-    switch (code) {
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CLIENTCERT:
-    case CURLE_USE_SSL_FAILED:
-        return true;
-    default:
-        return false;
-    }
-}
 
 } // namespace
 
@@ -167,22 +102,20 @@ struct HttpCollector::Node {
 
 HttpCollector::HttpCollector(QList<NodeConfig> nodes, Timeouts timeouts, Millis interval,
     qint64 maxBodyBytes, QObject *parent)
-    : QObject(parent)
+    : NodeSource(parent)
     , m_configs(std::move(nodes))
     , m_timeouts(timeouts)
     , m_interval(interval)
     , m_maxBodyBytes(maxBodyBytes)
+    , m_userAgent(curlUserAgent())
     , m_noProxy(curlNoProxyList())
 {
-    // curl_global_init is not guaranteed thread-safe on every build: do it once, here, on the
-    // thread that builds the collectors, before any collector thread runs.
-    static std::once_flag curlInit;
-    std::call_once(curlInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curlGlobalInit(); // here, on the thread that builds the collectors
+}
 
-    QString version = QCoreApplication::applicationVersion();
-    if (version.isEmpty())
-        version = QStringLiteral("0");
-    m_userAgent = "Clusterwatch/" + version.toUtf8();
+QString HttpCollector::kind() const
+{
+    return QStringLiteral("http");
 }
 
 HttpCollector::~HttpCollector()
@@ -202,9 +135,7 @@ void HttpCollector::start()
 
     if (m_multis.empty()) {
         const auto onDone = [this](CURL *easy, CURLcode result) {
-            Transfer *transfer = nullptr;
-            curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
-            if (transfer)
+            if (Transfer *transfer = curlOwner<Transfer>(easy))
                 transferDone(*transfer, result);
         };
         const qsizetype multis
@@ -275,18 +206,17 @@ void HttpCollector::setUpTransfer(Node &node, Transfer &transfer, const QString 
         // curl copies string options, so the temporary may go; it reports a bad URL itself.
         curl_easy_setopt(easy, CURLOPT_URL, encoded.constData());
     }
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+    EasyOptions options;
+    options.connectTimeoutMs = m_timeouts.connect.count();
+    options.timeoutMs = m_timeouts.request.count();
+    options.userAgent = m_userAgent.constData();
+    options.noProxy = m_noProxy.constData();
+    options.errorBuffer = transfer.errorBuffer;
+    options.owner = &transfer;
+    setCommonOptions(easy, options);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::write);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(m_timeouts.connect.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(m_timeouts.request.count()));
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(m_maxBodyBytes));
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, m_userAgent.constData());
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, m_noProxy.constData());
     // Only new connections resolve (kept-alive ones do not), and libcurl 7.88 walks its whole
     // DNS cache after every transfer: an empty cache keeps that walk short, and a node that
     // moved (a recreated container) is found at its new address on the next connect.
@@ -328,14 +258,25 @@ void HttpCollector::startPoll(Node &node)
         if (transfer.active) {
             ++node.pending;
         } else {
+            const CurlFailure failure = describeCurlFailure(CURLE_FAILED_INIT, transferInfo(transfer));
             EndpointResult &result = node.result(transfer.endpoint);
-            result.error = FetchError::Other;
-            result.errorText = QStringLiteral("GET %1 on %2: could not start the request")
-                                   .arg(transfer.path, node.hostPort);
+            result.error = failure.kind;
+            result.errorText = failure.text;
         }
     }
     if (node.pending == 0)
         finishPoll(node);
+}
+
+TransferInfo HttpCollector::transferInfo(const Transfer &transfer) const
+{
+    TransferInfo info;
+    info.path = transfer.path;
+    info.peer = transfer.node->hostPort;
+    info.connectTimeoutMs = m_timeouts.connect.count();
+    info.timeoutMs = m_timeouts.request.count();
+    info.maxBodyBytes = m_maxBodyBytes;
+    return info;
 }
 
 void HttpCollector::transferDone(Transfer &transfer, int curlCode)
@@ -357,60 +298,16 @@ void HttpCollector::transferDone(Transfer &transfer, int curlCode)
     result.httpStatus = int(status);
     result.responseMs = double(totalUs) / 1000.0;
 
-    const QString &path = transfer.path;
-    // Only failures need curl's text: a successful request allocates nothing here.
-    const auto detail = [&] {
-        return transfer.errorBuffer[0] ? QString::fromUtf8(transfer.errorBuffer)
-                                       : QString::fromUtf8(curl_easy_strerror(code));
-    };
-    if (code == CURLE_OK) {
-        if (status < 200 || status > 299) {
-            result.error = FetchError::HttpStatus;
-            const QString text = snippet(transfer.body);
-            result.errorText = QStringLiteral("HTTP %1 from %2").arg(status).arg(path)
-                + (text.isEmpty() ? QString() : QStringLiteral(": ") + text);
-        }
-    } else if (transfer.tooLarge || code == CURLE_FILESIZE_EXCEEDED) {
-        result.error = FetchError::BodyTooLarge;
-        result.errorText
-            = QStringLiteral("GET %1: body over %2").arg(path, formatBytes(m_maxBodyBytes));
-    } else if (code == CURLE_COULDNT_CONNECT) {
-        long osErrno = 0;
-        curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &osErrno);
-        if (osErrno == ECONNREFUSED || osErrno == 0) {
-            result.error = FetchError::ConnectionRefused;
-            result.errorText = node.hostPort + QStringLiteral(": connection refused");
-        } else {
-            result.error = FetchError::Other;
-            result.errorText = node.hostPort + QStringLiteral(": cannot connect: ")
-                + QString::fromLocal8Bit(std::strerror(int(osErrno)));
-        }
-    } else if (code == CURLE_OPERATION_TIMEDOUT) {
-        result.error = FetchError::Timeout;
-        curl_off_t connectUs = 0;
-        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connectUs);
-        if (connectUs == 0)
-            result.errorText = QStringLiteral("%1: no connection within %2 ms")
-                                   .arg(node.hostPort)
-                                   .arg(m_timeouts.connect.count());
-        else
-            result.errorText = QStringLiteral("GET %1 on %2: no answer within %3 ms")
-                                   .arg(path, node.hostPort)
-                                   .arg(m_timeouts.request.count());
-    } else if (code == CURLE_COULDNT_RESOLVE_HOST) {
-        result.error = FetchError::Dns;
-        result.errorText = QStringLiteral("cannot resolve host '%1': %2")
-                               .arg(node.config.baseUrl.host(), detail());
-    } else if (isTlsError(code)) {
-        result.error = FetchError::Tls;
-        result.errorText = node.hostPort + QStringLiteral(": TLS error: ") + detail();
-    } else if (code == CURLE_GOT_NOTHING) {
-        result.error = FetchError::Other;
-        result.errorText = QStringLiteral("GET %1 on %2: connection closed without an answer")
-                               .arg(path, node.hostPort);
-    } else {
-        result.error = FetchError::Other;
-        result.errorText = QStringLiteral("GET %1 on %2: %3").arg(path, node.hostPort, detail());
+    // Only failures need words: a successful request allocates nothing here.
+    if (code != CURLE_OK || status < 200 || status > 299) {
+        TransferInfo info = transferInfo(transfer);
+        info.readFrom(easy, transfer.errorBuffer);
+        info.bodyTooLarge = transfer.tooLarge;
+        if (code == CURLE_OK)
+            info.answerText = bodySnippet(transfer.body);
+        const CurlFailure failure = describeCurlFailure(code, info);
+        result.error = failure.kind;
+        result.errorText = failure.text;
     }
 
     if (--node.pending == 0)
@@ -447,7 +344,7 @@ void HttpCollector::finishPoll(Node &node)
         }
     } else if (metrics.error == FetchError::HttpStatus && metrics.httpStatus == 404) {
         // No /metrics here (webhook processor, or N8N_METRICS off): not a node failure.
-        snapshot.metricsState = MetricsState::Disabled;
+        snapshot.metricsState = MetricsState::NotExposed;
         metrics.error = FetchError::None;
         metrics.errorText.clear();
     } else if (metrics.error == FetchError::ConnectionRefused || metrics.error == FetchError::Dns) {

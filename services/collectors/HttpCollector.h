@@ -2,6 +2,7 @@
 
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
+#include "services/collectors/NodeSource.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -15,31 +16,29 @@ class QTimer;
 namespace cw {
 
 class CurlMulti;
+struct TransferInfo;
 
-/// Polls every n8n node's /healthz, /healthz/readiness and /metrics over HTTP, all nodes
-/// concurrently on the thread it lives on, with one libcurl multi handle driven by that
+/// The HTTP node source: polls every n8n node's /healthz, /healthz/readiness and /metrics, all
+/// nodes concurrently on the thread it lives on, with libcurl multi handles driven by that
 /// thread's event loop. Connections are kept alive and reused between polls.
 ///
 /// Each node paces itself: its next poll starts one interval after the previous one started,
 /// or shortly after it finished if it overran, so a hanging node neither delays the others
 /// nor piles up requests. One NodeSnapshot is emitted per node and poll.
-class HttpCollector final : public QObject {
+class HttpCollector final : public NodeSource {
     Q_OBJECT
 public:
     HttpCollector(QList<cw::NodeConfig> nodes, cw::Timeouts timeouts, cw::Millis interval,
         qint64 maxBodyBytes, QObject *parent = nullptr);
     ~HttpCollector() override; ///< frees curl's handles; runs on the collector thread
-    HttpCollector(const HttpCollector &) = delete;
-    HttpCollector &operator=(const HttpCollector &) = delete;
+
+    [[nodiscard]] QString kind() const override; ///< "http"
 
 public Q_SLOTS:
     /// On the collector thread: creates the curl handles and polls all nodes at once.
-    void start();
+    void start() override;
     /// Aborts the requests in flight and stops polling; no snapshot is emitted for them.
-    void stop();
-
-Q_SIGNALS:
-    void nodeSnapshotReady(const cw::NodeSnapshot &snapshot);
+    void stop() override;
 
 private:
     struct Node;
@@ -47,6 +46,7 @@ private:
 
     void setUpTransfer(Node &node, Transfer &transfer, const QString &path);
     void startPoll(Node &node);
+    [[nodiscard]] TransferInfo transferInfo(const Transfer &transfer) const;
     void transferDone(Transfer &transfer, int curlCode);
     void finishPoll(Node &node);
     void schedule(Node &node, qint64 dueMs);

@@ -13,18 +13,6 @@
 
 namespace cw {
 
-QByteArray curlNoProxyList()
-{
-    QByteArray list = qgetenv("no_proxy");
-    if (list.isEmpty())
-        list = qgetenv("NO_PROXY");
-    if (list.trimmed() == "*")
-        return list;
-    if (!list.isEmpty())
-        list += ',';
-    return list + "localhost,127.0.0.0/8,::1";
-}
-
 CurlEasyHandle::~CurlEasyHandle()
 {
     if (easy)

@@ -12,10 +12,6 @@ class QTimer;
 
 namespace cw {
 
-/// CURLOPT_NOPROXY: the user's no_proxy list plus loopback, which must never go through a proxy
-/// (the option replaces the environment's list rather than adding to it).
-QByteArray curlNoProxyList();
-
 /// An easy handle and its header list, freed together. Request structs derive from it.
 struct CurlEasyHandle {
     CurlEasyHandle() = default;

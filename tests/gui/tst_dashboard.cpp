@@ -142,7 +142,7 @@ private Q_SLOTS:
 
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, QStringLiteral("n8n-worker-1")).value(1), QStringLiteral("HEALTHY"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, QStringLiteral("n8n-webhook-1")).value(1), QStringLiteral("HEALTHY"), 5000);
-        QCOMPARE(tile(app, QStringLiteral("n8n-webhook-1")).value(4), QStringLiteral("metrics: disabled (404)"));
+        QCOMPARE(tile(app, QStringLiteral("n8n-webhook-1")).value(4), QStringLiteral("metrics: not exposed"));
 
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, QStringLiteral("n8n-worker-3")).value(1), QStringLiteral("DOWN"), 5000);
         const QStringList refused = tile(app, QStringLiteral("n8n-worker-3"));

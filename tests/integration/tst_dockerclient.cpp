@@ -173,6 +173,7 @@ private Q_SLOTS:
     void logsTailDemultiplexed();
     void followDeliversNewLines();
     void missingSocket();
+    void kubernetesActionsAreNotSupported();
     void refusedSocket();
     void tlsEndpoint();
     void eventsReconnectAfterDaemonRestart();
@@ -553,6 +554,22 @@ void TestDockerClient::missingSocket()
     QCOMPARE(h.logs->at(0).at(3).toString(), s.error);
 }
 
+void TestDockerClient::kubernetesActionsAreNotSupported()
+{
+    // Room for a Kubernetes runtime: Docker says no before anything reaches the engine.
+    Harness h(m_engine.host());
+    QCOMPARE(h.client()->kind(), QStringLiteral("docker"));
+    QVERIFY(h.client()->supports(cw::ContainerAction::Restart));
+    QVERIFY(!h.client()->supports(cw::ContainerAction::RolloutRestart));
+    QVERIFY(!h.client()->supports(cw::ContainerAction::Scale));
+    h.perform(1, QStringLiteral("cw-main"), cw::ContainerAction::RolloutRestart);
+    h.perform(2, QStringLiteral("cw-main"), cw::ContainerAction::Scale);
+    QTRY_VERIFY_WITH_TIMEOUT(h.findAction(1).has_value() && h.findAction(2).has_value(), 3000);
+    QCOMPARE(cw::toString(h.findAction(1)->outcome), cw::toString(cw::ActionOutcome::Failed));
+    QCOMPARE(h.findAction(1)->message, QStringLiteral("rollout-restart is not supported by the Docker runtime"));
+    QCOMPARE(h.findAction(2)->message, QStringLiteral("scale is not supported by the Docker runtime"));
+}
+
 void TestDockerClient::refusedSocket()
 {
     // A socket file nobody listens on (a daemon that died without cleaning up).
@@ -607,7 +624,7 @@ void TestDockerClient::tlsEndpoint()
     Harness plain(endpoint);
     QTRY_VERIFY_WITH_TIMEOUT(plain.snapshots->count() >= 1, 5000);
     QCOMPARE(plain.snapshot(0).error,
-        QStringLiteral("Docker not reachable at %1: GET /_ping: HTTP 400: Client sent an HTTP request to an HTTPS server.")
+        QStringLiteral("Docker not reachable at %1: HTTP 400 from /_ping: Client sent an HTTP request to an HTTPS server.")
             .arg(m_engine.tlsHost()));
 }
 

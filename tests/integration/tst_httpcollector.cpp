@@ -370,7 +370,7 @@ void TestHttpCollector::healthyCluster()
 
     // A webhook processor has no /metrics: not a failure.
     const cw::NodeSnapshot webhook = run.of(QStringLiteral("webhook")).first();
-    QCOMPARE_STATE(webhook.metricsState, cw::MetricsState::Disabled);
+    QCOMPARE_STATE(webhook.metricsState, cw::MetricsState::NotExposed);
     QCOMPARE(webhook.metrics.httpStatus, 404);
     QVERIFY(webhook.metrics.ok());
     QVERIFY(!webhook.values.cpuSecondsTotal);
@@ -517,10 +517,10 @@ void TestHttpCollector::malformedMetrics()
     QVERIFY(!s.values.cpuSecondsTotal);
     QVERIFY(s.health.ok());
 
-    // N8N_METRICS turned off: 404, Disabled, and the node is still healthy.
+    // N8N_METRICS turned off: 404, NotExposed, and the node is still healthy.
     farm.removeMetrics(QStringLiteral("main"));
     QTRY_COMPARE_WITH_TIMEOUT(cw::toString(run.latest(QStringLiteral("main")).metricsState),
-        cw::toString(cw::MetricsState::Disabled), 3000);
+        cw::toString(cw::MetricsState::NotExposed), 3000);
     QVERIFY(run.latest(QStringLiteral("main")).metricsError.isEmpty());
 }
 

@@ -196,10 +196,10 @@ private Q_SLOTS:
 
         s = healthy(QStringLiteral("n8n-main"), t);
         s.metrics = failed(FetchError::HttpStatus, QStringLiteral("HTTP 404 from /metrics"), 404);
-        s.metricsState = MetricsState::Disabled;
+        s.metricsState = MetricsState::NotExposed;
         s.values = {};
         s.cpuPercent.reset();
-        QTest::newRow("metrics disabled is not a failure") << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
+        QTest::newRow("metrics not exposed is not a failure") << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
 
         s = healthy(QStringLiteral("n8n-main"), t);
         s.metricsState = MetricsState::Malformed;

@@ -1,5 +1,7 @@
 #include "services/runtime/docker/DockerJson.h"
 
+#include "services/net/BodySnippet.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
@@ -22,7 +24,8 @@ struct JsonFailure {
 };
 
 constexpr qsizetype kMaxLineBytes = qsizetype(1) << 20;
-constexpr qsizetype kSnippetChars = 200;
+/// Docker's messages are longer than a web server's: more of them is quoted.
+constexpr qsizetype kApiSnippetChars = 200;
 
 QString typeName(const QJsonValue &value)
 {
@@ -38,18 +41,9 @@ QString typeName(const QJsonValue &value)
     return QStringLiteral("nothing");
 }
 
-/// Printable, bounded start of a body for an error message.
 QString snippet(QByteArrayView bytes)
 {
-    QByteArray text = bytes.first(std::min(bytes.size(), kSnippetChars * 2)).toByteArray();
-    for (char &c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    }
-    QString result = QString::fromUtf8(text).simplified();
-    if (result.size() > kSnippetChars || bytes.size() > kSnippetChars * 2)
-        result = result.left(kSnippetChars - 1) + QChar(0x2026);
-    return result;
+    return bodySnippet(bytes, kApiSnippetChars);
 }
 
 /// Reads fields of one JSON answer, failing with "<what>: <path>: <problem>".

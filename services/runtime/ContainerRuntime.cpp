@@ -1,0 +1,12 @@
+#include "services/runtime/ContainerRuntime.h"
+
+namespace cw {
+
+ContainerRuntime::ContainerRuntime(QObject *parent)
+    : QObject(parent)
+{
+}
+
+ContainerRuntime::~ContainerRuntime() = default;
+
+} // namespace cw
