@@ -426,7 +426,7 @@ void Application::firstAnswerFrom(const QString &source)
 
 void Application::tick()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const Instant now = Clock::system().now();
     m_state->tick(now);
     m_alertEngine->evaluate(now);
 }

@@ -3,6 +3,8 @@
 // grouping under redis_down / postgres_down, worker stalled versus healthy progress, the failed
 // execution rate, and settings that differ between nodes (hashed from Docker inspect).
 
+#include "AlertRuleEdit.h"
+#include "ManualClock.h"
 #include "TestSupport.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/alerts/AlertRules.h"
@@ -49,14 +51,7 @@ ClusterConfig cluster()
     return c;
 }
 
-AlertRuleConfig &rule(ClusterConfig &c, const char *id)
-{
-    for (AlertRuleConfig &r : c.alerts.rules) {
-        if (r.id == QLatin1String(id))
-            return r;
-    }
-    qFatal("no rule %s", id);
-}
+using cwtest::rule;
 
 NodeSnapshot nodeSnap(const QString &name, bool healthy = true, bool ready = true)
 {
@@ -157,13 +152,19 @@ QString conditionText(const std::optional<RuleFinding> &f)
 /// The rules on their own ClusterState, fed as the session feeds it.
 struct TestRules
 {
-    ClusterState state;
+    cwtest::ManualClock clock;
+    ClusterState state{&clock};
     AlertRules rules{&state};
 
     explicit TestRules(const ClusterConfig &config) { state.setConfig(config); }
     void applyNode(const NodeSnapshot &s) { state.applyNode(s); }
     void applyRedis(const RedisSnapshot &s) { state.applyRedis(s); }
-    void applyPostgres(const PostgresSnapshot &s) { state.applyPostgres(s); }
+    /// Arrives at its own time (rates are over arrival times).
+    void applyPostgres(const PostgresSnapshot &s)
+    {
+        clock.advanceTo(s.timestampMs);
+        state.applyPostgres(s);
+    }
     void applyContainers(const DockerSnapshot &s) { state.applyContainers(s); }
     void applyContainerStats(const ContainerStats &s) { state.applyContainerStats(s); }
     void applyDockerEvent(const DockerEvent &e) { state.applyDockerEvent(e); }
@@ -173,7 +174,8 @@ struct TestRules
 
 struct Rig
 {
-    ClusterState state;
+    cwtest::ManualClock clock;
+    ClusterState state{&clock};
     AlertEngine engine{&state};
     QList<AlertTransition> transitions;
 
@@ -198,13 +200,15 @@ struct Rig
         state.applyPostgres(pgSnap(timeMs));
     }
 
-    /// Evaluates every second from @p fromS to @p toS inclusive, calling @p each first.
+    /// Evaluates every second from @p fromS to @p toS inclusive (the clock at that second),
+    /// calling @p each first.
     void run(int fromS, int toS, const std::function<void(int)> &each = {})
     {
         for (int s = fromS; s <= toS; ++s) {
+            clock.advanceTo(qint64(s) * 1000);
             if (each)
                 each(s);
-            engine.evaluate(qint64(s) * 1000);
+            engine.evaluate(clock.now());
         }
     }
 
