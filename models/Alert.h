@@ -39,8 +39,13 @@ struct AlertTransition
     qint64 ackTimeMs = 0;        ///< 0 = not acknowledged
     QString ackBy;
     QString ackComment;
+    /// Active alerts only (AlertEngine::activeAlerts()), never stored: the condition has cleared
+    /// and the alert is held firing for its recovery hold; it resolves at this wall-clock time
+    /// unless the condition returns. 0 = not clearing.
+    qint64 resolvesAtMs = 0;
 
     QString key() const { return rule + QLatin1Char('/') + subject; }
+    bool isClearing() const { return resolvesAtMs > 0; }
 };
 
 /// "Do not notify about (rule, subject) until untilMs". An empty rule or subject matches all.

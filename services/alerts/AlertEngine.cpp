@@ -66,9 +66,10 @@ void AlertEngine::evaluate(const Instant &now)
     const auto feed = [&](AlertStateMachine &alert, bool condition, const QString &summary, const QString &detail) {
         const auto before = alert.state();
         const qint64 since = alert.sinceMs();
+        const qint64 resolvesAt = alert.resolvesAtMs();   // starting or ending to clear, or moved
         if (std::optional<AlertTransition> t = alert.update(now, condition, summary, detail))
             transitions.append(std::move(*t));
-        changed = changed || alert.state() != before || alert.sinceMs() != since;
+        changed = changed || alert.state() != before || alert.sinceMs() != since || alert.resolvesAtMs() != resolvesAt;
     };
 
     for (const RuleFinding &finding : findings) {

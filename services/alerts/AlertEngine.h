@@ -36,7 +36,8 @@ public:
     AlertEngine &operator=(const AlertEngine &) = delete;
 
     /// Pending, firing and flapping alerts as transition-shaped records (timeMs = since when,
-    /// summary = the latest evidence), critical first, then oldest first.
+    /// summary = the latest evidence, resolvesAtMs while clearing), critical first, then oldest
+    /// first.
     [[nodiscard]] QList<AlertTransition> activeAlerts() const;
     /// The state of one alert; nullopt when it is not active.
     [[nodiscard]] std::optional<AlertTransition> activeAlert(const QString &rule, const QString &subject) const;

@@ -2,6 +2,7 @@
 
 #include "models/Formatter.h"
 
+#include <cstdlib>
 #include <utility>
 
 namespace cw {
@@ -40,11 +41,17 @@ std::optional<AlertTransition> AlertStateMachine::snapshot() const
     if (!current)
         return std::nullopt;
     AlertTransition t = make(m_since.wallMs, *current, m_problemSummary, m_problemDetail);
-    if (m_phase == Phase::Recovering)
-        t.detail = QStringLiteral("recovering: clear again, resolves after a hold of %1 unless it returns")
-                       .arg(fmt::duration(double(m_settings.recoveryHoldMs)))
-            + (t.detail.isEmpty() ? QString() : QLatin1Char('\n') + t.detail);
+    t.resolvesAtMs = resolvesAtMs();
     return t;
+}
+
+void AlertStateMachine::placeResolution(const Instant &now)
+{
+    // The hold runs on the monotonic clock; the time people read is on the wall clock as it
+    // reads now, so a step during the hold moves it along. Drift below a second is no news.
+    const qint64 at = now.wallMs + (m_clearSinceMono + m_settings.recoveryHoldMs - now.monoMs);
+    if (std::abs(at - m_resolvesAtMs) >= 1000)
+        m_resolvesAtMs = at;
 }
 
 AlertTransition AlertStateMachine::make(qint64 wallMs, AlertState state, const QString &summary,
@@ -134,6 +141,7 @@ std::optional<AlertTransition> AlertStateMachine::update(const Instant &now, boo
         } else {
             m_phase = Phase::Recovering;
             m_clearSinceMono = now.monoMs;
+            m_resolvesAtMs = now.wallMs + m_settings.recoveryHoldMs;
         }
         break;
     case Phase::Recovering:
@@ -141,6 +149,8 @@ std::optional<AlertTransition> AlertStateMachine::update(const Instant &now, boo
             m_phase = Phase::Firing;
         else if (now.monoMs - m_clearSinceMono >= m_settings.recoveryHoldMs)
             out = change(now, false, summary, detail);
+        else
+            placeResolution(now);
         break;
     case Phase::Flapping:
         if (!m_stableSinceMono)

@@ -13,7 +13,7 @@ namespace cw {
 /// The life of one alert, identified by (rule, subject), driven by one boolean condition per
 /// evaluation. Pure: time comes only from the caller (an Instant), so tests replay timelines.
 /// `for`, the recovery hold and the flap window run on the monotonic clock; the wall clock only
-/// stamps transitions.
+/// stamps transitions and says when a clearing alert resolves.
 ///
 ///   inactive ─true─▶ pending ─held ≥ for─▶ FIRING ─false─▶ recovering ─false ≥ hold─▶ RESOLVED
 ///                       │                     ▲               │
@@ -22,7 +22,7 @@ namespace cw {
 /// Only the capitalised states are transitions (returned from update()). A pending condition
 /// that clears before `for` goes back to inactive silently: the history records alerts, not
 /// every blip (the UI still sees pending ones through state()). While recovering the alert is
-/// still reported as firing.
+/// still reported as firing, and snapshot() says that it is clearing and when it resolves.
 ///
 /// Flap detection: when a Firing or Resolved transition would be the flapChanges-th within
 /// flapWindow, one Flapping transition is returned instead, and the alert stays flapping
@@ -74,19 +74,26 @@ public:
     /// Start of the current state on the wall clock (for a recovering alert: when it started
     /// firing).
     [[nodiscard]] qint64 sinceMs() const { return m_since.wallMs; }
+    /// Recovering: the wall-clock time at which the alert resolves unless the condition
+    /// returns; 0 otherwise. Follows the wall clock when that is stepped during the hold.
+    [[nodiscard]] qint64 resolvesAtMs() const { return m_phase == Phase::Recovering ? m_resolvesAtMs : 0; }
     /// The current state as a transition-shaped record for views (id 0, timeMs = sinceMs,
-    /// summary = the latest evidence of the problem); nullopt when inactive.
+    /// summary = the latest evidence of the problem, resolvesAtMs while clearing); nullopt when
+    /// inactive.
     [[nodiscard]] std::optional<AlertTransition> snapshot() const;
 
 private:
     [[nodiscard]] AlertTransition make(qint64 wallMs, AlertState state, const QString &summary, const QString &detail) const;
     /// Fires or resolves, unless that makes the alert flapping.
     AlertTransition change(const Instant &now, bool condition, const QString &summary, const QString &detail);
+    /// Recovering: when the hold ends, on the wall clock of @p now.
+    void placeResolution(const Instant &now);
 
     Settings m_settings;
     Phase m_phase = Phase::Inactive;
     Instant m_since;               ///< start of the current state
     qint64 m_clearSinceMono = 0;   ///< recovering: first evaluation with the condition clear
+    qint64 m_resolvesAtMs = 0;     ///< recovering: wall clock at the end of the hold
     bool m_lastCondition = false;  ///< flapping: the condition at the last change
     std::optional<qint64> m_stableSinceMono;   ///< flapping: when the condition last changed; none: since the next update
     QList<qint64> m_changes;       ///< monotonic times of recent Firing / Resolved transitions

@@ -78,6 +78,7 @@ struct Session
         state.tick(now);
         engine.evaluate(now);
     }
+    static qint64 resolvesAt(const AlertTransition &t) { return t.resolvesAtMs; }
 };
 
 /// A session driven one second at a time, with the wall clock stepped as @p jumps say, and the
@@ -198,12 +199,25 @@ private Q_SLOTS:
     void recoveryHold_data() { jumpRows(30, 40); }
     void recoveryHold()
     {
-        // Firing at once, clear from 21 s, held 60 s: resolves at 81 s.
+        // Firing at once, clear from 21 s, held 60 s: resolves at 81 s. Meanwhile the alert says
+        // when, on the wall clock as it reads at each moment.
         QFETCH(Jumps, jumps);
         Timeline t(timed("cpu_high", 0s, 60s), jumps, QStringLiteral("cpu_high"));
-        t.run(0, 100, [&](int s) { t.allNodes(s <= 20 ? 95.0 : 20.0); });
+        QStringList wrongResolution;
+        t.run(0, 100, [&](int s) { t.allNodes(s <= 20 ? 95.0 : 20.0); }, [&](int s) {
+            if (s < 21 || s > 80)
+                return;   // cleared from 21 s, held until 81 s
+            const std::optional<AlertTransition> active = t.s.engine.activeAlert(QStringLiteral("cpu_high"), kMain);
+            const qint64 expected = t.s.clock.wallMs() + (81 - s) * 1000;
+            if (!active || Session::resolvesAt(*active) != expected)
+                wrongResolution << QStringLiteral("%1 s: %2 != %3")
+                                       .arg(s)
+                                       .arg(active ? Session::resolvesAt(*active) : -1)
+                                       .arg(expected);
+        });
         QCOMPARE(t.seen(), QStringLiteral("0:firing 81:resolved"));
         QCOMPARE(t.wrongStamps(), QStringList());
+        QCOMPARE(wrongResolution, QStringList());
     }
 
     void flapWindow_data() { jumpRows(30, 60); }

@@ -284,6 +284,7 @@ private Q_SLOTS:
     void configMismatchFromInspect();
     void disabledRuleResolves();
     void activeAlertsForViews();
+    void clearingAlertForViews();
     void unknownKeepsState();
 };
 
@@ -1089,6 +1090,53 @@ void TestAlertRules::activeAlertsForViews()
     QCOMPARE(active.at(0).timeMs, qint64(33'000));
     QCOMPARE(cw::toString(active.at(1).state), cw::toString(AlertState::Pending));
     QCOMPARE(changed.count(), 2);
+}
+
+void TestAlertRules::clearingAlertForViews()
+{
+    // Held through its recovery hold, a firing alert says it is clearing and when it resolves;
+    // the views hear of it when it starts and stops clearing.
+    ClusterConfig config = cluster();
+    AlertRuleConfig &timing = rule(config, "cpu_high");
+    timing.forDuration = 0s;
+    timing.recoveryHold = 60s;
+    Rig rig(config);
+    rig.allHealthy();
+    QSignalSpy changed(&rig.engine, &AlertEngine::activeAlertsChanged);
+    const auto cpu = [&](double percent) {
+        NodeSnapshot s = nodeSnap(kWorker1);
+        s.cpuPercent = percent;
+        rig.state.applyNode(s);
+    };
+    const auto active = [&] { return rig.engine.activeAlert(QStringLiteral("cpu_high"), kWorker1); };
+
+    rig.run(0, 5, [&](int) { cpu(95.0); });
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(!active()->isClearing());
+
+    rig.run(6, 6, [&](int) { cpu(10.0); });
+    QCOMPARE(changed.count(), 2);
+    QVERIFY(active()->isClearing());
+    QCOMPARE(active()->resolvesAtMs, qint64(66'000));
+    QCOMPARE(cw::toString(active()->state), cw::toString(AlertState::Firing));
+    QCOMPARE(active()->summary, QStringLiteral("CPU 95.0 % on n8n-worker-1 (> 80 %)"));   // the last figure while firing
+    QCOMPARE(rig.engine.activeAlerts().constFirst().resolvesAtMs, qint64(66'000));
+    rig.run(7, 20, [&](int) { cpu(10.0); });
+    QCOMPARE(changed.count(), 2);   // nothing new to show while it stays clearing
+
+    // It recurs: firing, not clearing.
+    rig.run(21, 21, [&](int) { cpu(97.0); });
+    QCOMPARE(changed.count(), 3);
+    QVERIFY(!active()->isClearing());
+
+    // Clears for good: clearing again, then resolved and gone.
+    rig.run(22, 81, [&](int) { cpu(10.0); });
+    QVERIFY(active()->isClearing());
+    QCOMPARE(active()->resolvesAtMs, qint64(82'000));
+    rig.run(82, 82, [&](int) { cpu(10.0); });
+    QVERIFY(!active());
+    QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 82:resolved"));
+    QVERIFY(rig.transitions.constLast().resolvesAtMs == 0);
 }
 
 void TestAlertRules::unknownKeepsState()
