@@ -115,10 +115,10 @@ void Application::wireActions()
             [this](const QString &node, const QString &container, ContainerAction action, bool overrideGuard) {
                 switch (m_session->requestAction(node, container, action, overrideGuard)) {
                 case ActionController::Verdict::NeedsOverride: {
-                    const RestartGuard &guard = m_session->actions()->guard();
-                    m_window->askGuardOverride(node, container,
-                                               guard.recentRestarts(container, QDateTime::currentMSecsSinceEpoch()),
-                                               int(std::chrono::duration_cast<std::chrono::minutes>(guard.window()).count()));
+                    const ActionController *actions = m_session->actions();
+                    m_window->askGuardOverride(
+                        node, container, actions->recentRestarts(container),
+                        int(std::chrono::duration_cast<std::chrono::minutes>(actions->guard().window()).count()));
                     break;
                 }
                 case ActionController::Verdict::Busy:

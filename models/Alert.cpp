@@ -56,10 +56,12 @@ QString firingSummary(const QList<AlertTransition> &active, bool *critical)
 {
     int criticalCount = 0;
     int warningCount = 0;
+    int clearingCount = 0;
     for (const AlertTransition &alert : active) {
         if (alert.state == AlertState::Pending || !alert.causedBy.isEmpty())
             continue;   // grouped under their cause, which is counted
         (alert.severity == Severity::Critical ? criticalCount : warningCount) += 1;
+        clearingCount += alert.isClearing() ? 1 : 0;
     }
     if (critical)
         *critical = criticalCount > 0;
@@ -68,7 +70,12 @@ QString firingSummary(const QList<AlertTransition> &active, bool *critical)
         parts << QStringLiteral("%1 critical").arg(criticalCount);
     if (warningCount > 0)
         parts << QStringLiteral("%1 warning").arg(warningCount);
-    return parts.isEmpty() ? QString() : QStringLiteral("⚠ ") + parts.join(QStringLiteral(" · ")) + QStringLiteral(" firing");
+    if (parts.isEmpty())
+        return {};
+    QString text = QStringLiteral("⚠ ") + parts.join(QStringLiteral(" · ")) + QStringLiteral(" firing");
+    if (clearingCount > 0)
+        text += QStringLiteral(" (%1 clearing)").arg(clearingCount);
+    return text;
 }
 
 } // namespace cw

@@ -39,8 +39,13 @@ struct AlertTransition
     qint64 ackTimeMs = 0;        ///< 0 = not acknowledged
     QString ackBy;
     QString ackComment;
+    /// Active alerts only (AlertEngine::activeAlerts()), never stored: the condition has cleared
+    /// and the alert is held firing for its recovery hold; it resolves at this wall-clock time
+    /// unless the condition returns. 0 = not clearing.
+    qint64 resolvesAtMs = 0;
 
     QString key() const { return rule + QLatin1Char('/') + subject; }
+    bool isClearing() const { return resolvesAtMs > 0; }
 };
 
 /// "Do not notify about (rule, subject) until untilMs". An empty rule or subject matches all.
@@ -58,7 +63,7 @@ struct Silence
 };
 
 /// The one-line count of what is firing, for title bars and status lines: "⚠ 1 critical · 2
-/// warning firing", or empty when nothing fires. Pending alerts and symptoms grouped under a
+/// warning firing (1 clearing)", or empty when nothing fires. Pending alerts and symptoms grouped under a
 /// cause are not counted (the cause is). @p critical: whether a critical one fires.
 QString firingSummary(const QList<AlertTransition> &active, bool *critical = nullptr);
 

@@ -51,7 +51,12 @@ QString ago(qint64 nowMs, qint64 thenMs)
 {
     if (thenMs <= 0)
         return QStringLiteral("never");
-    const qint64 s = std::max<qint64>(0, (nowMs - thenMs) / 1000);
+    return elapsedAgo(nowMs - thenMs);
+}
+
+QString elapsedAgo(qint64 elapsedMs)
+{
+    const qint64 s = std::max<qint64>(0, elapsedMs / 1000);
     if (s < 1)
         return QStringLiteral("just now");
     if (s < 120)

@@ -12,6 +12,8 @@ QString bytes(double bytes);
 QString duration(double milliseconds);
 /// "just now", "12 s ago", "3 min ago", "2 h ago", "never"
 QString ago(qint64 nowMs, qint64 thenMs);
+/// ago() of something @p elapsedMs old (measured on the monotonic clock): "12 s ago".
+QString elapsedAgo(qint64 elapsedMs);
 /// "37.5 %", "—" when absent
 QString percent(std::optional<double> value);
 /// "1,234" with the C locale thousands separator

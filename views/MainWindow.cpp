@@ -453,7 +453,7 @@ void MainWindow::updateSummary()
     m_updated->setText(QStringLiteral("last update: ")
                        + (m_state->lastUpdateMs() > 0
                               ? QDateTime::fromMSecsSinceEpoch(m_state->lastUpdateMs()).toString(QStringLiteral("HH:mm:ss"))
-                                  + QStringLiteral(" (") + fmt::ago(m_state->nowMs(), m_state->lastUpdateMs()) + QStringLiteral(")")
+                                  + QStringLiteral(" (") + fmt::elapsedAgo(m_state->lastUpdateAgeMs()) + QStringLiteral(")")
                               : QStringLiteral("never")));
 }
 

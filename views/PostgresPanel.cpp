@@ -66,7 +66,7 @@ void PostgresPanel::refresh()
     } else {
         m_details->clear();
     }
-    m_updated->setText(QStringLiteral("updated ") + fmt::ago(m_state->nowMs(), p.timestampMs));
+    m_updated->setText(QStringLiteral("updated ") + (m_state->hasPostgres() ? fmt::elapsedAgo(m_state->postgresAgeMs()) : QStringLiteral("never")));
 }
 
 } // namespace cw

@@ -70,7 +70,7 @@ void RedisPanel::refresh()
     } else {
         m_details->clear();
     }
-    m_updated->setText(QStringLiteral("updated ") + fmt::ago(m_state->nowMs(), r.timestampMs));
+    m_updated->setText(QStringLiteral("updated ") + (m_state->hasRedis() ? fmt::elapsedAgo(m_state->redisAgeMs()) : QStringLiteral("never")));
 }
 
 } // namespace cw

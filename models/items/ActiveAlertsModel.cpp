@@ -1,5 +1,6 @@
 #include "models/items/ActiveAlertsModel.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QSet>
 
@@ -23,12 +24,24 @@ bool sameRecord(const AlertTransition &a, const AlertTransition &b)
     return a.id == b.id && a.timeMs == b.timeMs && a.rule == b.rule && a.subject == b.subject
         && a.severity == b.severity && a.state == b.state && a.summary == b.summary && a.detail == b.detail
         && a.causedBy == b.causedBy && a.notify == b.notify && a.notifyError == b.notifyError
-        && a.ackTimeMs == b.ackTimeMs && a.ackBy == b.ackBy && a.ackComment == b.ackComment;
+        && a.ackTimeMs == b.ackTimeMs && a.ackBy == b.ackBy && a.ackComment == b.ackComment
+        && a.resolvesAtMs == b.resolvesAtMs;
+}
+
+/// "clearing, resolves at 10:32 unless it recurs" (local time), or empty.
+QString clearingText(const AlertTransition &t)
+{
+    if (!t.isClearing())
+        return {};
+    return QStringLiteral("clearing, resolves at %1 unless it recurs")
+        .arg(QDateTime::fromMSecsSinceEpoch(t.resolvesAtMs).toString(QStringLiteral("HH:mm")));
 }
 
 QString toolTip(const AlertTransition &t)
 {
     QString text = t.key() + QLatin1Char('\n') + t.summary;
+    if (t.isClearing())
+        text += QLatin1Char('\n') + clearingText(t);
     if (!t.detail.isEmpty())
         text += QLatin1Char('\n') + t.detail;
     return text;
@@ -71,6 +84,9 @@ QVariant ActiveAlertsModel::data(const QModelIndex &index, int role) const
         return row.groupedKeys.isEmpty() ? QString() : QStringLiteral("+%1 grouped").arg(row.groupedKeys.size());
     case GroupedKeysRole: return row.groupedKeys;
     case TransitionRole: return QVariant::fromValue(t);
+    case ClearingRole: return t.isClearing();
+    case ResolvesAtRole: return t.resolvesAtMs;
+    case ClearingTextRole: return clearingText(t);
     default: return {};
     }
 }
@@ -93,6 +109,9 @@ QHash<int, QByteArray> ActiveAlertsModel::roleNames() const
     names.insert(GroupedTextRole, "groupedText");
     names.insert(GroupedKeysRole, "groupedKeys");
     names.insert(TransitionRole, "transition");
+    names.insert(ClearingRole, "clearing");
+    names.insert(ResolvesAtRole, "resolvesAt");
+    names.insert(ClearingTextRole, "clearingText");
     return names;
 }
 
@@ -182,6 +201,10 @@ QList<int> ActiveAlertsModel::changedRoles(const Row &before, const Row &after)
         addRoles(roles, {Qt::ToolTipRole, DetailRole});
     if (a.causedBy != b.causedBy)
         addRoles(roles, {CausedByRole, CausedByTextRole});
+    if (a.isClearing() != b.isClearing())
+        addRoles(roles, {ClearingRole});
+    if (a.resolvesAtMs != b.resolvesAtMs)
+        addRoles(roles, {Qt::ToolTipRole, ResolvesAtRole, ClearingTextRole});
     if (before.grouped != after.grouped)
         addRoles(roles, {IsGroupedRole});
     if (before.groupedKeys != after.groupedKeys)

@@ -17,6 +17,10 @@ namespace cw {
 /// right under its cause (IsGroupedRole, CausedByTextRole "caused by redis_down/redis"), and
 /// the cause's row counts them (GroupedCountRole, GroupedTextRole "+2 grouped"). Otherwise the
 /// engine's order is kept: critical first, then oldest first. GUI-free: colours are the view's.
+///
+/// An alert held firing after its condition cleared (recovery hold) says so: ClearingRole,
+/// ResolvesAtRole and ClearingTextRole "clearing, resolves at 10:32 unless it recurs" (local
+/// time), so its summary is not read as the current figure.
 class ActiveAlertsModel final : public QAbstractListModel
 {
     Q_OBJECT
@@ -37,6 +41,9 @@ public:
         GroupedTextRole,                  ///< QString, "+2 grouped", or empty
         GroupedKeysRole,                  ///< QStringList, their "rule/subject" keys
         TransitionRole,                   ///< cw::AlertTransition, the whole record
+        ClearingRole,                     ///< bool, held firing while its condition is clear
+        ResolvesAtRole,                   ///< qint64, ms since the epoch: resolves then unless it recurs; 0 = not clearing
+        ClearingTextRole,                 ///< QString, "clearing, resolves at 10:32 unless it recurs", or empty
     };
 
     explicit ActiveAlertsModel(QObject *parent = nullptr);

@@ -73,7 +73,7 @@ QVariant ClusterModel::roleValue(const NodeEntry &row, int role) const
         return row.stale ? toString(row.verdict.state) + QStringLiteral(" (stale)")
                          : toString(row.verdict.state);
     case ReasonRole:
-        return row.stale ? QStringLiteral("no fresh data for ") + fmt::duration(double(m_state->nowMs() - s.timestampMs))
+        return row.stale ? QStringLiteral("no fresh data for ") + fmt::duration(double(m_state->ageMs(row.receivedMonoMs)))
                          : row.verdict.reason;
     case ReadinessTextRole: return readinessText(s);
     case ResponseMsRole:
@@ -83,7 +83,7 @@ QVariant ClusterModel::roleValue(const NodeEntry &row, int role) const
     case EventLoopLagRole: return optionalValue(s.values.eventLoopLagSeconds);
     case MetricsTextRole: return metricsText(s);
     case LastSeenRole: return row.lastSeenMs;
-    case LastSeenTextRole: return fmt::ago(m_state->nowMs(), row.lastSeenMs);
+    case LastSeenTextRole: return lastSeenText(row);
     case LastUpdateRole: return s.timestampMs;
     case StaleRole: return row.stale;
     case VersionRole: return s.values.version;
@@ -100,6 +100,11 @@ QVariant ClusterModel::roleValue(const NodeEntry &row, int role) const
         return row.stats ? QVariant(double(row.stats->memoryLimitBytes)) : QVariant();
     default: return {};
     }
+}
+
+QString ClusterModel::lastSeenText(const NodeEntry &row) const
+{
+    return row.lastSeenMs > 0 ? fmt::elapsedAgo(m_state->ageMs(row.lastSeenMonoMs)) : QStringLiteral("never");
 }
 
 QVariant ClusterModel::displayValue(const NodeEntry &row, int column) const
@@ -120,7 +125,7 @@ QVariant ClusterModel::displayValue(const NodeEntry &row, int column) const
     case LagColumn:
         return s.values.eventLoopLagSeconds ? fmt::duration(*s.values.eventLoopLagSeconds * 1000.0)
                                             : fmt::none();
-    case LastSeenColumn: return fmt::ago(m_state->nowMs(), row.lastSeenMs);
+    case LastSeenColumn: return lastSeenText(row);
     case ErrorColumn: {
         const QString reason = roleValue(row, ReasonRole).toString();
         if (!reason.isEmpty())

@@ -64,6 +64,8 @@ private:
 
     QVariant roleValue(const NodeEntry &row, int role) const;
     QVariant displayValue(const NodeEntry &row, int column) const;
+    /// "12 s ago" by the monotonic clock, "never".
+    QString lastSeenText(const NodeEntry &row) const;
     QString toolTip(const NodeEntry &row) const;
 
     const ClusterState *m_state;

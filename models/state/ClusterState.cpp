@@ -2,8 +2,6 @@
 
 #include "models/ContainerMapping.h"
 
-#include <QDateTime>
-
 #include <algorithm>
 
 namespace cw {
@@ -18,10 +16,19 @@ Millis staleAfter(const ClusterConfig &config)
     return std::max(config.pollInterval * 3, config.pollInterval + config.timeouts.request + Millis(1000));
 }
 
-ClusterState::ClusterState(QObject *parent)
+ClusterState::ClusterState(const Clock *clock, QObject *parent)
     : QObject(parent)
-    , m_nowMs(QDateTime::currentMSecsSinceEpoch())
+    , m_clock(clock ? clock : &Clock::system())
+    , m_now(m_clock->now())
 {
+}
+
+Instant ClusterState::arrived()
+{
+    const Instant at = m_clock->now();
+    if (at.monoMs >= m_now.monoMs)
+        m_now = at;
+    return at;
 }
 
 void ClusterState::setConfig(const ClusterConfig &config)
@@ -44,7 +51,7 @@ void ClusterState::setConfig(const ClusterConfig &config)
     m_redisStale = m_postgresStale = false;
     m_runtimeReachable = false;
     m_discovered.clear();
-    m_lastUpdateMs = 0;
+    m_lastUpdateMs = m_lastUpdateMonoMs = 0;
     m_progress = 0;
     m_lastCompleted.clear();
     m_completedJobs.reset();
@@ -85,10 +92,9 @@ QString ClusterState::nodeOfContainer(const QString &idOrName) const
     return i >= 0 ? m_nodes[i].config.name : QString();
 }
 
-bool ClusterState::isStale(qint64 timestampMs) const
+bool ClusterState::isStale(bool received, qint64 receivedMonoMs) const
 {
-    // Never polled is "unknown", not stale.
-    return timestampMs > 0 && m_nowMs - timestampMs > m_staleAfter.count();
+    return received && ageMs(receivedMonoMs) > m_staleAfter.count();
 }
 
 void ClusterState::settle(int index, Changes what)
@@ -99,7 +105,7 @@ void ClusterState::settle(int index, Changes what)
         entry.verdict = std::move(verdict);
         what |= Change::Verdict;
     }
-    const bool stale = isStale(entry.last.timestampMs);
+    const bool stale = isStale(entry.last.timestampMs > 0, entry.receivedMonoMs);
     if (stale != entry.stale) {
         entry.stale = stale;
         what |= Change::Staleness;
@@ -116,8 +122,11 @@ void ClusterState::applyNode(const NodeSnapshot &snapshot)
     NodeEntry &entry = m_nodes[index];
     if (snapshot.sequence != 0 && snapshot.sequence < entry.last.sequence)
         return;   // a stale reply
-    m_nowMs = std::max(m_nowMs, snapshot.timestampMs);
-    m_lastUpdateMs = std::max(m_lastUpdateMs, snapshot.timestampMs);
+    const Instant at = arrived();
+    // The latest arrival, not the largest wall time: after the wall clock was set back, the
+    // largest would be an old snapshot for as long as the clock was moved.
+    m_lastUpdateMs = snapshot.timestampMs;
+    m_lastUpdateMonoMs = at.monoMs;
     Changes what = Change::Observed;
     const NodeSnapshot &before = entry.last;
     const auto sameAnswer = [](const EndpointResult &a, const EndpointResult &b) {
@@ -134,8 +143,10 @@ void ClusterState::applyNode(const NodeSnapshot &snapshot)
         || before.metricsState != snapshot.metricsState || before.metricsError != snapshot.metricsError)
         what |= Change::Metrics;
     entry.last = snapshot;
+    entry.receivedMonoMs = at.monoMs;
     if (snapshot.health.ok() && entry.lastSeenMs != snapshot.timestampMs) {
         entry.lastSeenMs = snapshot.timestampMs;
+        entry.lastSeenMonoMs = at.monoMs;
         what |= Change::LastSeen;
     }
 
@@ -164,13 +175,14 @@ void ClusterState::applyRedis(const RedisSnapshot &snapshot)
     }
     m_redis = snapshot;
     m_hasRedis = true;
-    m_nowMs = std::max(m_nowMs, snapshot.timestampMs);
+    m_redisReceivedMonoMs = arrived().monoMs;
     m_redisStale = false;
     Q_EMIT redisChanged();
 }
 
 void ClusterState::applyPostgres(const PostgresSnapshot &snapshot)
 {
+    const qint64 atMono = arrived().monoMs;
     if (snapshot.reachable && snapshot.n8nSchema) {
         const qint64 finished = snapshot.finishedExecutions();
         // Pruning (EXECUTIONS_DATA_PRUNE) deletes rows: a drop is a new baseline.
@@ -178,18 +190,20 @@ void ClusterState::applyPostgres(const PostgresSnapshot &snapshot)
             ++m_progress;
         m_lastFinished = finished;
 
+        // The rate is over arrival times: the collectors' wall clock may have been stepped.
         const qint64 errors = snapshot.executionsWith("error");
-        if (!m_errorSamples.empty()
-            && (errors < m_errorSamples.back().errors || snapshot.timestampMs <= m_errorSamples.back().timeMs))
+        if (!m_errorSamples.empty() && errors < m_errorSamples.back().errors)
             m_errorSamples.clear();
-        m_errorSamples.push_back({snapshot.timestampMs, errors});
+        if (!m_errorSamples.empty() && atMono <= m_errorSamples.back().monoMs)
+            m_errorSamples.pop_back();   // two in the same millisecond: the newer counts
+        m_errorSamples.push_back({atMono, errors});
         // Keep one sample at least a window old as the baseline.
-        while (m_errorSamples.size() >= 2 && m_errorSamples[1].timeMs <= snapshot.timestampMs - kRateWindowMs)
+        while (m_errorSamples.size() >= 2 && m_errorSamples[1].monoMs <= atMono - kRateWindowMs)
             m_errorSamples.pop_front();
     }
     m_postgres = snapshot;
     m_hasPostgres = true;
-    m_nowMs = std::max(m_nowMs, snapshot.timestampMs);
+    m_postgresReceivedMonoMs = atMono;
     m_postgresStale = false;
     Q_EMIT postgresChanged();
 }
@@ -200,7 +214,7 @@ std::optional<double> ClusterState::failedPerMinute() const
         return std::nullopt;
     const ErrorSample &base = m_errorSamples.front();
     const ErrorSample &last = m_errorSamples.back();
-    const qint64 span = last.timeMs - base.timeMs;
+    const qint64 span = last.monoMs - base.monoMs;
     if (span < kMinRateSpanMs)
         return std::nullopt;
     return double(last.errors - base.errors) * 60'000.0 / double(span);
@@ -273,14 +287,14 @@ void ClusterState::applyDockerEvent(const DockerEvent &event)
     settle(index, what);
 }
 
-void ClusterState::tick(qint64 nowMs)
+void ClusterState::tick(const Instant &now)
 {
-    m_nowMs = nowMs;
+    m_now = now;
     Q_EMIT ticked();   // texts that follow the clock first; staleness flips are reported after
     for (int i = 0; i < m_nodes.size(); ++i)
         settle(i, {});
-    m_redisStale = isStale(m_redis.timestampMs);
-    m_postgresStale = isStale(m_postgres.timestampMs);
+    m_redisStale = isStale(m_hasRedis, m_redisReceivedMonoMs);
+    m_postgresStale = isStale(m_hasPostgres, m_postgresReceivedMonoMs);
     // The panels show "updated N s ago", so they refresh on every tick.
     Q_EMIT redisChanged();
     Q_EMIT postgresChanged();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/Clock.h"
 #include "models/ClusterConfig.h"
 #include "models/DockerTypes.h"
 #include "models/NodeHealth.h"
@@ -20,7 +21,9 @@ struct NodeEntry
 {
     NodeConfig config;
     NodeSnapshot last;                       ///< timestampMs 0: not polled yet
-    qint64 lastSeenMs = 0;                   ///< last healthy /healthz; 0 = never
+    qint64 receivedMonoMs = 0;               ///< when `last` arrived, monotonic (ClusterState::ageMs())
+    qint64 lastSeenMs = 0;                   ///< last healthy /healthz, wall clock; 0 = never
+    qint64 lastSeenMonoMs = 0;               ///< the same moment, monotonic
     std::optional<ContainerInfo> container;  ///< mapped from the runtime; none when unknown
     std::optional<ContainerStats> stats;     ///< of that container
     NodeVerdict verdict;                     ///< HTTP and container together, thresholds from the cluster file
@@ -30,6 +33,10 @@ struct NodeEntry
 /// The one state of the monitored cluster. Snapshots, the runtime's containers, stats and events
 /// are applied here and nowhere else; the item models, the chart recorder and the alert rules
 /// read it. Lives on the session's thread (the GUI thread in the app); never blocks.
+///
+/// Time: snapshots carry the collector's wall clock (shown, stored); the state stamps each with
+/// its own monotonic clock when it is applied, and every age (staleness, "12 s ago", rates) is
+/// measured on that, so a stepped wall clock neither greys fresh data nor keeps old data green.
 class ClusterState final : public QObject
 {
     Q_OBJECT
@@ -48,7 +55,9 @@ public:
     };
     Q_DECLARE_FLAGS(Changes, Change)
 
-    explicit ClusterState(QObject *parent = nullptr);
+    /// @p clock (which outlives the state) stamps the arrival of snapshots; nullptr: the
+    /// system's. tick() must be given instants of the same clock.
+    explicit ClusterState(const Clock *clock = nullptr, QObject *parent = nullptr);
 
     /// A new cluster file: forgets everything, emits aboutToReset() and reset().
     void setConfig(const ClusterConfig &config);
@@ -89,10 +98,19 @@ public:
     /// until two snapshots at least 15 s apart.
     [[nodiscard]] std::optional<double> failedPerMinute() const;
 
-    /// The state's clock: the last tick() or the newest snapshot, ms since the epoch.
-    [[nodiscard]] qint64 nowMs() const { return m_nowMs; }
-    /// Newest node snapshot over all nodes; 0 = none yet.
+    /// The state's clock: the last tick() or the arrival of the latest snapshot.
+    [[nodiscard]] const Instant &now() const { return m_now; }
+    /// now() on the wall clock, ms since the epoch: for display only.
+    [[nodiscard]] qint64 nowMs() const { return m_now.wallMs; }
+    /// How long before now() the monotonic @p monoMs was (a NodeEntry's receivedMonoMs, …).
+    [[nodiscard]] qint64 ageMs(qint64 monoMs) const { return m_now.monoMs - monoMs; }
+    /// Wall time of the node snapshot that arrived last; 0 = none yet.
     [[nodiscard]] qint64 lastUpdateMs() const { return m_lastUpdateMs; }
+    /// Age of that snapshot, of the latest Redis and of the latest PostgreSQL snapshot
+    /// (monotonic; meaningless before the first one).
+    [[nodiscard]] qint64 lastUpdateAgeMs() const { return ageMs(m_lastUpdateMonoMs); }
+    [[nodiscard]] qint64 redisAgeMs() const { return ageMs(m_redisReceivedMonoMs); }
+    [[nodiscard]] qint64 postgresAgeMs() const { return ageMs(m_postgresReceivedMonoMs); }
 
 public Q_SLOTS:
     void applyNode(const cw::NodeSnapshot &snapshot);
@@ -105,8 +123,9 @@ public Q_SLOTS:
     /// die / stop / start / restart / pause change a node's container at once, without waiting
     /// for the next poll.
     void applyDockerEvent(const cw::DockerEvent &event);
-    /// Advances the clock: staleness of nodes, Redis and PostgreSQL.
-    void tick(qint64 nowMs);
+    /// Advances the clock to @p now (from the state's clock): staleness of nodes, Redis and
+    /// PostgreSQL, and the texts that follow the clock.
+    void tick(const cw::Instant &now);
 
 Q_SIGNALS:
     /// Around setConfig(): item models reset between the two.
@@ -122,7 +141,10 @@ Q_SIGNALS:
     void containersChanged();
 
 private:
-    [[nodiscard]] bool isStale(qint64 timestampMs) const;
+    /// Arrival of a snapshot: the state's clock moves on to it.
+    Instant arrived();
+    /// Older than staleAfter by the monotonic clock; never polled is "unknown", not stale.
+    [[nodiscard]] bool isStale(bool received, qint64 receivedMonoMs) const;
     [[nodiscard]] int indexOfContainer(const QString &idOrName) const;
     /// Recomputes the verdict and staleness of one node and reports @p what changed (with the
     /// verdict and staleness if they did).
@@ -139,8 +161,12 @@ private:
     bool m_postgresStale = false;
     bool m_runtimeReachable = false;
     QList<ContainerInfo> m_discovered;
-    qint64 m_nowMs = 0;
+    const Clock *m_clock;
+    Instant m_now;
     qint64 m_lastUpdateMs = 0;
+    qint64 m_lastUpdateMonoMs = 0;
+    qint64 m_redisReceivedMonoMs = 0;
+    qint64 m_postgresReceivedMonoMs = 0;
 
     quint64 m_progress = 0;
     QHash<QString, double> m_lastCompleted;      ///< main's completed-jobs counter by node
@@ -149,7 +175,7 @@ private:
     std::optional<QueueDepth> m_lastQueue;
     struct ErrorSample
     {
-        qint64 timeMs = 0;
+        qint64 monoMs = 0;                       ///< arrival
         qint64 errors = 0;
     };
     std::deque<ErrorSample> m_errorSamples;      ///< for failedPerMinute()

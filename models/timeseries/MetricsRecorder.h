@@ -1,10 +1,13 @@
 #pragma once
 
+#include "models/Clock.h"
 #include "models/DockerTypes.h"
 #include "models/Snapshots.h"
 
 #include <QHash>
 #include <QString>
+
+#include <optional>
 
 namespace cw {
 
@@ -17,10 +20,22 @@ class TimeSeriesStore;
 ///   queue/{waiting,active,delayed,failed,completed_per_min}
 ///   redis/{memory,clients}
 ///   postgres/{connections,executions/<status>}
+///
+/// Time: a sample is stamped with the wall clock when it arrives, since the charts' axis is the
+/// wall clock. The timeline never runs backwards: when the wall clock is set back, the whole
+/// history moves back with it, its spacing kept as the monotonic clock measured it, so the lines
+/// go on and nothing is dropped as out of order. When the wall clock moves forward (a step, or
+/// the machine slept) the history stays where it was and the lines break there, as for any time
+/// nothing was recorded. Rates are over monotonic time.
 class MetricsRecorder
 {
 public:
-    explicit MetricsRecorder(TimeSeriesStore *store);
+    /// @p clock (which outlives the recorder) stamps the samples; nullptr: the system's.
+    explicit MetricsRecorder(TimeSeriesStore *store, const Clock *clock = nullptr);
+
+    /// A wall clock set back by less than this is absorbed (samples wait for it to catch up);
+    /// by more, the history is moved.
+    static constexpr qint64 kWallStepMs = 1000;
 
     static QString nodeSeries(const QString &node, const char *metric);
 
@@ -31,15 +46,21 @@ public:
     void recordContainerStats(const QString &node, const ContainerStats &stats);
 
 private:
+    /// Now, with wallMs the time to stamp the samples that arrive now (never before the
+    /// previous ones); first moves the history back if the wall clock was set back.
+    Instant arrival();
     void put(const QString &id, qint64 tMs, std::optional<double> value);
 
     struct Counter
     {
-        qint64 tMs = 0;
+        qint64 monoMs = 0;
         double value = 0;
     };
 
     TimeSeriesStore *m_store;
+    const Clock *m_clock;
+    std::optional<Instant> m_previous;     ///< the previous arrival, as read from the clock
+    qint64 m_lastStampMs = 0;              ///< the newest stamp given
     QHash<QString, Counter> m_completed;   ///< previous completed-jobs counter per main node
 };
 

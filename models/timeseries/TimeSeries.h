@@ -43,6 +43,9 @@ public:
     bool append(qint64 tMs, double value);
     /// Records a missing sample at tMs.
     bool appendGap(qint64 tMs);
+    /// Moves every sample by @p deltaMs, keeping their spacing (O(1)): the timeline follows a
+    /// wall clock that was set back.
+    void shiftTimes(qint64 deltaMs) { m_baseMs += deltaMs; }
     void clear();
 
     qsizetype size() const { return m_size; }

@@ -49,6 +49,12 @@ qsizetype TimeSeriesStore::memoryBytes() const
     return total;
 }
 
+void TimeSeriesStore::shiftTimes(qint64 deltaMs)
+{
+    for (auto &entry : m_series)
+        entry.second->shiftTimes(deltaMs);
+}
+
 bool TimeSeriesStore::remove(const QString &id)
 {
     return m_series.erase(id) != 0;

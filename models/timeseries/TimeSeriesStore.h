@@ -34,6 +34,9 @@ public:
     /// Bytes held by all sample buffers (for the RSS budget).
     qsizetype memoryBytes() const;
 
+    /// Moves every sample of every series by @p deltaMs (TimeSeries::shiftTimes()).
+    void shiftTimes(qint64 deltaMs);
+
     bool remove(const QString &id);
     /// Drops every series, e.g. when another cluster file is opened.
     void clear() { m_series.clear(); }

@@ -8,7 +8,7 @@ namespace cw {
 ActionController::ActionController(RestartGuard guard, QObject *parent)
     : QObject(parent)
     , m_guard(std::move(guard))
-    , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_clock(&Clock::system())
 {
     qRegisterMetaType<ActionResult>();
     qRegisterMetaType<AuditEntry>();
@@ -32,7 +32,7 @@ void ActionController::abandonInFlight(const QString &why)
         return;
     const QHash<quint64, Pending> abandoned = std::exchange(m_pending, {});
     m_busy.clear();
-    const qint64 now = m_clock();
+    const qint64 now = m_clock->now().wallMs;
     for (auto it = abandoned.cbegin(); it != abandoned.cend(); ++it) {
         ActionResult result;
         result.requestId = it.key();
@@ -52,7 +52,8 @@ void ActionController::abandonInFlight(const QString &why)
 ActionController::Verdict ActionController::request(const QString &node, const QString &container,
                                                     ContainerAction action, bool overrideGuard)
 {
-    const qint64 now = m_clock();
+    const Instant instant = m_clock->now();
+    const qint64 now = instant.wallMs;
     ActionResult refused;
     refused.container = container;
     refused.action = action;
@@ -74,7 +75,7 @@ ActionController::Verdict ActionController::request(const QString &node, const Q
     }
     if (m_busy.contains(container))
         return Verdict::Busy;   // nothing was done: not an audited action
-    const bool guardRefuses = action == ContainerAction::Restart && !m_guard.allows(container, now);
+    const bool guardRefuses = action == ContainerAction::Restart && !m_guard.allows(container, instant.monoMs);
     if (guardRefuses && !overrideGuard)
         return Verdict::NeedsOverride;
     const quint64 id = m_nextId++;
@@ -82,7 +83,7 @@ ActionController::Verdict ActionController::request(const QString &node, const Q
     m_busy.insert(container);
     m_pending.insert(id, pending);
     if (action == ContainerAction::Restart)
-        m_guard.recordRestart(container, now);
+        m_guard.recordRestart(container, instant.monoMs);
     // The intent is queued to the audit trail before the action leaves: if the app dies while
     // the engine works, the trail still says what was asked, by whom, and that no result came.
     ActionResult intent;
@@ -118,7 +119,7 @@ void ActionController::audit(const ActionResult &result, const QString &node, co
 {
     AuditEntry entry;
     entry.actionId = actionId;
-    entry.timeMs = result.finishedMs > 0 ? result.finishedMs : m_clock();
+    entry.timeMs = result.finishedMs > 0 ? result.finishedMs : m_clock->now().wallMs;
     entry.user = AuditLog::localUser();
     entry.dockerHost = result.endpoint.isEmpty() ? m_endpoint : result.endpoint;
     entry.node = node;

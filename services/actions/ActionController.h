@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/Clock.h"
 #include "models/DockerTypes.h"
 #include "services/actions/AuditLog.h"
 #include "services/actions/RestartGuard.h"
@@ -48,8 +49,14 @@ public:
     const RestartGuard &guard() const { return m_guard; }
     QString endpoint() const { return m_endpoint; }
     bool isBusy(const QString &container) const { return m_busy.contains(container); }
-    /// For tests: the clock in ms since the epoch.
-    void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
+    /// Wall time stamps the audit trail; the restart-storm guard counts on monotonic time, so a
+    /// clock set back cannot hide restarts. nullptr: the system's clocks. Must outlive this.
+    void setClock(const Clock *clock) { m_clock = clock ? clock : &Clock::system(); }
+    /// Restarts of @p container within the guard's window, as of now.
+    [[nodiscard]] int recentRestarts(const QString &container) const
+    {
+        return m_guard.recentRestarts(container, m_clock->now().monoMs);
+    }
 
     /// Asks for @p action on @p container (already confirmed by the operator).
     Verdict request(const QString &node, const QString &container, cw::ContainerAction action,
@@ -90,7 +97,7 @@ private:
     quint64 m_nextId = 1;
     QSet<QString> m_busy;
     QHash<quint64, Pending> m_pending;
-    std::function<qint64()> m_clock;
+    const Clock *m_clock;
 };
 
 } // namespace cw

@@ -57,18 +57,19 @@ void AlertEngine::setConfig(const ClusterConfig &config)
         alert.setSettings(settingsFor(alert.settings().rule, alert.settings().subject));
 }
 
-void AlertEngine::evaluate(qint64 nowMs)
+void AlertEngine::evaluate(const Instant &now)
 {
-    const QList<RuleFinding> findings = m_rules.evaluate(nowMs);
+    const QList<RuleFinding> findings = m_rules.evaluate(now.monoMs);
     QList<AlertTransition> transitions;
     QSet<QString> touched;
     bool changed = false;
     const auto feed = [&](AlertStateMachine &alert, bool condition, const QString &summary, const QString &detail) {
         const auto before = alert.state();
         const qint64 since = alert.sinceMs();
-        if (std::optional<AlertTransition> t = alert.update(nowMs, condition, summary, detail))
+        const qint64 resolvesAt = alert.resolvesAtMs();   // starting or ending to clear, or moved
+        if (std::optional<AlertTransition> t = alert.update(now, condition, summary, detail))
             transitions.append(std::move(*t));
-        changed = changed || alert.state() != before || alert.sinceMs() != since;
+        changed = changed || alert.state() != before || alert.sinceMs() != since || alert.resolvesAtMs() != resolvesAt;
     };
 
     for (const RuleFinding &finding : findings) {

@@ -22,7 +22,8 @@ namespace cw {
 /// firing gets causedBy "redis_down/redis"; likewise postgres_down).
 ///
 /// Lives on the session's thread; evaluate() does the work, from the session's 1 s tick (tests
-/// pass their own clock). An alert whose rule is disabled or
+/// pass their own clock). Every duration is judged on the monotonic clock, so a stepped wall
+/// clock fires nothing early or late. An alert whose rule is disabled or
 /// whose subject left the cluster file resolves like any other, then is forgotten.
 class AlertEngine final : public QObject
 {
@@ -35,7 +36,8 @@ public:
     AlertEngine &operator=(const AlertEngine &) = delete;
 
     /// Pending, firing and flapping alerts as transition-shaped records (timeMs = since when,
-    /// summary = the latest evidence), critical first, then oldest first.
+    /// summary = the latest evidence, resolvesAtMs while clearing), critical first, then oldest
+    /// first.
     [[nodiscard]] QList<AlertTransition> activeAlerts() const;
     /// The state of one alert; nullopt when it is not active.
     [[nodiscard]] std::optional<AlertTransition> activeAlert(const QString &rule, const QString &subject) const;
@@ -45,8 +47,9 @@ public Q_SLOTS:
     /// A new cluster file: rules and timings from config.alerts; data of the old one is dropped,
     /// alerts that still apply keep their state.
     void setConfig(const cw::ClusterConfig &config);
-    /// Judges the data as of @p nowMs (wall clock, ms since the epoch) and emits the transitions.
-    void evaluate(qint64 nowMs);
+    /// Judges the data as of @p now (from the ClusterState's clock; transitions are stamped with
+    /// its wall time) and emits the transitions.
+    void evaluate(const cw::Instant &now);
     /// The newest stored transition of each alert (from the history, at start): those that
     /// were firing or flapping continue as such, so a restart neither pages them again nor
     /// leaves them firing in the history for ever.

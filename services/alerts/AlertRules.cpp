@@ -74,7 +74,7 @@ AlertRules::AlertRules(const ClusterState *state)
 void AlertRules::reset()
 {
     m_progressSeen = m_state->progressCount();
-    m_stallClockMs.reset();
+    m_stallClockMono.reset();
 }
 
 const AlertRuleConfig *AlertRules::enabledRule(const char *id) const
@@ -129,12 +129,12 @@ std::optional<AlertRules::Backlog> AlertRules::backlog() const
     return Backlog{*waiting, *waiting, QStringLiteral("main's /metrics")};
 }
 
-QList<RuleFinding> AlertRules::evaluate(qint64 nowMs)
+QList<RuleFinding> AlertRules::evaluate(qint64 monoMs)
 {
     QList<RuleFinding> out;
     evaluateServices(out);
     evaluateNodes(out);
-    evaluateQueue(nowMs, out);
+    evaluateQueue(monoMs, out);
     evaluateExecutions(out);
     evaluateSettings(out);
     return out;
@@ -309,7 +309,7 @@ void AlertRules::evaluateNodes(QList<RuleFinding> &out) const
     }
 }
 
-void AlertRules::evaluateQueue(qint64 nowMs, QList<RuleFinding> &out)
+void AlertRules::evaluateQueue(qint64 monoMs, QList<RuleFinding> &out)
 {
     const std::optional<Backlog> jobs = backlog();
     if (const AlertRuleConfig *rule = enabledRule("queue_backlog")) {
@@ -331,9 +331,9 @@ void AlertRules::evaluateQueue(qint64 nowMs, QList<RuleFinding> &out)
     const bool progress = m_state->progressCount() != m_progressSeen;
     m_progressSeen = m_state->progressCount();
     if (!jobs || jobs->runnable <= 0)
-        m_stallClockMs.reset();
-    else if (!m_stallClockMs || progress)
-        m_stallClockMs = nowMs;
+        m_stallClockMono.reset();
+    else if (!m_stallClockMono || progress)
+        m_stallClockMono = monoMs;
 
     const AlertRuleConfig *rule = enabledRule("worker_stalled");
     if (!rule)
@@ -352,7 +352,7 @@ void AlertRules::evaluateQueue(qint64 nowMs, QList<RuleFinding> &out)
         }
     }
     const auto limitMs = qint64(std::llround(rule->threshold * 1000.0));
-    const qint64 stalledMs = m_stallClockMs ? nowMs - *m_stallClockMs : 0;
+    const qint64 stalledMs = m_stallClockMono ? monoMs - *m_stallClockMono : 0;
     // Without a healthy worker it is no_worker's (or Redis') alert, not a stall.
     f.condition = jobs->runnable > 0 && stalledMs >= limitMs && (workers == 0 || healthy > 0);
     if (*f.condition) {

@@ -55,9 +55,9 @@ public:
     [[nodiscard]] const ClusterConfig &config() const { return m_state->config(); }
 
     /// The findings of every enabled rule, redis_down and postgres_down first so that their
-    /// alerts are up to date when the others look for their cause. @p nowMs is the evaluation
-    /// clock (monotonic in the session): it times the stall.
-    QList<RuleFinding> evaluate(qint64 nowMs);
+    /// alerts are up to date when the others look for their cause. @p monoMs is the monotonic
+    /// clock of the evaluation (Instant::monoMs): it times the stall.
+    QList<RuleFinding> evaluate(qint64 monoMs);
 
 private:
     /// Waiting jobs and where the figure came from; nullopt when unknown.
@@ -78,14 +78,14 @@ private:
 
     void evaluateServices(QList<RuleFinding> &out) const;
     void evaluateNodes(QList<RuleFinding> &out) const;
-    void evaluateQueue(qint64 nowMs, QList<RuleFinding> &out);
+    void evaluateQueue(qint64 monoMs, QList<RuleFinding> &out);
     void evaluateExecutions(QList<RuleFinding> &out) const;
     void evaluateSettings(QList<RuleFinding> &out) const;
 
     const ClusterState *m_state;
     // worker_stalled
     quint64 m_progressSeen = 0;                  ///< ClusterState::progressCount() at the last evaluate()
-    std::optional<qint64> m_stallClockMs;        ///< last progress, or when jobs started waiting; none = no backlog
+    std::optional<qint64> m_stallClockMono;      ///< last progress, or when jobs started waiting; none = no backlog
 };
 
 } // namespace cw

@@ -2,6 +2,7 @@
 
 #include "models/Formatter.h"
 
+#include <cstdlib>
 #include <utility>
 
 namespace cw {
@@ -39,19 +40,25 @@ std::optional<AlertTransition> AlertStateMachine::snapshot() const
     const std::optional<AlertState> current = state();
     if (!current)
         return std::nullopt;
-    AlertTransition t = make(m_sinceMs, *current, m_problemSummary, m_problemDetail);
-    if (m_phase == Phase::Recovering)
-        t.detail = QStringLiteral("recovering: clear again, resolves after a hold of %1 unless it returns")
-                       .arg(fmt::duration(double(m_settings.recoveryHoldMs)))
-            + (t.detail.isEmpty() ? QString() : QLatin1Char('\n') + t.detail);
+    AlertTransition t = make(m_since.wallMs, *current, m_problemSummary, m_problemDetail);
+    t.resolvesAtMs = resolvesAtMs();
     return t;
 }
 
-AlertTransition AlertStateMachine::make(qint64 nowMs, AlertState state, const QString &summary,
+void AlertStateMachine::placeResolution(const Instant &now)
+{
+    // The hold runs on the monotonic clock; the time people read is on the wall clock as it
+    // reads now, so a step during the hold moves it along. Drift below a second is no news.
+    const qint64 at = now.wallMs + (m_clearSinceMono + m_settings.recoveryHoldMs - now.monoMs);
+    if (std::abs(at - m_resolvesAtMs) >= 1000)
+        m_resolvesAtMs = at;
+}
+
+AlertTransition AlertStateMachine::make(qint64 wallMs, AlertState state, const QString &summary,
                                         const QString &detail) const
 {
     AlertTransition t;
-    t.timeMs = nowMs;
+    t.timeMs = wallMs;
     t.rule = m_settings.rule;
     t.subject = m_settings.subject;
     t.severity = m_settings.severity;
@@ -62,27 +69,27 @@ AlertTransition AlertStateMachine::make(qint64 nowMs, AlertState state, const QS
     return t;
 }
 
-AlertTransition AlertStateMachine::change(qint64 nowMs, bool condition, const QString &summary,
+AlertTransition AlertStateMachine::change(const Instant &now, bool condition, const QString &summary,
                                           const QString &detail)
 {
-    while (!m_changes.isEmpty() && m_changes.constFirst() <= nowMs - m_settings.flapWindowMs)
+    while (!m_changes.isEmpty() && m_changes.constFirst() <= now.monoMs - m_settings.flapWindowMs)
         m_changes.removeFirst();
-    m_sinceMs = nowMs;
+    m_since = now;
     if (m_settings.flapChanges > 1 && m_changes.size() + 1 >= m_settings.flapChanges) {
         m_changes.clear();
         m_phase = Phase::Flapping;
         m_lastCondition = condition;
-        m_stableSinceMs = nowMs;
+        m_stableSinceMono = now.monoMs;
         const QString why = QStringLiteral("%1 state changes within %2; no further notification until the "
                                            "condition has been stable for %2")
                                 .arg(m_settings.flapChanges)
                                 .arg(fmt::duration(double(m_settings.flapWindowMs)));
-        return make(nowMs, AlertState::Flapping, m_problemSummary.isEmpty() ? summary : m_problemSummary,
+        return make(now.wallMs, AlertState::Flapping, m_problemSummary.isEmpty() ? summary : m_problemSummary,
                     why + (detail.isEmpty() ? QString() : QLatin1Char('\n') + detail));
     }
-    m_changes.append(nowMs);
+    m_changes.append(now.monoMs);
     m_phase = condition ? Phase::Firing : Phase::Inactive;
-    return make(nowMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
+    return make(now.wallMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
 }
 
 void AlertStateMachine::restore(const AlertTransition &last)
@@ -90,15 +97,16 @@ void AlertStateMachine::restore(const AlertTransition &last)
     if (last.state != AlertState::Firing && last.state != AlertState::Flapping)
         return;
     m_phase = last.state == AlertState::Firing ? Phase::Firing : Phase::Flapping;
-    m_sinceMs = last.timeMs;
+    // The stored wall time is shown; the monotonic clock of another run means nothing here.
+    m_since = Instant{last.timeMs, 0};
     m_lastCondition = true;
-    m_stableSinceMs = last.timeMs;
+    m_stableSinceMono.reset();
     m_cause = last.causedBy;
     m_problemSummary = last.summary;
     m_problemDetail = last.detail;
 }
 
-std::optional<AlertTransition> AlertStateMachine::update(qint64 nowMs, bool condition, const QString &summary,
+std::optional<AlertTransition> AlertStateMachine::update(const Instant &now, bool condition, const QString &summary,
                                                          const QString &detail)
 {
     if (condition) {
@@ -111,46 +119,51 @@ std::optional<AlertTransition> AlertStateMachine::update(qint64 nowMs, bool cond
         if (!condition)
             break;
         if (m_settings.forMs <= 0) {
-            out = change(nowMs, true, summary, detail);
+            out = change(now, true, summary, detail);
         } else {
             m_phase = Phase::Pending;
-            m_sinceMs = nowMs;
+            m_since = now;
         }
         break;
     case Phase::Pending:
         if (!condition) {
             m_phase = Phase::Inactive;
-            m_sinceMs = nowMs;
-        } else if (nowMs - m_sinceMs >= m_settings.forMs) {
-            out = change(nowMs, true, summary, detail);
+            m_since = now;
+        } else if (now.monoMs - m_since.monoMs >= m_settings.forMs) {
+            out = change(now, true, summary, detail);
         }
         break;
     case Phase::Firing:
         if (condition)
             break;
         if (m_settings.recoveryHoldMs <= 0) {
-            out = change(nowMs, false, summary, detail);
+            out = change(now, false, summary, detail);
         } else {
             m_phase = Phase::Recovering;
-            m_clearSinceMs = nowMs;
+            m_clearSinceMono = now.monoMs;
+            m_resolvesAtMs = now.wallMs + m_settings.recoveryHoldMs;
         }
         break;
     case Phase::Recovering:
         if (condition)
             m_phase = Phase::Firing;
-        else if (nowMs - m_clearSinceMs >= m_settings.recoveryHoldMs)
-            out = change(nowMs, false, summary, detail);
+        else if (now.monoMs - m_clearSinceMono >= m_settings.recoveryHoldMs)
+            out = change(now, false, summary, detail);
+        else
+            placeResolution(now);
         break;
     case Phase::Flapping:
+        if (!m_stableSinceMono)
+            m_stableSinceMono = now.monoMs;   // restored: watched from now on
         if (condition != m_lastCondition) {
             m_lastCondition = condition;
-            m_stableSinceMs = nowMs;
-        } else if (nowMs - m_stableSinceMs >= m_settings.flapWindowMs) {
+            m_stableSinceMono = now.monoMs;
+        } else if (now.monoMs - *m_stableSinceMono >= m_settings.flapWindowMs) {
             // Stable for a whole window: one plain transition, and flap counting starts afresh.
-            m_changes = {nowMs};
+            m_changes = {now.monoMs};
             m_phase = condition ? Phase::Firing : Phase::Inactive;
-            m_sinceMs = nowMs;
-            out = make(nowMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
+            m_since = now;
+            out = make(now.wallMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
         }
         break;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/Alert.h"
+#include "models/Clock.h"
 
 #include <QList>
 #include <QString>
@@ -10,7 +11,9 @@
 namespace cw {
 
 /// The life of one alert, identified by (rule, subject), driven by one boolean condition per
-/// evaluation. Pure: time comes only from the caller (nowMs), so tests replay timelines.
+/// evaluation. Pure: time comes only from the caller (an Instant), so tests replay timelines.
+/// `for`, the recovery hold and the flap window run on the monotonic clock; the wall clock only
+/// stamps transitions and says when a clearing alert resolves.
 ///
 ///   inactive ─true─▶ pending ─held ≥ for─▶ FIRING ─false─▶ recovering ─false ≥ hold─▶ RESOLVED
 ///                       │                     ▲               │
@@ -19,7 +22,7 @@ namespace cw {
 /// Only the capitalised states are transitions (returned from update()). A pending condition
 /// that clears before `for` goes back to inactive silently: the history records alerts, not
 /// every blip (the UI still sees pending ones through state()). While recovering the alert is
-/// still reported as firing.
+/// still reported as firing, and snapshot() says that it is clearing and when it resolves.
 ///
 /// Flap detection: when a Firing or Resolved transition would be the flapChanges-th within
 /// flapWindow, one Flapping transition is returned instead, and the alert stays flapping
@@ -55,35 +58,45 @@ public:
     /// Feeds one evaluation. @p summary / @p detail describe the current evidence (for a clear
     /// condition: what it is now, e.g. "n8n-worker-1 answers again"). Returns the transition
     /// this evaluation caused, if any.
-    std::optional<AlertTransition> update(qint64 nowMs, bool condition, const QString &summary,
+    std::optional<AlertTransition> update(const Instant &now, bool condition, const QString &summary,
                                           const QString &detail = QString());
 
     /// Continues an alert that was firing (or flapping) when the application stopped, from its
-    /// last stored transition: no new page for it; it resolves when its condition clears.
+    /// last stored transition: no new page for it; it resolves when its condition clears. A
+    /// flapping one counts its stable time from the first update() after the restore (the time
+    /// the application was not running was not watched).
     void restore(const AlertTransition &last);
 
     [[nodiscard]] Phase phase() const { return m_phase; }
     [[nodiscard]] bool isActive() const { return m_phase != Phase::Inactive; }
     /// Pending, Firing (also while recovering) or Flapping; nullopt when inactive.
     [[nodiscard]] std::optional<AlertState> state() const;
-    /// Start of the current state (for a recovering alert: when it started firing).
-    [[nodiscard]] qint64 sinceMs() const { return m_sinceMs; }
+    /// Start of the current state on the wall clock (for a recovering alert: when it started
+    /// firing).
+    [[nodiscard]] qint64 sinceMs() const { return m_since.wallMs; }
+    /// Recovering: the wall-clock time at which the alert resolves unless the condition
+    /// returns; 0 otherwise. Follows the wall clock when that is stepped during the hold.
+    [[nodiscard]] qint64 resolvesAtMs() const { return m_phase == Phase::Recovering ? m_resolvesAtMs : 0; }
     /// The current state as a transition-shaped record for views (id 0, timeMs = sinceMs,
-    /// summary = the latest evidence of the problem); nullopt when inactive.
+    /// summary = the latest evidence of the problem, resolvesAtMs while clearing); nullopt when
+    /// inactive.
     [[nodiscard]] std::optional<AlertTransition> snapshot() const;
 
 private:
-    [[nodiscard]] AlertTransition make(qint64 nowMs, AlertState state, const QString &summary, const QString &detail) const;
+    [[nodiscard]] AlertTransition make(qint64 wallMs, AlertState state, const QString &summary, const QString &detail) const;
     /// Fires or resolves, unless that makes the alert flapping.
-    AlertTransition change(qint64 nowMs, bool condition, const QString &summary, const QString &detail);
+    AlertTransition change(const Instant &now, bool condition, const QString &summary, const QString &detail);
+    /// Recovering: when the hold ends, on the wall clock of @p now.
+    void placeResolution(const Instant &now);
 
     Settings m_settings;
     Phase m_phase = Phase::Inactive;
-    qint64 m_sinceMs = 0;          ///< start of the current state
-    qint64 m_clearSinceMs = 0;     ///< recovering: first evaluation with the condition clear
+    Instant m_since;               ///< start of the current state
+    qint64 m_clearSinceMono = 0;   ///< recovering: first evaluation with the condition clear
+    qint64 m_resolvesAtMs = 0;     ///< recovering: wall clock at the end of the hold
     bool m_lastCondition = false;  ///< flapping: the condition at the last change
-    qint64 m_stableSinceMs = 0;    ///< flapping: when the condition last changed
-    QList<qint64> m_changes;       ///< times of recent Firing / Resolved transitions
+    std::optional<qint64> m_stableSinceMono;   ///< flapping: when the condition last changed; none: since the next update
+    QList<qint64> m_changes;       ///< monotonic times of recent Firing / Resolved transitions
     QString m_cause;
     QString m_problemSummary;      ///< latest summary while the condition held
     QString m_problemDetail;

@@ -1,5 +1,6 @@
 #include "services/session/ClusterSession.h"
 
+#include "models/Clock.h"
 #include "models/state/ClusterState.h"
 #include "models/timeseries/MetricsRecorder.h"
 #include "models/timeseries/TimeSeriesStore.h"
@@ -34,15 +35,17 @@ const QString kRuntime = QStringLiteral("runtime");
 ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-    , m_state(std::make_unique<ClusterState>())
+    , m_clock(m_options.clock ? m_options.clock : &Clock::system())
+    , m_state(std::make_unique<ClusterState>(m_clock))
     , m_series(std::make_unique<TimeSeriesStore>())
-    , m_recorder(std::make_unique<MetricsRecorder>(m_series.get()))
+    , m_recorder(std::make_unique<MetricsRecorder>(m_series.get(), m_clock))
     , m_engine(std::make_unique<AlertEngine>(m_state.get()))
     , m_actions(std::make_unique<ActionController>())
     , m_ledger(std::make_unique<DeliveryLedger>())
 {
     registerSnapshotMetaTypes();
     registerAlertHistoryMetaTypes();
+    m_actions->setClock(m_clock);
     registerAlertMetaTypes();
     connect(m_engine.get(), &AlertEngine::transition, this, &ClusterSession::onTransition);
     connect(m_engine.get(), &AlertEngine::activeAlertsChanged, this, &ClusterSession::activeAlertsChanged);
@@ -107,12 +110,11 @@ ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
         latest.limit = 0;
         m_restoreQuery = queryHistory(latest);
         QMetaObject::invokeMethod(m_history, &AlertHistory::listSilences, Qt::QueuedConnection);
-    } else {
-        m_actions->setReadOnly(true);
     }
+    m_actions->setReadOnly(m_options.readOnly || !m_options.persistent);
 
-    m_clock.setInterval(1000);
-    connect(&m_clock, &QTimer::timeout, this, &ClusterSession::tick);
+    m_evaluation.setInterval(1000);
+    connect(&m_evaluation, &QTimer::timeout, this, &ClusterSession::tick);
     m_redeliverTimer.setInterval(int(m_options.redeliverEvery.count()));
     connect(&m_redeliverTimer, &QTimer::timeout, this, &ClusterSession::redeliver);
 }
@@ -120,7 +122,7 @@ ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
 ClusterSession::~ClusterSession()
 {
     drainActions();
-    m_clock.stop();
+    m_evaluation.stop();
     delete m_collectors;   // stops the threads before the state they feed goes away
     m_collectors = nullptr;
     if (m_history) {
@@ -168,7 +170,7 @@ void ClusterSession::retireCollectors(const QString &why)
 
 void ClusterSession::close()
 {
-    m_clock.stop();
+    m_evaluation.stop();
     m_redeliverTimer.stop();
     retireCollectors(QStringLiteral("the cluster was closed before the engine answered"));
 }
@@ -185,7 +187,7 @@ void ClusterSession::open(const ClusterConfig &config)
     m_state->setConfig(config);
     // Another cluster's samples would draw under this one's names.
     m_series->clear();
-    m_recorder = std::make_unique<MetricsRecorder>(m_series.get());
+    m_recorder = std::make_unique<MetricsRecorder>(m_series.get(), m_clock);
     m_engine->setConfig(config);
     if (m_history) {
         QMetaObject::invokeMethod(m_history, "setRetention", Q_ARG(int, config.alerts.retentionDays),
@@ -198,7 +200,7 @@ void ClusterSession::open(const ClusterConfig &config)
             // What the previous run could not deliver goes out now that there are targets.
             HistoryQuery undelivered;
             undelivered.notifyStatuses = {NotifyStatus::Queued, NotifyStatus::Failed};
-            undelivered.fromMs = QDateTime::currentMSecsSinceEpoch() - m_options.redeliverMaxAge.count();
+            undelivered.fromMs = m_clock->now().wallMs - m_options.redeliverMaxAge.count();
             undelivered.newestFirst = false;
             undelivered.limit = 1000;
             m_undeliveredQuery = queryHistory(undelivered);
@@ -251,7 +253,7 @@ void ClusterSession::open(const ClusterConfig &config)
         m_awaitingRound.insert(kRuntime);
     m_sinceOpened.start();
     m_collectors->start();
-    m_clock.start();
+    m_evaluation.start();
     qCInfo(lcApp) << "monitoring" << config.name << "with" << config.nodes.size() << "nodes from" << config.sourceFile;
     Q_EMIT clusterOpened(config);
     Q_EMIT runtimeStatusChanged(m_runtimeEndpoint, false,
@@ -282,7 +284,7 @@ void ClusterSession::onRuntimeSnapshot(const DockerSnapshot &snapshot)
 
 void ClusterSession::tick()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const Instant now = m_clock->now();
     m_state->tick(now);
     m_engine->evaluate(now);
 }
@@ -297,7 +299,7 @@ void ClusterSession::onTransition(const AlertTransition &transition)
     AlertTransition t = transition;
     const bool paging = m_notifier && !m_config.alerts.webhooks.isEmpty();
     if (paging) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 now = m_clock->now().wallMs;   // silences are set in wall time
         const bool silenced = std::any_of(m_silences.cbegin(), m_silences.cend(),
                                           [&](const Silence &s) { return s.matches(t.rule, t.subject, now); });
         t.notify = silenced ? NotifyStatus::Silenced : NotifyStatus::Queued;
@@ -340,7 +342,7 @@ void ClusterSession::redeliver()
     if (!m_notifier || m_config.alerts.webhooks.isEmpty())
         return;
     const QList<AlertTransition> again = m_ledger->redeliver(int(m_config.alerts.webhooks.size()),
-                                                             QDateTime::currentMSecsSinceEpoch(),
+                                                             m_clock->now().wallMs,
                                                              m_options.redeliverMaxAge.count());
     if (!again.isEmpty())
         qCInfo(lcApp) << "trying" << again.size() << "undelivered alert message(s) again";
@@ -378,7 +380,7 @@ void ClusterSession::acknowledge(const QList<qint64> &ids, const QString &commen
 {
     if (m_history)
         QMetaObject::invokeMethod(m_history, "acknowledge", Q_ARG(QList<qint64>, ids), Q_ARG(QString, AuditLog::localUser()),
-                                  Q_ARG(QString, comment), Q_ARG(qint64, QDateTime::currentMSecsSinceEpoch()));
+                                  Q_ARG(QString, comment), Q_ARG(qint64, m_clock->now().wallMs));
 }
 
 void ClusterSession::addSilence(Silence silence)
@@ -408,7 +410,7 @@ void ClusterSession::followLogs(const QString &container, bool follow)
 
 void ClusterSession::fillSyntheticHistory(int hours)
 {
-    fillSyntheticSeries(m_series.get(), m_config, hours, QDateTime::currentMSecsSinceEpoch());
+    fillSyntheticSeries(m_series.get(), m_config, hours, m_clock->now().wallMs);
 }
 
 } // namespace cw

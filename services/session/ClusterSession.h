@@ -19,6 +19,7 @@
 namespace cw {
 
 class ActionController;
+class Clock;
 class AlertEngine;
 class AlertHistory;
 class AuditLog;
@@ -40,6 +41,9 @@ struct SessionOptions
     /// false: observe and judge only (the headless check): no alert history, no webhooks, no
     /// audit trail, no actions, and nothing written to disk.
     bool persistent = true;
+    /// Actions are refused in the code path (the wall screen, the check). A session that is not
+    /// persistent is read-only too: no action without its audit trail.
+    bool readOnly = false;
     /// Retries within one delivery (the notifier's backoff).
     DeliveryPolicy delivery;
     /// How often webhook messages that could not be delivered are tried again.
@@ -48,6 +52,9 @@ struct SessionOptions
     std::chrono::milliseconds redeliverMaxAge{std::chrono::hours(24)};
     /// At quit, actions still in flight are awaited this long, then audited as "outcome unknown".
     std::chrono::milliseconds actionDrain{std::chrono::seconds(5)};
+    /// The session's clock (wall time for display and storage, monotonic time for every
+    /// duration); nullptr: the system's. Tests pass a manual one. Must outlive the session.
+    const Clock *clock = nullptr;
     /// Builds the sources and the runtime of a cluster (tests pass in-process fakes); empty:
     /// the real ones from the cluster file.
     std::function<CollectorSet *(const ClusterConfig &config)> makeCollectors;
@@ -167,6 +174,7 @@ private:
     void drainActions();
 
     SessionOptions m_options;
+    const Clock *m_clock;
     ClusterConfig m_config;
     std::unique_ptr<ClusterState> m_state;
     std::unique_ptr<TimeSeriesStore> m_series;
@@ -194,7 +202,7 @@ private:
     QString m_runtimeEndpoint;
     bool m_runtimeReachable = false;
 
-    QTimer m_clock;
+    QTimer m_evaluation;   ///< the one evaluation clock, every second
     QTimer m_redeliverTimer;
     QSet<QString> m_awaitingRound;   ///< sources that have not answered at all yet
     QSet<QString> m_awaitingLive;    ///< sources that have not answered successfully yet

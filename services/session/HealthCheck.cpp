@@ -1,5 +1,6 @@
 #include "services/session/HealthCheck.h"
 
+#include "models/Clock.h"
 #include "models/NodeHealth.h"
 #include "models/state/ClusterState.h"
 #include "services/alerts/AlertRules.h"
@@ -352,6 +353,7 @@ HealthCheck::HealthCheck(ClusterConfig config, std::chrono::milliseconds timeout
     , m_timeout(timeout)
 {
     options.persistent = false;   // a check neither writes history nor pages nor acts
+    options.readOnly = true;
     m_session = std::make_unique<ClusterSession>(std::move(options));
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &HealthCheck::finish);
@@ -376,9 +378,11 @@ void HealthCheck::finish()
         return;
     m_deadline.stop();
     ClusterState *state = m_session->state();
-    state->tick(QDateTime::currentMSecsSinceEpoch());
+    const Clock *clock = m_session->options().clock;
+    const Instant now = clock ? clock->now() : Clock::system().now();
+    state->tick(now);
     AlertRules rules(state);
-    const QList<RuleFinding> findings = rules.evaluate(QDateTime::currentMSecsSinceEpoch());
+    const QList<RuleFinding> findings = rules.evaluate(now.monoMs);
     const CheckReport report = buildCheckReport(*state, findings, m_session->unansweredSources(), m_startedMs,
                                                 m_elapsed.elapsed());
     m_session->close();   // a source still waiting for its timeout must not hold the answer back

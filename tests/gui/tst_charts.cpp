@@ -92,6 +92,15 @@ private:
         return false;
     }
 
+    /// @p panel on @p store, filled with fill(), charts of cluster(), sized like a wall screen.
+    void prepare(ChartsPanel &panel, TimeSeriesStore &store) const
+    {
+        fill(store);
+        panel.setStore(&store);
+        panel.setCharts(chartsForCluster(cluster()));
+        panel.resize(1500, 900);
+    }
+
     static void screenshot(QWidget *widget, const QString &name)
     {
         const QByteArray dir = qgetenv("CW_SCREENSHOT_DIR");
@@ -110,12 +119,9 @@ private Q_SLOTS:
     void drawsLinesBreaksAndThresholds()
     {
         TimeSeriesStore store(4000);
-        fill(store);
         ChartsPanel panel;
         panel.setColors(ChartColors::light());
-        panel.setStore(&store);
-        panel.setCharts(chartsForCluster(cluster()));
-        panel.resize(1500, 900);
+        prepare(panel, store);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.refreshNow(m_now);
@@ -197,6 +203,22 @@ private Q_SLOTS:
         QTRY_VERIFY(cpu->segments(0).isEmpty());
     }
 
+    void redrawsAfterTheWallClockWasSetBack()
+    {
+        // Drawn last while the wall clock stood an hour ahead: once it is set back the panel
+        // still redraws on its own (its throttle runs on the monotonic clock), for the window
+        // that ends now.
+        TimeSeriesStore store(4000);
+        ChartsPanel panel;
+        prepare(panel, store);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.refreshNow(QDateTime::currentMSecsSinceEpoch() + 3'600'000);
+        TimeChart *cpu = panel.chart(QStringLiteral("cpu"));
+        QTRY_VERIFY_WITH_TIMEOUT(cpu->timeAxis()->max().toMSecsSinceEpoch() <= QDateTime::currentMSecsSinceEpoch(), 5000);
+        QVERIFY(cpu->timeAxis()->max().toMSecsSinceEpoch() > QDateTime::currentMSecsSinceEpoch() - 5000);
+    }
+
     void rangesAndFullDay()
     {
         // 24 h at 1 Hz for three nodes: the chart gets a pixel's worth of points, not 86,400.
@@ -248,11 +270,8 @@ private Q_SLOTS:
         }
 
         TimeSeriesStore store(4000);
-        fill(store);
         ChartsPanel panel;
-        panel.setStore(&store);
-        panel.setCharts(chartsForCluster(cluster()));
-        panel.resize(1500, 900);
+        prepare(panel, store);
         panel.setColors(ChartColors::darkTheme());
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));

@@ -66,7 +66,7 @@ public:
         QObject::connect(&m_collectors, &cw::CollectorSet::nodeSnapshotReady, &m_engine,
                          [this](const cw::NodeSnapshot &) { ++m_nodeSnapshots; });
         m_tick.setInterval(100);
-        QObject::connect(&m_tick, &QTimer::timeout, &m_engine, [this] { m_engine.evaluate(now()); });
+        QObject::connect(&m_tick, &QTimer::timeout, &m_engine, [this] { m_engine.evaluate(cw::Clock::system().now()); });
         m_collectors.start();
         m_tick.start();
     }

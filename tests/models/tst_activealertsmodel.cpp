@@ -4,6 +4,7 @@
 #include "models/items/ActiveAlertsModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -52,6 +53,25 @@ class TestActiveAlertsModel : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void firingSummaryCountsWhatNeedsAction()
+    {
+        // Causes are counted, the symptoms grouped under them and pending alerts are not; alerts
+        // held after their condition cleared are said to be clearing.
+        QCOMPARE(firingSummary({}), QString());
+        const AlertTransition redis = alert(QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical, {});
+        const AlertTransition symptom = alert(QStringLiteral("readiness_failing"), QStringLiteral("w1"), Severity::Warning, {},
+                                              T0, QStringLiteral("redis_down/redis"));
+        AlertTransition cpu = alert(QStringLiteral("cpu_high"), QStringLiteral("w2"), Severity::Warning, {});
+        AlertTransition pending = alert(QStringLiteral("cpu_high"), QStringLiteral("w3"), Severity::Warning, {});
+        pending.state = AlertState::Pending;
+        bool critical = false;
+        QCOMPARE(firingSummary({redis, symptom, cpu, pending}, &critical), QStringLiteral("⚠ 1 critical · 1 warning firing"));
+        QVERIFY(critical);
+        cpu.resolvesAtMs = T0 + 60'000;
+        QCOMPARE(firingSummary({cpu, pending}, &critical), QStringLiteral("⚠ 1 warning firing (1 clearing)"));
+        QVERIFY(!critical);
+    }
+
     void initTestCase()
     {
         QLocale::setDefault(QLocale::c());
@@ -157,6 +177,62 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(reset.count(), 0);
         QCOMPARE(layout.count(), 0);
+    }
+
+    void clearingSaysWhenItResolves()
+    {
+        ActiveAlertsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const AlertTransition firing = alert(kCpu, QStringLiteral("n8n-worker-1"), Severity::Warning,
+                                             QStringLiteral("CPU 93 % on n8n-worker-1"));
+        model.setAlerts({firing});
+        const QModelIndex idx = model.index(0);
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingRole).toBool(), false);
+        QCOMPARE(idx.data(ActiveAlertsModel::ResolvesAtRole).toLongLong(), qint64(0));
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingTextRole).toString(), QString());
+        QVERIFY(!idx.data(Qt::ToolTipRole).toString().contains(QLatin1String("clearing")));
+
+        // Held through its recovery hold: the same row says so, in local time.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        AlertTransition clearing = firing;
+        clearing.resolvesAtMs = QDateTime(QDate(2026, 3, 14), QTime(10, 32, 40)).toMSecsSinceEpoch();
+        model.setAlerts({clearing});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(sorted(changed.at(0).at(2).value<QList<int>>()),
+                 sorted({Qt::ToolTipRole, ActiveAlertsModel::ClearingRole, ActiveAlertsModel::ResolvesAtRole,
+                         ActiveAlertsModel::ClearingTextRole, ActiveAlertsModel::TransitionRole}));
+        const QString text = QStringLiteral("clearing, resolves at 10:32 unless it recurs");
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingRole).toBool(), true);
+        QCOMPARE(idx.data(ActiveAlertsModel::ResolvesAtRole).toLongLong(), clearing.resolvesAtMs);
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingTextRole).toString(), text);
+        QVERIFY(idx.data(Qt::ToolTipRole).toString().contains(text));
+        QCOMPARE(idx.data().toString(), QStringLiteral("CPU 93 % on n8n-worker-1"));   // the figure while it fired
+        QCOMPARE(model.firingCount(Severity::Warning), 1);
+        QVERIFY(model.roleNames().contains(ActiveAlertsModel::ClearingTextRole));
+
+        // The wall clock was set: the time moves, the row stays clearing.
+        changed.clear();
+        clearing.resolvesAtMs = QDateTime(QDate(2026, 3, 14), QTime(9, 32, 40)).toMSecsSinceEpoch();
+        model.setAlerts({clearing});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(sorted(changed.at(0).at(2).value<QList<int>>()),
+                 sorted({Qt::ToolTipRole, ActiveAlertsModel::ResolvesAtRole, ActiveAlertsModel::ClearingTextRole,
+                         ActiveAlertsModel::TransitionRole}));
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingTextRole).toString(),
+                 QStringLiteral("clearing, resolves at 09:32 unless it recurs"));
+
+        // It recurs: the text is gone again.
+        model.setAlerts({firing});
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingRole).toBool(), false);
+        QCOMPARE(idx.data(ActiveAlertsModel::ClearingTextRole).toString(), QString());
+        QVERIFY(!idx.data(Qt::ToolTipRole).toString().contains(QLatin1String("clearing")));
+
+        // Clearing again, then resolved: the row is gone.
+        model.setAlerts({clearing});
+        QCOMPARE(model.index(0).data(ActiveAlertsModel::ClearingTextRole).toString(),
+                 QStringLiteral("clearing, resolves at 09:32 unless it recurs"));
+        model.setAlerts({});
+        QCOMPARE(model.rowCount(), 0);
     }
 
     void groupsUnderRootCause()

@@ -1,5 +1,6 @@
 // ClusterModel: rows per node, in-place updates naming only changed roles, staleness, and the
 // health verdict an operator reads on the tiles.
+#include "ManualClock.h"
 #include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
 
@@ -91,12 +92,13 @@ private Q_SLOTS:
 
     void healthySnapshotFillsTheRow()
     {
-        ClusterState state;
+        const qint64 t0 = 1'800'000'000'000;
+        cwtest::ManualClock clock(t0);
+        ClusterState state(&clock);
         ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
-        const qint64 t0 = 1'800'000'000'000;
-        state.tick(t0);
+        state.tick(clock.now());
         state.applyNode(healthy(QStringLiteral("n8n-main"), t0));
         const QModelIndex main = model.index(0, 0);
         QCOMPARE(main.data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
@@ -113,12 +115,13 @@ private Q_SLOTS:
 
     void onlyChangedRowAndRolesAreSignalled()
     {
-        ClusterState state;
+        const qint64 t0 = 1'800'000'000'000;
+        cwtest::ManualClock clock(t0);
+        ClusterState state(&clock);
         ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
-        const qint64 t0 = 1'800'000'000'000;
-        state.tick(t0);
+        state.tick(clock.now());
         state.applyNode(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
         QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
@@ -213,10 +216,11 @@ private Q_SLOTS:
         QFETCH(int, state);
         QFETCH(QString, reasonContains);
         QFETCH(QString, readiness);
-        ClusterState cluster;
+        cwtest::ManualClock clock(snapshot.timestampMs);
+        ClusterState cluster(&clock);
         ClusterModel model(&cluster);
         cluster.setConfig(clusterOf(threeNodes()));
-        cluster.tick(snapshot.timestampMs);
+        cluster.tick(clock.now());
         cluster.applyNode(snapshot);
         const QModelIndex idx = model.index(0, 0);
         QCOMPARE(idx.data(ClusterModel::StateRole).toInt(), state);
@@ -231,18 +235,19 @@ private Q_SLOTS:
     void thresholdsComeFromTheClusterFile()
     {
         // 400 ms is healthy under the default 1 s, degraded when the cluster file says 250 ms.
-        ClusterState cluster;
+        cwtest::ManualClock clock(1000);
+        ClusterState cluster(&clock);
         ClusterModel model(&cluster);
         ClusterConfig config = clusterOf(threeNodes());
         NodeSnapshot s = healthy(QStringLiteral("n8n-main"), 1000);
         s.health.responseMs = 400;
         cluster.setConfig(config);
-        cluster.tick(1000);
+        cluster.tick(clock.now());
         cluster.applyNode(s);
         QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
         config.health.slowResponse = Millis(250);
         cluster.setConfig(config);
-        cluster.tick(1000);
+        cluster.tick(clock.now());
         cluster.applyNode(s);
         QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Degraded));
         QVERIFY(model.index(0, 0).data(ClusterModel::ReasonRole).toString().startsWith(QStringLiteral("slow")));
@@ -250,10 +255,11 @@ private Q_SLOTS:
 
     void malformedMetricsShowInErrorColumn()
     {
-        ClusterState state;
+        cwtest::ManualClock clock(1000);
+        ClusterState state(&clock);
         ClusterModel model(&state);
         state.setConfig(clusterOf(threeNodes()));
-        state.tick(1000);
+        state.tick(clock.now());
         NodeSnapshot s = healthy(QStringLiteral("n8n-main"), 1000);
         s.metricsState = MetricsState::Malformed;
         s.metricsError = QStringLiteral("line 3: expected a sample value");
@@ -264,11 +270,13 @@ private Q_SLOTS:
 
     void downNodeKeepsLastSeen()
     {
-        ClusterState state;
+        const qint64 t0 = 1'800'000'000'000;
+        cwtest::ManualClock clock(t0);
+        ClusterState state(&clock);
         ClusterModel model(&state);
         state.setConfig(clusterOf(threeNodes()));
-        const qint64 t0 = 1'800'000'000'000;
         state.applyNode(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
+        clock.advance(12'000);
         NodeSnapshot down = healthy(QStringLiteral("n8n-worker-1"), t0 + 12'000, 2);
         down.health = failed(FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5679: connection refused"));
         state.applyNode(down);
@@ -280,23 +288,26 @@ private Q_SLOTS:
 
     void staleDataLooksStale()
     {
-        ClusterState state;
+        const qint64 t0 = 1'800'000'000'000;
+        cwtest::ManualClock clock(t0);
+        ClusterState state(&clock);
         ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
         // Default poll interval and request timeout: stale after 5 s.
-        const qint64 t0 = 1'800'000'000'000;
-        state.tick(t0);
+        state.tick(clock.now());
         state.applyNode(healthy(QStringLiteral("n8n-main"), t0));
         QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
 
-        state.tick(t0 + 4000);
+        clock.advance(4000);
+        state.tick(clock.now());
         QCOMPARE(model.index(0, 0).data(ClusterModel::StaleRole).toBool(), false);
         QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(), QStringLiteral("4 s ago"));
         // Only the polled row changed ("last seen" text); never-polled rows stay quiet.
         QCOMPARE(spy.count(), 1);
 
-        state.tick(t0 + 12'000);
+        clock.advance(8000);
+        state.tick(clock.now());
         const QModelIndex idx = model.index(0, 0);
         QCOMPARE(idx.data(ClusterModel::StaleRole).toBool(), true);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy (stale)"));
@@ -305,6 +316,7 @@ private Q_SLOTS:
         QVERIFY(rolesOf(spy, spy.count() - 1).contains(ClusterModel::StaleRole));
 
         // A fresh snapshot clears it.
+        clock.advance(500);
         state.applyNode(healthy(QStringLiteral("n8n-main"), t0 + 12'500, 2));
         QCOMPARE(model.index(0, 0).data(ClusterModel::StaleRole).toBool(), false);
     }

@@ -1,5 +1,6 @@
 // Containers are mapped to nodes by name, clusterwatch.node label or compose service; Docker
 // state and events change what the node's tile says at once.
+#include "ManualClock.h"
 #include "models/items/ClusterModel.h"
 #include "models/ContainerMapping.h"
 
@@ -75,12 +76,13 @@ private Q_SLOTS:
 
     void dockerStateChangesTheTile()
     {
-        ClusterState state;
+        const qint64 t0 = 1'800'000'000'000;
+        cwtest::ManualClock clock(t0);
+        ClusterState state(&clock);
         ClusterModel model(&state);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf({node(QStringLiteral("n8n-worker-1"), QStringLiteral("n8n-worker-1"))}));
-        const qint64 t0 = 1'800'000'000'000;
-        state.tick(t0);
+        state.tick(clock.now());
         NodeSnapshot ok;
         ok.node = QStringLiteral("n8n-worker-1");
         ok.timestampMs = t0;

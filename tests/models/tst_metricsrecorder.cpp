@@ -1,5 +1,6 @@
 // Snapshots become chart samples: figures where they were read, breaks where they were not
 // (a down node, an unreachable Redis or PostgreSQL), completions per minute from main's counter.
+#include "ManualClock.h"
 #include "models/timeseries/MetricsRecorder.h"
 #include "models/timeseries/TimeSeriesStore.h"
 
@@ -45,17 +46,52 @@ private Q_SLOTS:
 
     void completionsPerMinuteFromTheCounter()
     {
+        // The rate is over monotonic time: a wall clock stepped in between changes nothing.
         TimeSeriesStore store(100);
-        MetricsRecorder recorder(&store);
+        cwtest::ManualClock clock(1'800'000'000'000, 50'000);
+        MetricsRecorder recorder(&store, &clock);
         recorder.recordNode(node(0, true, 27));
+        clock.advance(20'000);
+        clock.stepWall(-3'600'000);
         recorder.recordNode(node(20'000, true, 37));   // 10 in 20 s = 30/min
+        clock.advance(20'000);
         recorder.recordNode(node(40'000, true, 2));    // main restarted: no rate from a reset
+        clock.advance(20'000);
+        clock.stepWall(86'400'000);
         recorder.recordNode(node(60'000, true, 7));    // 5 in 20 s = 15/min
         const TimeSeries *rate = store.series(QStringLiteral("queue/completed_per_min"));
         QVERIFY(rate);
         QCOMPARE(rate->size(), 2);
         QCOMPARE(rate->valueAt(0), 30.0);
         QCOMPARE(rate->valueAt(1), 15.0);
+    }
+
+    void samplesAreStampedOnArrival()
+    {
+        // On the wall clock when they arrive; a step back moves the history with it (spacing
+        // kept), a step forward leaves it where it was; a small step back waits.
+        TimeSeriesStore store(100);
+        cwtest::ManualClock clock(1'800'000'000'000, 50'000);
+        MetricsRecorder recorder(&store, &clock);
+        const QString cpu = MetricsRecorder::nodeSeries(QStringLiteral("n8n-main"), "cpu");
+        recorder.recordNode(node(1, true));
+        QCOMPARE(store.series(cpu)->timeAt(0), clock.wallMs());
+        clock.advance(2000);
+        clock.stepWall(-3'600'000);
+        recorder.recordNode(node(2, true));
+        QCOMPARE(store.series(cpu)->timeAt(1), clock.wallMs());
+        QCOMPARE(store.series(cpu)->timeAt(0), clock.wallMs() - 2000);
+        clock.advance(1000);
+        clock.stepWall(86'400'000);
+        recorder.recordNode(node(3, true));
+        QCOMPARE(store.series(cpu)->timeAt(2), clock.wallMs());
+        QCOMPARE(store.series(cpu)->timeAt(1), clock.wallMs() - 1000 - 86'400'000);
+        clock.advance(100);
+        clock.stepWall(-400);
+        recorder.recordNode(node(4, true));
+        QCOMPARE(store.series(cpu)->timeAt(3), store.series(cpu)->timeAt(2));
+        QCOMPARE(store.series(cpu)->size(), 4);
+        QCOMPARE(store.series(cpu)->droppedCount(), 0);
     }
 
     void redisAndPostgresGapsWhenUnreachable()

@@ -217,6 +217,29 @@ private Q_SLOTS:
         QCOMPARE(s.indexRange(Epoch + 5, Epoch + 5).first, 2);
     }
 
+    void shiftKeepsOrderAndSpacing()
+    {
+        // A wall clock set back an hour: the history moves with it, in O(1), wrapped or not.
+        TimeSeries s(4);
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(s.append(Epoch + i * 1000, i));
+        s.shiftTimes(-3'600'000);
+        QCOMPARE(s.size(), 4);
+        QCOMPARE(s.oldest().tMs, Epoch + 2000 - 3'600'000);
+        QCOMPARE(s.newest().tMs, Epoch + 5000 - 3'600'000);
+        QCOMPARE(s.indexRange(Epoch - 3'600'000 + 3000, Epoch - 3'600'000 + 4000).count(), 2);
+        QVERIFY(s.append(Epoch + 6000 - 3'600'000, 6));
+        QCOMPARE(s.newest().value, 6.0);
+        QCOMPARE(s.droppedCount(), 0);
+
+        TimeSeriesStore store(10);
+        store.append(QStringLiteral("a"), Epoch, 1);
+        store.appendGap(QStringLiteral("b"), Epoch + 500);
+        store.shiftTimes(86'400'000);
+        QCOMPARE(store.series(QStringLiteral("a"))->newest().tMs, Epoch + 86'400'000);
+        QCOMPARE(store.series(QStringLiteral("b"))->newest().tMs, Epoch + 500 + 86'400'000);
+    }
+
     void store()
     {
         TimeSeriesStore store(100);

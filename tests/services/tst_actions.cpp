@@ -1,6 +1,8 @@
 // The action path an operator relies on: one action at a time per container, the restart-storm
 // guard with its override, and an audit line on disk for every action, refused ones included.
 #include "services/actions/ActionController.h"
+
+#include "ManualClock.h"
 #include "services/actions/AuditLog.h"
 #include "services/actions/RestartGuard.h"
 
@@ -38,8 +40,8 @@ private Q_SLOTS:
     void controllerSendsAuditsAndGuards()
     {
         ActionController controller(RestartGuard(2, 10min));
-        qint64 now = 1'800'000'000'000;
-        controller.setClock([&] { return now; });
+        cwtest::ManualClock clock(1'800'000'000'000, 5'000);
+        controller.setClock(&clock);
         controller.setEndpoint(QStringLiteral("unix:///tmp/cw-sandbox/docker.sock"), true);
         QSignalSpy sent(&controller, &ActionController::performRequested);
         QSignalSpy audited(&controller, &ActionController::auditRequested);
@@ -70,7 +72,7 @@ private Q_SLOTS:
         done.action = ContainerAction::Restart;
         done.outcome = ActionOutcome::Done;
         done.endpoint = controller.endpoint();
-        done.finishedMs = now + 160;
+        done.finishedMs = clock.wallMs() + 160;
         controller.onActionFinished(done);
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("worker-1"));
@@ -90,11 +92,11 @@ private Q_SLOTS:
         QCOMPARE(finished.count(), 1);
 
         // Second restart allowed, third needs an override.
-        now += 1000;
+        clock.advance(1000);
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
         done.requestId = sent.last().at(0).toULongLong();
         controller.onActionFinished(done);
-        now += 1000;
+        clock.advance(1000);
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
                  ActionController::Verdict::NeedsOverride);
         QCOMPARE(sent.count(), 2);
@@ -118,6 +120,37 @@ private Q_SLOTS:
         QCOMPARE(audited.count(), auditsBefore + 1);
         QCOMPARE(audited.last().at(0).value<AuditEntry>().result, QStringLiteral("refused"));
         QVERIFY(finished.last().at(0).value<ActionResult>().message.contains(QStringLiteral("unix:///nope.sock")));
+    }
+
+    void guardIgnoresWallClockSteps()
+    {
+        // Three restarts, then the wall clock is set forward a day: the storm guard counts real
+        // time, so the fourth restart still needs an override; ten real minutes later it does not.
+        ActionController controller(RestartGuard(3, 10min));
+        cwtest::ManualClock clock(1'800'000'000'000, 0);
+        controller.setClock(&clock);
+        controller.setEndpoint(QStringLiteral("unix:///tmp/docker.sock"), true);
+        QSignalSpy sent(&controller, &ActionController::performRequested);
+        const QString c = QStringLiteral("n8n-worker-1");
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
+            ActionResult done;
+            done.requestId = sent.last().at(0).toULongLong();
+            done.container = c;
+            done.outcome = ActionOutcome::Done;
+            controller.onActionFinished(done);
+            clock.advance(1000);
+        }
+        clock.stepWall(24 * 3'600'000);
+        QCOMPARE(controller.recentRestarts(c), 3);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
+                 ActionController::Verdict::NeedsOverride);
+        clock.stepWall(-48 * 3'600'000);   // and back, further than it went
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
+                 ActionController::Verdict::NeedsOverride);
+        clock.advance(10 * 60'000);
+        QCOMPARE(controller.recentRestarts(c), 0);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
     }
 
     void actionsInFlightAreNeverMissing()

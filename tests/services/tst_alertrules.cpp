@@ -3,6 +3,8 @@
 // grouping under redis_down / postgres_down, worker stalled versus healthy progress, the failed
 // execution rate, and settings that differ between nodes (hashed from Docker inspect).
 
+#include "AlertRuleEdit.h"
+#include "ManualClock.h"
 #include "TestSupport.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/alerts/AlertRules.h"
@@ -49,14 +51,7 @@ ClusterConfig cluster()
     return c;
 }
 
-AlertRuleConfig &rule(ClusterConfig &c, const char *id)
-{
-    for (AlertRuleConfig &r : c.alerts.rules) {
-        if (r.id == QLatin1String(id))
-            return r;
-    }
-    qFatal("no rule %s", id);
-}
+using cwtest::rule;
 
 NodeSnapshot nodeSnap(const QString &name, bool healthy = true, bool ready = true)
 {
@@ -157,13 +152,19 @@ QString conditionText(const std::optional<RuleFinding> &f)
 /// The rules on their own ClusterState, fed as the session feeds it.
 struct TestRules
 {
-    ClusterState state;
+    cwtest::ManualClock clock;
+    ClusterState state{&clock};
     AlertRules rules{&state};
 
     explicit TestRules(const ClusterConfig &config) { state.setConfig(config); }
     void applyNode(const NodeSnapshot &s) { state.applyNode(s); }
     void applyRedis(const RedisSnapshot &s) { state.applyRedis(s); }
-    void applyPostgres(const PostgresSnapshot &s) { state.applyPostgres(s); }
+    /// Arrives at its own time (rates are over arrival times).
+    void applyPostgres(const PostgresSnapshot &s)
+    {
+        clock.advanceTo(s.timestampMs);
+        state.applyPostgres(s);
+    }
     void applyContainers(const DockerSnapshot &s) { state.applyContainers(s); }
     void applyContainerStats(const ContainerStats &s) { state.applyContainerStats(s); }
     void applyDockerEvent(const DockerEvent &e) { state.applyDockerEvent(e); }
@@ -173,7 +174,8 @@ struct TestRules
 
 struct Rig
 {
-    ClusterState state;
+    cwtest::ManualClock clock;
+    ClusterState state{&clock};
     AlertEngine engine{&state};
     QList<AlertTransition> transitions;
 
@@ -198,13 +200,15 @@ struct Rig
         state.applyPostgres(pgSnap(timeMs));
     }
 
-    /// Evaluates every second from @p fromS to @p toS inclusive, calling @p each first.
+    /// Evaluates every second from @p fromS to @p toS inclusive (the clock at that second),
+    /// calling @p each first.
     void run(int fromS, int toS, const std::function<void(int)> &each = {})
     {
         for (int s = fromS; s <= toS; ++s) {
+            clock.advanceTo(qint64(s) * 1000);
             if (each)
                 each(s);
-            engine.evaluate(qint64(s) * 1000);
+            engine.evaluate(clock.now());
         }
     }
 
@@ -280,6 +284,7 @@ private Q_SLOTS:
     void configMismatchFromInspect();
     void disabledRuleResolves();
     void activeAlertsForViews();
+    void clearingAlertForViews();
     void unknownKeepsState();
 };
 
@@ -1085,6 +1090,53 @@ void TestAlertRules::activeAlertsForViews()
     QCOMPARE(active.at(0).timeMs, qint64(33'000));
     QCOMPARE(cw::toString(active.at(1).state), cw::toString(AlertState::Pending));
     QCOMPARE(changed.count(), 2);
+}
+
+void TestAlertRules::clearingAlertForViews()
+{
+    // Held through its recovery hold, a firing alert says it is clearing and when it resolves;
+    // the views hear of it when it starts and stops clearing.
+    ClusterConfig config = cluster();
+    AlertRuleConfig &timing = rule(config, "cpu_high");
+    timing.forDuration = 0s;
+    timing.recoveryHold = 60s;
+    Rig rig(config);
+    rig.allHealthy();
+    QSignalSpy changed(&rig.engine, &AlertEngine::activeAlertsChanged);
+    const auto cpu = [&](double percent) {
+        NodeSnapshot s = nodeSnap(kWorker1);
+        s.cpuPercent = percent;
+        rig.state.applyNode(s);
+    };
+    const auto active = [&] { return rig.engine.activeAlert(QStringLiteral("cpu_high"), kWorker1); };
+
+    rig.run(0, 5, [&](int) { cpu(95.0); });
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(!active()->isClearing());
+
+    rig.run(6, 6, [&](int) { cpu(10.0); });
+    QCOMPARE(changed.count(), 2);
+    QVERIFY(active()->isClearing());
+    QCOMPARE(active()->resolvesAtMs, qint64(66'000));
+    QCOMPARE(cw::toString(active()->state), cw::toString(AlertState::Firing));
+    QCOMPARE(active()->summary, QStringLiteral("CPU 95.0 % on n8n-worker-1 (> 80 %)"));   // the last figure while firing
+    QCOMPARE(rig.engine.activeAlerts().constFirst().resolvesAtMs, qint64(66'000));
+    rig.run(7, 20, [&](int) { cpu(10.0); });
+    QCOMPARE(changed.count(), 2);   // nothing new to show while it stays clearing
+
+    // It recurs: firing, not clearing.
+    rig.run(21, 21, [&](int) { cpu(97.0); });
+    QCOMPARE(changed.count(), 3);
+    QVERIFY(!active()->isClearing());
+
+    // Clears for good: clearing again, then resolved and gone.
+    rig.run(22, 81, [&](int) { cpu(10.0); });
+    QVERIFY(active()->isClearing());
+    QCOMPARE(active()->resolvesAtMs, qint64(82'000));
+    rig.run(82, 82, [&](int) { cpu(10.0); });
+    QVERIFY(!active());
+    QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 82:resolved"));
+    QVERIFY(rig.transitions.constLast().resolvesAtMs == 0);
 }
 
 void TestAlertRules::unknownKeepsState()

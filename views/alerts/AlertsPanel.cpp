@@ -112,7 +112,9 @@ public:
 
 /// One active alert, readable across a room: badge, the summary in large type, and a line
 /// with state, rule/subject, since when, and its root-cause grouping. Grouped alerts are
-/// indented under their cause and set smaller.
+/// indented under their cause and set smaller. An alert that is clearing (held through its
+/// recovery hold) says when it resolves, and its summary, the last figure while it fired, is
+/// set dimmed.
 class ActiveAlertDelegate final : public QStyledItemDelegate
 {
 public:
@@ -143,14 +145,21 @@ public:
 
         const QFontMetrics bigFm(big);
         const QFontMetrics smallFm(small);
-        painter->setPen(text);
+        QColor dim = text;
+        if (!selected)
+            dim.setAlphaF(0.75f);
+        const QString clearing = index.data(ActiveAlertsModel::ClearingTextRole).toString();
+        painter->setPen(clearing.isEmpty() ? text : dim);
         painter->setFont(big);
         const QRect line1(r.left(), r.top(), r.width(), bigFm.height());
         painter->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter,
                           bigFm.elidedText(index.data(ActiveAlertsModel::SummaryRole).toString(), Qt::ElideRight, r.width()));
 
         QStringList meta;
-        meta << toString(state).toUpper() << index.data(ActiveAlertsModel::KeyRole).toString();
+        meta << toString(state).toUpper();
+        if (!clearing.isEmpty())
+            meta << clearing;
+        meta << index.data(ActiveAlertsModel::KeyRole).toString();
         const qint64 since = index.data(ActiveAlertsModel::SinceRole).toLongLong();
         if (since > 0) {
             meta << QStringLiteral("since %1 (%2)")
@@ -164,9 +173,6 @@ public:
         if (!groupedText.isEmpty())
             meta << groupedText;
         painter->setFont(small);
-        QColor dim = text;
-        if (!selected)
-            dim.setAlphaF(0.75f);
         painter->setPen(dim);
         const QRect line2(r.left(), line1.bottom() + 4, r.width(), smallFm.height());
         painter->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter,

@@ -140,11 +140,13 @@ void TrayNotifier::setActiveAlerts(const QList<AlertTransition> &alerts)
         return;
     int critical = 0;
     int warning = 0;
+    int clearing = 0;
     for (const AlertTransition &t : alerts) {
         if (t.state == AlertState::Pending)
             continue;
         critical += t.severity == Severity::Critical ? 1 : 0;
         warning += t.severity == Severity::Warning ? 1 : 0;
+        clearing += t.isClearing() && t.severity != Severity::Info ? 1 : 0;
     }
     const QColor colour = critical > 0 ? palette::bad() : (warning > 0 ? palette::warn() : palette::good());
     if (colour.rgb() != m_iconColour) {
@@ -157,7 +159,8 @@ void TrayNotifier::setActiveAlerts(const QList<AlertTransition> &alerts)
     if (warning > 0)
         parts << QStringLiteral("%1 warning").arg(warning);
     m_tray->setToolTip(QStringLiteral("Clusterwatch — ")
-                       + (parts.isEmpty() ? QStringLiteral("no active alerts") : parts.join(QStringLiteral(", "))));
+                       + (parts.isEmpty() ? QStringLiteral("no active alerts") : parts.join(QStringLiteral(", ")))
+                       + (clearing > 0 ? QStringLiteral(" (%1 clearing)").arg(clearing) : QString()));
 }
 
 } // namespace cw

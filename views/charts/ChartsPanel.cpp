@@ -162,7 +162,7 @@ void ChartsPanel::setCharts(const QList<ChartSpec> &charts)
         m_cards.append(card);
     }
     applyColors();
-    m_lastDrawMs = 0;
+    m_sinceDraw.invalidate();
 }
 
 void ChartsPanel::setSpan(qint64 spanMs)
@@ -222,7 +222,7 @@ void ChartsPanel::refreshNow(qint64 nowMs)
         card.legend->refresh(*m_store, nowMs, m_staleAfterMs);
         card.chart->refresh(nowMs);
     }
-    m_lastDrawMs = nowMs;
+    m_sinceDraw.start();
 }
 
 void ChartsPanel::tick()
@@ -237,11 +237,11 @@ void ChartsPanel::tick()
     // Redraw when the window has moved by about a pixel: every second for 5 minutes, every
     // ~45 s for 24 hours (capped at 10 s so a new sample never waits long).
     const qint64 perPixel = m_spanMs / std::max(1, m_cards.constFirst().chart->plotWidth());
-    if (now - m_lastDrawMs < std::clamp<qint64>(perPixel, 900, 10'000))
+    if (m_sinceDraw.isValid() && m_sinceDraw.elapsed() < std::clamp<qint64>(perPixel, 900, 10'000))
         return;
     for (const Card &card : std::as_const(m_cards))
         card.chart->refresh(now);
-    m_lastDrawMs = now;
+    m_sinceDraw.start();
 }
 
 QList<TimeChart *> ChartsPanel::charts() const

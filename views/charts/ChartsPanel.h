@@ -3,6 +3,7 @@
 #include "models/items/ChartSpec.h"
 #include "views/charts/ChartColors.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QWidget>
 
@@ -73,7 +74,7 @@ private:
     bool m_explicitColors = false;
     qint64 m_spanMs;
     qint64 m_staleAfterMs = 5'000;
-    qint64 m_lastDrawMs = 0;
+    QElapsedTimer m_sinceDraw;   ///< monotonic: a wall clock set back must not stop the redraws
 };
 
 } // namespace cw
