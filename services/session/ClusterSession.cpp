@@ -15,7 +15,9 @@
 #include "services/session/SyntheticHistory.h"
 
 #include <QDateTime>
+#include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QThread>
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -126,9 +128,9 @@ ClusterSession::~ClusterSession()
     delete m_collectors;   // stops the threads before the state they feed goes away
     m_collectors = nullptr;
     if (m_history) {
+        drainDeliveries();
         // Whatever the history has queued is committed before its thread ends (FIFO).
         QMetaObject::invokeMethod(m_history, [] {}, Qt::BlockingQueuedConnection);
-        QMetaObject::invokeMethod(m_notifier, &Notifier::flush, Qt::BlockingQueuedConnection);
     }
     m_notifyThread.reset();
     m_historyThread.reset();
@@ -154,6 +156,25 @@ void ClusterSession::drainActions()
         loop.exec(QEventLoop::ExcludeUserInputEvents);
     }
     m_actions->abandonInFlight(QStringLiteral("Clusterwatch quit before the engine answered"));
+}
+
+void ClusterSession::drainDeliveries()
+{
+    // Open groups go out now; then the answers of the messages on their way, and the rows the
+    // history commits meanwhile, are taken in for a bounded time, so that a message that was
+    // delivered is recorded as sent and not paged again at the next start.
+    QMetaObject::invokeMethod(m_notifier, &Notifier::flush, Qt::BlockingQueuedConnection);
+    const QDeadlineTimer deadline(m_options.deliveryDrain);
+    while (true) {
+        QMetaObject::invokeMethod(m_history, [] {}, Qt::BlockingQueuedConnection);   // commits, reports stored()
+        QCoreApplication::sendPostedEvents(this);   // only what the notifier and the history sent us
+        const bool rowsToCome = m_ledger->awaitingRows() > 0 && !m_historyFailing;
+        if ((m_ledger->inFlight() == 0 && !rowsToCome) || deadline.hasExpired())
+            break;
+        QThread::msleep(10);
+    }
+    if (m_ledger->inFlight() > 0)
+        qCInfo(lcApp) << m_ledger->inFlight() << "alert message(s) still on their way at quit; they are sent again at the next start";
 }
 
 void ClusterSession::retireCollectors(const QString &why)

@@ -52,6 +52,9 @@ struct SessionOptions
     std::chrono::milliseconds redeliverMaxAge{std::chrono::hours(24)};
     /// At quit, actions still in flight are awaited this long, then audited as "outcome unknown".
     std::chrono::milliseconds actionDrain{std::chrono::seconds(5)};
+    /// At quit, webhook messages on their way are awaited this long so that their outcome is
+    /// recorded; those still unanswered stay "queued" and are sent again at the next start.
+    std::chrono::milliseconds deliveryDrain{std::chrono::seconds(3)};
     /// The session's clock (wall time for display and storage, monotonic time for every
     /// duration); nullptr: the system's. Tests pass a manual one. Must outlive the session.
     const Clock *clock = nullptr;
@@ -172,6 +175,7 @@ private:
     void writeNotifyStatus(qint64 rowId, NotifyStatus status, const QString &error);
     void answered(const QString &source, bool ok);
     void drainActions();
+    void drainDeliveries();
 
     SessionOptions m_options;
     const Clock *m_clock;

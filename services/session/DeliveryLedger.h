@@ -48,6 +48,8 @@ public:
     [[nodiscard]] int undelivered() const { return int(m_failed.size()); }
     /// Messages whose outcome is not known yet.
     [[nodiscard]] int inFlight() const { return int(m_entries.size()); }
+    /// Outcomes decided before their history row was committed, waiting for stored().
+    [[nodiscard]] int awaitingRows() const { return int(m_decidedUnstored.size()); }
 
 private:
     struct Entry

@@ -166,6 +166,29 @@ private Q_SLOTS:
         QVERIFY(messagesAbout(receiver, QStringLiteral("firing")) >= 2);   // the failed try and the good one
     }
 
+    void deliveredJustBeforeQuitIsNotPagedAgain()
+    {
+        // The app quits the moment the receiver took the message: its outcome is still recorded,
+        // so the next start does not page it again.
+        cwtest::WebhookReceiver receiver;
+        const QString history = m_dir.filePath(QStringLiteral("quit.sqlite"));
+        {
+            ClusterSession session(options(history));
+            session.open(cluster(receiver));
+            QTRY_VERIFY_WITH_TIMEOUT(session.everySourceAnswered(), 5000);
+            m_farm.setHealthFailing(kWorker, true);
+            while (receiver.requestCount() == 0)
+                QTest::qWait(1);
+        }   // quit now
+        ClusterSession again(options(history));
+        again.open(cluster(receiver));
+        QTest::qWait(1500);   // three redelivery rounds
+        QCOMPARE(receiver.requestCount(), 1);
+        const QList<AlertTransition> rows = historyRows(again);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(toString(rows.constFirst().notify), toString(NotifyStatus::Sent));
+    }
+
     void undeliveredMessagesGoOutAfterARestart()
     {
         cwtest::WebhookReceiver receiver;
