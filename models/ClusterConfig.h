@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/Alert.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QList>
 #include <QMetaType>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "models/Snapshots.h"
 
 #include <QString>

@@ -27,8 +27,8 @@ sandbox=(
   nginx-light python3 python3-redis python3-psycopg2 curl openssl procps ca-certificates
 )
 # Tests and benchmarks on top: Qt Test comes with qt6-base-dev; Google Benchmark; a virtual
-# display for the GUI tests and run.sh's hint.
-tests=(libbenchmark-dev xvfb xauth)
+# display for the GUI tests and run.sh's hint; clang-format for the format check in CI.
+tests=(libbenchmark-dev xvfb xauth clang-format)
 
 set_name=all
 list_only=0

@@ -220,7 +220,7 @@ std::optional<double> ClusterState::failedPerMinute() const
     return double(last.errors - base.errors) * 60'000.0 / double(span);
 }
 
-void ClusterState::applyContainers(const DockerSnapshot &snapshot)
+void ClusterState::applyContainers(const RuntimeSnapshot &snapshot)
 {
     const ContainerMapping mapping = snapshot.reachable ? mapContainers(m_config.nodes, snapshot.containers)
                                                         : ContainerMapping{};
@@ -266,7 +266,7 @@ void ClusterState::applyContainerStats(const ContainerStats &stats)
     settle(index, Change::Stats);
 }
 
-void ClusterState::applyDockerEvent(const DockerEvent &event)
+void ClusterState::applyRuntimeEvent(const RuntimeEvent &event)
 {
     if (event.type != QLatin1String("container"))
         return;

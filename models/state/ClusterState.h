@@ -2,7 +2,7 @@
 
 #include "models/Clock.h"
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "models/NodeHealth.h"
 #include "models/Snapshots.h"
 
@@ -118,11 +118,11 @@ public Q_SLOTS:
     void applyPostgres(const cw::PostgresSnapshot &snapshot);
     /// Maps containers to nodes (cluster file's container, clusterwatch.node label, compose
     /// service); an unreachable runtime forgets them.
-    void applyContainers(const cw::DockerSnapshot &snapshot);
+    void applyContainers(const cw::RuntimeSnapshot &snapshot);
     void applyContainerStats(const cw::ContainerStats &stats);
     /// die / stop / start / restart / pause change a node's container at once, without waiting
     /// for the next poll.
-    void applyDockerEvent(const cw::DockerEvent &event);
+    void applyRuntimeEvent(const cw::RuntimeEvent &event);
     /// Advances the clock to @p now (from the state's clock): staleness of nodes, Redis and
     /// PostgreSQL, and the texts that follow the clock.
     void tick(const cw::Instant &now);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/Clock.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "services/actions/AuditLog.h"
 #include "services/actions/RestartGuard.h"
 

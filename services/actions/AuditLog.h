@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QObject>
 #include <QString>

@@ -3,7 +3,7 @@
 #include "models/Alert.h"
 #include "services/alerts/AlertStateMachine.h"
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "models/Snapshots.h"
 #include "services/alerts/AlertRules.h"
 

@@ -2,7 +2,7 @@
 
 #include "models/ContainerMapping.h"
 #include "models/Formatter.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QMap>
 

@@ -17,9 +17,9 @@ void registerSnapshotMetaTypes()
     qRegisterMetaType<NodeSnapshot>();
     qRegisterMetaType<RedisSnapshot>();
     qRegisterMetaType<PostgresSnapshot>();
-    qRegisterMetaType<DockerSnapshot>();
+    qRegisterMetaType<RuntimeSnapshot>();
     qRegisterMetaType<ContainerStats>();
-    qRegisterMetaType<DockerEvent>();
+    qRegisterMetaType<RuntimeEvent>();
     qRegisterMetaType<ActionResult>();
     qRegisterMetaType<ContainerAction>();
 }
@@ -103,9 +103,9 @@ CollectorSet::CollectorSet(Parts parts, QObject *parent)
         const QString name = QStringLiteral("cw-") + parts.runtime->kind();
         ContainerRuntime *runtime = Private::adopt(d->runtimeThread, std::move(parts.runtime), name);
         d->runtime = runtime;
-        connect(runtime, &ContainerRuntime::snapshotReady, this, &CollectorSet::dockerSnapshotReady);
+        connect(runtime, &ContainerRuntime::snapshotReady, this, &CollectorSet::runtimeSnapshotReady);
         connect(runtime, &ContainerRuntime::statsReady, this, &CollectorSet::containerStatsReady);
-        connect(runtime, &ContainerRuntime::eventReceived, this, &CollectorSet::dockerEventReceived);
+        connect(runtime, &ContainerRuntime::eventReceived, this, &CollectorSet::runtimeEventReceived);
         connect(runtime, &ContainerRuntime::actionFinished, this, &CollectorSet::actionFinished);
         connect(runtime, &ContainerRuntime::logsReady, this, &CollectorSet::logsReady);
         connect(runtime, &ContainerRuntime::logLine, this, &CollectorSet::logLine);
@@ -113,7 +113,7 @@ CollectorSet::CollectorSet(Parts parts, QObject *parent)
     }
 }
 
-bool CollectorSet::hasDocker() const
+bool CollectorSet::hasRuntime() const
 {
     return d->runtime != nullptr;
 }

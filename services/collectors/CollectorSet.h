@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "models/Snapshots.h"
 #include "services/collectors/NodeSource.h"
 #include "services/runtime/ContainerRuntime.h"
@@ -55,7 +55,7 @@ public:
     void retire();
 
     /// Whether there is a container runtime (Docker) for actions and logs.
-    bool hasDocker() const;
+    bool hasRuntime() const;
 
 public Q_SLOTS:
     /// Queued to the container runtime; actionFinished answers.
@@ -69,9 +69,9 @@ Q_SIGNALS:
     void nodeSnapshotReady(const cw::NodeSnapshot &snapshot);
     void redisSnapshotReady(const cw::RedisSnapshot &snapshot);
     void postgresSnapshotReady(const cw::PostgresSnapshot &snapshot);
-    void dockerSnapshotReady(const cw::DockerSnapshot &snapshot);
+    void runtimeSnapshotReady(const cw::RuntimeSnapshot &snapshot);
     void containerStatsReady(const cw::ContainerStats &stats);
-    void dockerEventReceived(const cw::DockerEvent &event);
+    void runtimeEventReceived(const cw::RuntimeEvent &event);
     void actionFinished(const cw::ActionResult &result);
     void logsReady(quint64 requestId, const QString &container, const QStringList &lines, const QString &error);
     void logLine(const QString &container, const QString &line, bool fromStderr);

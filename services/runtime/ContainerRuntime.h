@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QObject>
 #include <QString>
@@ -47,9 +47,9 @@ public Q_SLOTS:
     virtual void unfollowLogs(const QString &container) = 0;
 
 Q_SIGNALS:
-    void snapshotReady(const cw::DockerSnapshot &snapshot);
+    void snapshotReady(const cw::RuntimeSnapshot &snapshot);
     void statsReady(const cw::ContainerStats &stats);
-    void eventReceived(const cw::DockerEvent &event);
+    void eventReceived(const cw::RuntimeEvent &event);
     void actionFinished(const cw::ActionResult &result);
     void logsReady(quint64 requestId, const QString &container, const QStringList &lines,
         const QString &error);

@@ -235,10 +235,10 @@ void ClusterSession::open(const ClusterConfig &config)
     connect(m_collectors, &CollectorSet::nodeSnapshotReady, state, &ClusterState::applyNode);
     connect(m_collectors, &CollectorSet::redisSnapshotReady, state, &ClusterState::applyRedis);
     connect(m_collectors, &CollectorSet::postgresSnapshotReady, state, &ClusterState::applyPostgres);
-    connect(m_collectors, &CollectorSet::dockerSnapshotReady, state, &ClusterState::applyContainers);
+    connect(m_collectors, &CollectorSet::runtimeSnapshotReady, state, &ClusterState::applyContainers);
     connect(m_collectors, &CollectorSet::containerStatsReady, state, &ClusterState::applyContainerStats);
-    connect(m_collectors, &CollectorSet::dockerEventReceived, state, &ClusterState::applyDockerEvent);
-    connect(m_collectors, &CollectorSet::dockerSnapshotReady, this, &ClusterSession::onRuntimeSnapshot);
+    connect(m_collectors, &CollectorSet::runtimeEventReceived, state, &ClusterState::applyRuntimeEvent);
+    connect(m_collectors, &CollectorSet::runtimeSnapshotReady, this, &ClusterSession::onRuntimeSnapshot);
     connect(m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
         m_recorder->recordNode(snapshot);
         answered(snapshot.node, snapshot.health.ok());
@@ -291,7 +291,7 @@ void ClusterSession::answered(const QString &source, bool ok)
     }
 }
 
-void ClusterSession::onRuntimeSnapshot(const DockerSnapshot &snapshot)
+void ClusterSession::onRuntimeSnapshot(const RuntimeSnapshot &snapshot)
 {
     m_runtimeReachable = snapshot.reachable;
     m_actions->setEndpoint(m_runtimeEndpoint, snapshot.reachable);

@@ -2,7 +2,7 @@
 
 #include "models/Alert.h"
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "services/actions/ActionController.h"
 #include "services/alerts/Notifier.h"
 
@@ -167,7 +167,7 @@ Q_SIGNALS:
 private:
     void tick();
     void retireCollectors(const QString &why);
-    void onRuntimeSnapshot(const cw::DockerSnapshot &snapshot);
+    void onRuntimeSnapshot(const cw::RuntimeSnapshot &snapshot);
     void onTransition(const cw::AlertTransition &transition);
     void onStored(const cw::AlertTransition &transition);
     void onDelivery(const QList<qint64> &refs, bool delivered, const QString &error);

@@ -19,7 +19,7 @@
 #include "DockerEngine.h"
 #include "models/ClusterConfig.h"
 #include "models/items/ClusterModel.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "services/runtime/docker/DockerClient.h"
 #include "services/base/WorkerThread.h"
 
@@ -175,13 +175,13 @@ void BM_DieEventToModel(benchmark::State &state)
     cw::WorkerThread thread(QStringLiteral("cw-docker"));
     auto *client = thread.adopt(new cw::DockerClient(endpoint, kTimeouts, kInterval));
     // -> QString: with QT_USE_QSTRINGBUILDER an auto return would keep a reference to a temporary.
-    const auto clientKey = [](const cw::DockerEvent &e) -> QString {
+    const auto clientKey = [](const cw::RuntimeEvent &e) -> QString {
         return e.id + QLatin1Char('/') + QString::number(e.timeNano);
     };
 
     // Runs on the client's thread at emission; connected first, so before the queued delivery.
     QObject::connect(client, &cw::DockerClient::eventReceived, client,
-        [&](const cw::DockerEvent &e) {
+        [&](const cw::RuntimeEvent &e) {
             if (e.action != QLatin1String("die"))
                 return;
             const qint64 now = realtimeNs();
@@ -192,23 +192,23 @@ void BM_DieEventToModel(benchmark::State &state)
     QObject::connect(client, &cw::DockerClient::snapshotReady, &cluster, &cw::ClusterState::applyContainers,
         Qt::QueuedConnection);
     QObject::connect(client, &cw::DockerClient::snapshotReady, &model,
-        [&](const cw::DockerSnapshot &s) {
+        [&](const cw::RuntimeSnapshot &s) {
             for (const cw::ContainerInfo &c : s.containers)
                 polledState.insert(c.name, c.state);
         },
         Qt::QueuedConnection);
     QObject::connect(client, &cw::DockerClient::statsReady, &cluster, &cw::ClusterState::applyContainerStats,
         Qt::QueuedConnection);
-    // What the application's connection to applyDockerEvent does, plus noting which path changed the row.
+    // What the application's connection to applyRuntimeEvent does, plus noting which path changed the row.
     QObject::connect(client, &cw::DockerClient::eventReceived, &model,
-        [&](const cw::DockerEvent &e) {
+        [&](const cw::RuntimeEvent &e) {
             if (measuring && e.action == QLatin1String("die") && e.name == sample.container && sample.eventNs == 0) {
                 sample.eventNs = e.timeNano;
                 const QMutexLocker lock(&clientTimesMutex);
                 sample.clientNs = clientTimes.take(clientKey(e));
             }
             inEventDelivery = true;
-            cluster.applyDockerEvent(e);
+            cluster.applyRuntimeEvent(e);
             inEventDelivery = false;
         },
         Qt::QueuedConnection);
@@ -350,9 +350,9 @@ BENCHMARK(BM_DieEventToModel)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    qRegisterMetaType<cw::DockerSnapshot>();
+    qRegisterMetaType<cw::RuntimeSnapshot>();
     qRegisterMetaType<cw::ContainerStats>();
-    qRegisterMetaType<cw::DockerEvent>();
+    qRegisterMetaType<cw::RuntimeEvent>();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;

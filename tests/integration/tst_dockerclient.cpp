@@ -5,7 +5,7 @@
 
 #include "DockerEngine.h"
 #include "TestSupport.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "services/runtime/docker/DockerClient.h"
 #include "services/base/WorkerThread.h"
 
@@ -69,17 +69,17 @@ public:
     cw::DockerClient *client() const { return m_client; }
     QThread *thread() const { return m_thread.thread(); }
 
-    cw::DockerSnapshot snapshot(qsizetype i) const { return snapshots->at(i).at(0).value<cw::DockerSnapshot>(); }
-    cw::DockerSnapshot lastSnapshot() const
+    cw::RuntimeSnapshot snapshot(qsizetype i) const { return snapshots->at(i).at(0).value<cw::RuntimeSnapshot>(); }
+    cw::RuntimeSnapshot lastSnapshot() const
     {
-        return snapshots->isEmpty() ? cw::DockerSnapshot {} : snapshot(snapshots->count() - 1);
+        return snapshots->isEmpty() ? cw::RuntimeSnapshot {} : snapshot(snapshots->count() - 1);
     }
-    cw::DockerEvent event(qsizetype i) const { return events->at(i).at(0).value<cw::DockerEvent>(); }
+    cw::RuntimeEvent event(qsizetype i) const { return events->at(i).at(0).value<cw::RuntimeEvent>(); }
     cw::ActionResult action(qsizetype i) const { return actions->at(i).at(0).value<cw::ActionResult>(); }
     cw::ContainerStats statsAt(qsizetype i) const { return stats->at(i).at(0).value<cw::ContainerStats>(); }
 
     /// Index of the first snapshot from @p from on that satisfies @p predicate, or -1.
-    qsizetype findSnapshot(const std::function<bool(const cw::DockerSnapshot &)> &predicate, qsizetype from = 0) const
+    qsizetype findSnapshot(const std::function<bool(const cw::RuntimeSnapshot &)> &predicate, qsizetype from = 0) const
     {
         for (qsizetype i = from; i < snapshots->count(); ++i) {
             if (predicate(snapshot(i)))
@@ -90,7 +90,7 @@ public:
     qsizetype findEvent(const QString &name, const QString &action, qsizetype from = 0) const
     {
         for (qsizetype i = from; i < events->count(); ++i) {
-            const cw::DockerEvent e = event(i);
+            const cw::RuntimeEvent e = event(i);
             if (e.name == name && e.action == action)
                 return i;
         }
@@ -130,7 +130,7 @@ private:
     cw::DockerClient *m_client = nullptr;
 };
 
-const cw::ContainerInfo *findContainer(const cw::DockerSnapshot &snapshot, const QString &name)
+const cw::ContainerInfo *findContainer(const cw::RuntimeSnapshot &snapshot, const QString &name)
 {
     for (const cw::ContainerInfo &c : snapshot.containers) {
         if (c.name == name)
@@ -139,13 +139,13 @@ const cw::ContainerInfo *findContainer(const cw::DockerSnapshot &snapshot, const
     return nullptr;
 }
 
-bool hasState(const cw::DockerSnapshot &snapshot, const QString &name, const QString &state)
+bool hasState(const cw::RuntimeSnapshot &snapshot, const QString &name, const QString &state)
 {
     const cw::ContainerInfo *c = findContainer(snapshot, name);
     return snapshot.reachable && c && c->state == state;
 }
 
-QString describe(const cw::DockerSnapshot &s)
+QString describe(const cw::RuntimeSnapshot &s)
 {
     QStringList parts;
     for (const cw::ContainerInfo &c : s.containers)
@@ -226,7 +226,7 @@ void TestDockerClient::apiVersionNegotiated()
 {
     Harness h(m_engine.host());
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 5000);
-    const cw::DockerSnapshot s = h.snapshot(0);
+    const cw::RuntimeSnapshot s = h.snapshot(0);
     QVERIFY2(s.reachable, qPrintable(describe(s)));
     // dockerd 20.10 speaks 1.41 at most; a newer path would get HTTP 400.
     QCOMPARE(s.apiVersion, QStringLiteral("1.41"));
@@ -240,7 +240,7 @@ void TestDockerClient::listShowsContainers()
 {
     Harness h(m_engine.host());
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 5000);
-    const cw::DockerSnapshot s = h.snapshot(0);
+    const cw::RuntimeSnapshot s = h.snapshot(0);
     QVERIFY2(hasState(s, QStringLiteral("cw-main"), QStringLiteral("running")), qPrintable(describe(s)));
     QVERIFY2(hasState(s, QStringLiteral("cw-worker-1"), QStringLiteral("running")), qPrintable(describe(s)));
     QVERIFY2(findContainer(s, QStringLiteral("cw-logs")), qPrintable(describe(s)));
@@ -287,7 +287,7 @@ void TestDockerClient::restartCountAfterCrash()
     // may itself be killed with its container (exit 137) before it reports: that is success too.
     if (!m_engine.docker({ QStringLiteral("exec"), QStringLiteral("cw-worker-1"), QStringLiteral("kill"), QStringLiteral("1") }))
         QVERIFY2(m_engine.errorString().contains(QStringLiteral("exit 137")), qPrintable(m_engine.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([&](const cw::DockerSnapshot &s) {
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([&](const cw::RuntimeSnapshot &s) {
         const cw::ContainerInfo *c = findContainer(s, QStringLiteral("cw-worker-1"));
         return c && c->state == QLatin1String("running") && c->restartCount == before + 1;
     }, from) >= 0, 8000);
@@ -303,7 +303,7 @@ void TestDockerClient::restartStopStartRoundTrip()
     // the moment the client thread emitted it.
     QMutex mutex;
     QHash<QString, qint64> emittedNs;
-    QObject::connect(h.client(), &cw::DockerClient::eventReceived, h.client(), [&](const cw::DockerEvent &e) {
+    QObject::connect(h.client(), &cw::DockerClient::eventReceived, h.client(), [&](const cw::RuntimeEvent &e) {
         const QMutexLocker lock(&mutex);
         emittedNs.insert(e.name + QLatin1Char('/') + e.action, steadyNs());
     }, Qt::DirectConnection);
@@ -313,7 +313,7 @@ void TestDockerClient::restartStopStartRoundTrip()
     bool dieReceived = false;
     qint64 dieDaemonToTestUs = -1;
     qint64 dieEmitToTestUs = -1;
-    QObject::connect(h.client(), &cw::DockerClient::eventReceived, &receiver, [&](const cw::DockerEvent &e) {
+    QObject::connect(h.client(), &cw::DockerClient::eventReceived, &receiver, [&](const cw::RuntimeEvent &e) {
         if (e.name != QLatin1String("cw-main") || e.action != QLatin1String("die") || dieReceived)
             return;
         const qint64 now = steadyNs();
@@ -346,13 +346,13 @@ void TestDockerClient::restartStopStartRoundTrip()
     QCOMPARE(stop.message, QStringLiteral("cw-main stopped"));
     QVERIFY(stop.finishedMs >= stop.startedMs);
     QTRY_VERIFY_WITH_TIMEOUT(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")) >= 0, 5000);
-    const cw::DockerEvent die = h.event(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")));
+    const cw::RuntimeEvent die = h.event(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")));
     QCOMPARE(die.type, QStringLiteral("container"));
     QCOMPARE(die.attributes.value(QStringLiteral("exitCode")), QStringLiteral("0")); // SIGTERM handled
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::DockerSnapshot &s) {
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
         return hasState(s, QStringLiteral("cw-main"), QStringLiteral("exited"));
     }, from) >= 0, 5000);
-    const cw::DockerSnapshot stopped = h.snapshot(h.findSnapshot([](const cw::DockerSnapshot &s) {
+    const cw::RuntimeSnapshot stopped = h.snapshot(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
         return hasState(s, QStringLiteral("cw-main"), QStringLiteral("exited"));
     }, from));
     QCOMPARE(findContainer(stopped, QStringLiteral("cw-main"))->exitCode, std::optional<int>(0));
@@ -369,7 +369,7 @@ void TestDockerClient::restartStopStartRoundTrip()
     QCOMPARE(cw::toString(h.findAction(2)->outcome), cw::toString(cw::ActionOutcome::Done));
     QCOMPARE(h.findAction(2)->message, QStringLiteral("cw-main started"));
     const qsizetype afterStart = h.snapshots->count();
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::DockerSnapshot &s) {
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
         return hasState(s, QStringLiteral("cw-main"), QStringLiteral("running"));
     }, afterStart) >= 0, 5000);
 
@@ -383,7 +383,7 @@ void TestDockerClient::restartStopStartRoundTrip()
     QTRY_VERIFY_WITH_TIMEOUT(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("restart"), eventsBefore) >= 0, 5000);
     QVERIFY(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die"), eventsBefore) >= 0);
     const qsizetype afterRestart = h.snapshots->count();
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::DockerSnapshot &s) {
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
         return hasState(s, QStringLiteral("cw-main"), QStringLiteral("running"));
     }, afterRestart) >= 0, 5000);
     qInfo("start took %lld ms, restart %lld ms (round trips through the client thread)", startMs, restartMs);
@@ -536,7 +536,7 @@ void TestDockerClient::missingSocket()
     const QString host = QStringLiteral("unix://") + dir.path() + QStringLiteral("/docker.sock");
     Harness h(host);
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 3000);
-    const cw::DockerSnapshot s = h.snapshot(0);
+    const cw::RuntimeSnapshot s = h.snapshot(0);
     QVERIFY(!s.reachable);
     QCOMPARE(s.error, QStringLiteral("Docker not reachable at %1: no such socket").arg(host));
     QCOMPARE(s.endpoint, host);
@@ -600,7 +600,7 @@ void TestDockerClient::tlsEndpoint()
     endpoint.configured = true;
     Harness h(endpoint);
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 5000);
-    const cw::DockerSnapshot s = h.snapshot(0);
+    const cw::RuntimeSnapshot s = h.snapshot(0);
     QVERIFY2(hasState(s, QStringLiteral("cw-main"), QStringLiteral("running")), qPrintable(describe(s)));
     QCOMPARE(s.apiVersion, QStringLiteral("1.41"));
     QCOMPARE(s.endpoint, m_engine.tlsHost() + QStringLiteral(" (TLS)"));
@@ -638,11 +638,11 @@ void TestDockerClient::eventsReconnectAfterDaemonRestart()
     timer.start();
     QVERIFY2(m_engine.restart(), qPrintable(m_engine.errorString() + QStringLiteral("\n") + m_engine.logTail()));
     const qint64 restartMs = timer.elapsed();
-    QVERIFY2(h.findSnapshot([](const cw::DockerSnapshot &s) { return !s.reachable; }) >= 0,
+    QVERIFY2(h.findSnapshot([](const cw::RuntimeSnapshot &s) { return !s.reachable; }) >= 0,
         "the restart went unnoticed");
     const qsizetype from = h.snapshots->count();
     // Containers marked unless-stopped come back with the daemon.
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::DockerSnapshot &s) {
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
         return hasState(s, QStringLiteral("cw-worker-1"), QStringLiteral("running"));
     }, from) >= 0, 10000);
     const qint64 backMs = timer.elapsed();
@@ -654,7 +654,7 @@ void TestDockerClient::eventsReconnectAfterDaemonRestart()
     // No event twice although the reconnect asked for what happened meanwhile.
     QSet<QString> seen;
     for (qsizetype i = 0; i < h.events->count(); ++i) {
-        const cw::DockerEvent e = h.event(i);
+        const cw::RuntimeEvent e = h.event(i);
         const QString key = e.id + e.action + QString::number(e.timeNano);
         QVERIFY2(!seen.contains(key), qPrintable(QStringLiteral("duplicate event %1 %2").arg(e.name, e.action)));
         seen.insert(key);

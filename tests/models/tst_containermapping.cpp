@@ -92,7 +92,7 @@ private Q_SLOTS:
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy"));
         QVERIFY(!idx.data(ClusterModel::RestartCountRole).isValid());
 
-        DockerSnapshot docker;
+        RuntimeSnapshot docker;
         docker.reachable = true;
         ContainerInfo c = container(QStringLiteral("abc"), QStringLiteral("n8n-worker-1"), QStringLiteral("running"));
         c.restartCount = 2;
@@ -112,13 +112,13 @@ private Q_SLOTS:
 
         // A die event marks the node down at once, with the exit code, before any HTTP poll.
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        DockerEvent die;
+        RuntimeEvent die;
         die.type = QStringLiteral("container");
         die.action = QStringLiteral("die");
         die.id = QStringLiteral("abc");
         die.name = QStringLiteral("n8n-worker-1");
         die.attributes.insert(QStringLiteral("exitCode"), QStringLiteral("137"));
-        state.applyDockerEvent(die);
+        state.applyRuntimeEvent(die);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("down"));
         QCOMPARE(idx.data(ClusterModel::ReasonRole).toString(), QStringLiteral("container exited (137)"));
@@ -126,18 +126,18 @@ private Q_SLOTS:
         QVERIFY(!idx.data(ClusterModel::ContainerCpuRole).isValid());
 
         // The following "stop" keeps die's exit code; "start" lets the HTTP verdict speak again.
-        DockerEvent stop = die;
+        RuntimeEvent stop = die;
         stop.action = QStringLiteral("stop");
         stop.attributes.clear();
-        state.applyDockerEvent(stop);
+        state.applyRuntimeEvent(stop);
         QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("exited (137)"));
-        DockerEvent start = stop;
+        RuntimeEvent start = stop;
         start.action = QStringLiteral("start");
-        state.applyDockerEvent(start);
+        state.applyRuntimeEvent(start);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy"));
 
         // Docker unreachable: container facts are unknown, not frozen.
-        DockerSnapshot gone;
+        RuntimeSnapshot gone;
         gone.reachable = false;
         state.applyContainers(gone);
         QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QString());

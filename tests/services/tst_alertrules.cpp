@@ -121,9 +121,9 @@ ContainerInfo container(const QString &name, const QString &state = QStringLiter
     return c;
 }
 
-DockerSnapshot docker(const QList<ContainerInfo> &containers)
+RuntimeSnapshot docker(const QList<ContainerInfo> &containers)
 {
-    DockerSnapshot s;
+    RuntimeSnapshot s;
     s.reachable = true;
     s.containers = containers;
     return s;
@@ -165,9 +165,9 @@ struct TestRules
         clock.advanceTo(s.timestampMs);
         state.applyPostgres(s);
     }
-    void applyContainers(const DockerSnapshot &s) { state.applyContainers(s); }
+    void applyContainers(const RuntimeSnapshot &s) { state.applyContainers(s); }
     void applyContainerStats(const ContainerStats &s) { state.applyContainerStats(s); }
-    void applyDockerEvent(const DockerEvent &e) { state.applyDockerEvent(e); }
+    void applyRuntimeEvent(const RuntimeEvent &e) { state.applyRuntimeEvent(e); }
     QList<RuleFinding> evaluate(qint64 nowMs) { return rules.evaluate(nowMs); }
     std::optional<double> failedPerMinute() const { return state.failedPerMinute(); }
 };
@@ -472,13 +472,13 @@ void TestAlertRules::nodeDown()
         rules.applyContainers(docker({c}));
     }
     if (!event.isEmpty()) {
-        DockerEvent e;
+        RuntimeEvent e;
         e.type = QStringLiteral("container");
         e.action = event;
         e.id = QStringLiteral("id-") + kWorker1;
         e.name = kWorker1;
         e.attributes.insert(QStringLiteral("exitCode"), QStringLiteral("137"));
-        rules.applyDockerEvent(e);
+        rules.applyRuntimeEvent(e);
     }
     const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("node_down"), kWorker1);
     QCOMPARE(conditionText(f), condition);

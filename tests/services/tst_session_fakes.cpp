@@ -66,7 +66,7 @@ public:
     bool supports(ContainerAction) const override { return true; }
     void start() override
     {
-        DockerSnapshot snapshot;
+        RuntimeSnapshot snapshot;
         snapshot.reachable = true;
         ContainerInfo container;
         container.id = QStringLiteral("c1");

@@ -72,7 +72,7 @@ public:
 
     void start() override
     {
-        DockerSnapshot snapshot;
+        RuntimeSnapshot snapshot;
         snapshot.endpoint = QStringLiteral("fake://");
         snapshot.reachable = true;
         ContainerInfo container;
@@ -131,9 +131,9 @@ void TestCollectorSetFakes::forwardsThroughTheSeams()
         parts.nodes = std::make_unique<FakeNodeSource>(trace);
         parts.runtime = std::make_unique<FakeRuntime>(trace);
         CollectorSet set(std::move(parts));
-        QVERIFY(set.hasDocker());
+        QVERIFY(set.hasRuntime());
         QSignalSpy nodes(&set, &CollectorSet::nodeSnapshotReady);
-        QSignalSpy containers(&set, &CollectorSet::dockerSnapshotReady);
+        QSignalSpy containers(&set, &CollectorSet::runtimeSnapshotReady);
         QSignalSpy actions(&set, &CollectorSet::actionFinished);
         QSignalSpy logs(&set, &CollectorSet::logsReady);
         QSignalSpy lines(&set, &CollectorSet::logLine);
@@ -144,7 +144,7 @@ void TestCollectorSetFakes::forwardsThroughTheSeams()
         QCOMPARE(nodes.at(0).at(0).value<NodeSnapshot>().node, QStringLiteral("n8n-main"));
         QVERIFY(trace->nodesStartedOnOwnThread);
         QTRY_COMPARE_WITH_TIMEOUT(containers.count(), 1, 5000);
-        QCOMPARE(containers.at(0).at(0).value<DockerSnapshot>().containers.value(0).name, QStringLiteral("n8n-main"));
+        QCOMPARE(containers.at(0).at(0).value<RuntimeSnapshot>().containers.value(0).name, QStringLiteral("n8n-main"));
 
         set.perform(7, QStringLiteral("n8n-main"), ContainerAction::Restart, 10);
         set.perform(8, QStringLiteral("n8n-main"), ContainerAction::Scale, 10);
@@ -178,7 +178,7 @@ void TestCollectorSetFakes::withoutRuntimeActionsAreAnswered()
     CollectorSet::Parts parts;
     parts.nodes = std::make_unique<FakeNodeSource>(trace);
     auto *set = new CollectorSet(std::move(parts));
-    QVERIFY(!set->hasDocker());
+    QVERIFY(!set->hasRuntime());
     QSignalSpy actions(set, &CollectorSet::actionFinished);
     set->start();
     set->perform(1, QStringLiteral("n8n-main"), ContainerAction::Restart, 10);

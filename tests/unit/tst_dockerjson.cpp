@@ -220,6 +220,10 @@ void TestDockerJson::containerListDetails()
     QCOMPARE(compose.value().at(0).labels.value(QStringLiteral("com.docker.compose.service")),
         QStringLiteral("worker-2"));
     QCOMPARE(compose.value().at(0).image, QStringLiteral("probe-busybox:compose-built"));
+    // The workload: what runs the container and would restart or scale it.
+    QCOMPARE(compose.value().at(0).workload, QStringLiteral("n8nc/worker-2"));
+    QCOMPARE(compose.value().at(1).workload, QStringLiteral("n8nc/main"));
+    QVERIFY(probe.value().at(0).workload.isEmpty());   // started with docker run
 
     const Result<QList<ContainerInfo>> mixed = parseContainerList(data("containers-list-mixed.json"));
     QVERIFY(mixed.ok());
@@ -486,7 +490,7 @@ void TestDockerJson::eventsLiveStream()
     QStringList containerActions;
     qint64 previous = 0;
     for (const QByteArray &line : stream) {
-        const Result<DockerEvent> event = parseDockerEvent(line);
+        const Result<RuntimeEvent> event = parseDockerEvent(line);
         QVERIFY2(event.ok(), qPrintable(event.ok() ? QString() : event.error()));
         QVERIFY(event.value().timeNano >= previous);
         previous = event.value().timeNano;
@@ -507,9 +511,9 @@ void TestDockerJson::eventsLiveStream()
 void TestDockerJson::eventFields()
 {
     const QList<QByteArray> stream = lines(data("events-filtered.ndjson"));
-    const Result<DockerEvent> die = parseDockerEvent(stream.at(1));
+    const Result<RuntimeEvent> die = parseDockerEvent(stream.at(1));
     QVERIFY(die.ok());
-    const DockerEvent &e = die.value();
+    const RuntimeEvent &e = die.value();
     QCOMPARE(e.type, QStringLiteral("container"));
     QCOMPARE(e.action, QStringLiteral("die"));
     QCOMPARE(e.name, QStringLiteral("n8n-worker-1"));
@@ -518,12 +522,12 @@ void TestDockerJson::eventFields()
     QCOMPARE(e.attributes.value(QStringLiteral("exitCode")), QStringLiteral("0"));
     QCOMPARE(e.attributes.value(QStringLiteral("probe.role")), QStringLiteral("n8n-worker-1"));
 
-    const Result<DockerEvent> kill = parseDockerEvent(stream.at(0));
+    const Result<RuntimeEvent> kill = parseDockerEvent(stream.at(0));
     QVERIFY(kill.ok());
     QCOMPARE(kill.value().attributes.value(QStringLiteral("signal")), QStringLiteral("15"));
 
     // Before API 1.22: status/id/time only.
-    const Result<DockerEvent> legacy = parseDockerEvent(R"({"status":"die","id":"abc","from":"img","time":1795460304})");
+    const Result<RuntimeEvent> legacy = parseDockerEvent(R"({"status":"die","id":"abc","from":"img","time":1795460304})");
     QVERIFY2(legacy.ok(), qPrintable(legacy.ok() ? QString() : legacy.error()));
     QCOMPARE(legacy.value().action, QStringLiteral("die"));
     QCOMPARE(legacy.value().type, QStringLiteral("container"));
@@ -544,7 +548,7 @@ void TestDockerJson::eventsEveryRecordedLine_data()
 void TestDockerJson::eventsEveryRecordedLine()
 {
     QFETCH(QByteArray, line);
-    const Result<DockerEvent> event = parseDockerEvent(line);
+    const Result<RuntimeEvent> event = parseDockerEvent(line);
     QVERIFY2(event.ok(), qPrintable(event.ok() ? QString() : event.error()));
     QVERIFY(!event.value().action.isEmpty());
     QVERIFY(!event.value().id.isEmpty());
@@ -571,7 +575,7 @@ void TestDockerJson::eventMalformed()
 {
     QFETCH(QByteArray, line);
     QFETCH(QString, error);
-    const Result<DockerEvent> result = parseDockerEvent(line);
+    const Result<RuntimeEvent> result = parseDockerEvent(line);
     QVERIFY2(!result.ok(), "malformed input was accepted");
     QVERIFY2(result.error().startsWith(error),
         qPrintable(QStringLiteral("got: ") + result.error() + QStringLiteral("\nwant: ") + error));
@@ -811,7 +815,7 @@ void TestDockerJson::robustnessJsonTruncations()
     for (const QByteArray &line : lines(data("events-live-stream.ndjson"))) {
         for (int i = 0; i < 40; ++i) {
             const QByteArray input = line.left(qsizetype(rng() % quint64(line.size() + 1)));
-            const Result<DockerEvent> event = parseDockerEvent(input);
+            const Result<RuntimeEvent> event = parseDockerEvent(input);
             if (event.ok()) {
                 ++accepted;
                 QCOMPARE(input, line); // a strict prefix of an object is never JSON

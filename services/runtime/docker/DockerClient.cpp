@@ -52,9 +52,9 @@ DockerClient::DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis in
     , m_streams(new DockerStreams(*m_transport, this))
     , m_logs(new DockerLogs(*m_transport, this))
 {
-    qRegisterMetaType<cw::DockerSnapshot>();
+    qRegisterMetaType<cw::RuntimeSnapshot>();
     qRegisterMetaType<cw::ContainerStats>();
-    qRegisterMetaType<cw::DockerEvent>();
+    qRegisterMetaType<cw::RuntimeEvent>();
     qRegisterMetaType<cw::ActionResult>();
     qRegisterMetaType<cw::ContainerAction>();
 

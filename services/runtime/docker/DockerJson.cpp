@@ -17,6 +17,17 @@ namespace cw {
 
 namespace {
 
+/// The compose service that runs a container, "project/service" from compose's labels; empty
+/// for a container started on its own.
+QString composeWorkload(const QHash<QString, QString> &labels)
+{
+    const QString service = labels.value(QStringLiteral("com.docker.compose.service"));
+    if (service.isEmpty())
+        return {};
+    const QString project = labels.value(QStringLiteral("com.docker.compose.project"));
+    return project.isEmpty() ? service : project + QLatin1Char('/') + service;
+}
+
 /// Thrown by the accessors below and caught in each public parser: it keeps the many checks
 /// linear. Never leaves this file.
 struct JsonFailure {
@@ -250,6 +261,7 @@ ContainerInfo readListItem(const Reader &reader, const QJsonObject &item, const 
     info.status = reader.string(item, path, QStringLiteral("Status"));
     info.createdS = reader.integer(item, path, QStringLiteral("Created")).value_or(0);
     info.labels = reader.strings(item, path, QStringLiteral("Labels"));
+    info.workload = composeWorkload(info.labels);
     const QJsonValue ports = item.value(QLatin1String("Ports"));
     if (!ports.isUndefined() && !ports.isNull() && !ports.isArray())
         reader.fail(Reader::join(path, QStringLiteral("Ports")),
@@ -370,6 +382,7 @@ Result<ContainerInfo> parseContainerInspect(QByteArrayView json)
         info.tty = reader.boolean(config, QStringLiteral("Config"), QStringLiteral("Tty"));
         info.image = reader.string(config, QStringLiteral("Config"), QStringLiteral("Image"));
         info.labels = reader.strings(config, QStringLiteral("Config"), QStringLiteral("Labels"));
+        info.workload = composeWorkload(info.labels);
         info.settingHashes = settingHashes(reader, config);
         const QString created = reader.string(root, QString(), QStringLiteral("Created"));
         if (!created.isEmpty()) {
@@ -427,12 +440,12 @@ Result<ContainerStats> parseContainerStats(QByteArrayView json)
     }
 }
 
-Result<DockerEvent> parseDockerEvent(QByteArrayView line)
+Result<RuntimeEvent> parseDockerEvent(QByteArrayView line)
 {
     const Reader reader(QStringLiteral("event"));
     try {
         const QJsonObject root = reader.rootObject(line);
-        DockerEvent event;
+        RuntimeEvent event;
         // API < 1.22 wrote only status/id/from; keep reading those as a fallback.
         event.type = reader.string(root, QString(), QStringLiteral("Type"));
         event.action = reader.string(root, QString(), QStringLiteral("Action"),

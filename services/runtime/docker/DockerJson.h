@@ -3,7 +3,7 @@
 // Pure parsers of the Docker Engine API's answers (v1.41): functions of bytes, no I/O.
 // Errors name the answer and what in it was wrong ("containers list: item 2: "Id" is missing").
 
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 #include "models/Result.h"
 
 #include <QByteArray>
@@ -31,7 +31,7 @@ Result<ContainerInfo> parseContainerInspect(QByteArrayView json);
 Result<ContainerStats> parseContainerStats(QByteArrayView json);
 
 /// One line of GET /events.
-Result<DockerEvent> parseDockerEvent(QByteArrayView line);
+Result<RuntimeEvent> parseDockerEvent(QByteArrayView line);
 
 /// GET /version: the engine's version ("20.10.24+dfsg1").
 Result<QString> parseEngineVersion(QByteArrayView json);

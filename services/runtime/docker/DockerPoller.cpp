@@ -55,7 +55,7 @@ void DockerPoller::poll()
         return;
     if (!m_reachable && m_everPolled && m_transport.nowMs() < m_nextAttemptMs) {
         // Backing off: the last error again, without touching the network.
-        DockerSnapshot snapshot;
+        RuntimeSnapshot snapshot;
         snapshot.error = m_lastError;
         emitSnapshot(snapshot);
         m_pollTimer->start(int(m_interval.count()));
@@ -86,12 +86,12 @@ void DockerPoller::listContainers()
             : parseContainerList(reply.body);
         if (!parsed) {
             // The engine answers, but not with a list: say so, with no containers.
-            m_pending = DockerSnapshot {};
+            m_pending = RuntimeSnapshot {};
             m_pendingErrors = { parsed.error() };
             completePoll();
             return;
         }
-        m_pending = DockerSnapshot {};
+        m_pending = RuntimeSnapshot {};
         m_pending.containers = std::move(parsed).value();
         m_pendingErrors.clear();
         m_toInspect.clear();
@@ -146,8 +146,8 @@ void DockerPoller::completePoll()
 {
     if (!m_pollInFlight)
         return;
-    DockerSnapshot snapshot = std::move(m_pending);
-    m_pending = DockerSnapshot {};
+    RuntimeSnapshot snapshot = std::move(m_pending);
+    m_pending = RuntimeSnapshot {};
     QSet<QString> present;
     for (ContainerInfo &container : snapshot.containers) {
         present.insert(container.id);
@@ -203,7 +203,7 @@ void DockerPoller::pollFailed(const DockerFailure &failure)
     m_transport.forgetApi();
     Q_EMIT engineLost();
 
-    DockerSnapshot snapshot;
+    RuntimeSnapshot snapshot;
     snapshot.error = text;
     emitSnapshot(snapshot);
     finishPoll();
@@ -244,7 +244,7 @@ void DockerPoller::containerTouched(const QString &id, bool pollSoon)
         requestPollSoon();
 }
 
-void DockerPoller::emitSnapshot(DockerSnapshot snapshot)
+void DockerPoller::emitSnapshot(RuntimeSnapshot snapshot)
 {
     m_everPolled = true;
     snapshot.endpoint = m_transport.endpoint().display();

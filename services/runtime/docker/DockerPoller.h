@@ -3,7 +3,7 @@
 // Internal to cw_docker: a part of DockerClient.
 
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QHash>
 #include <QList>
@@ -24,7 +24,7 @@ struct DockerFailure;
 
 /// The container polls of a DockerClient: GET /containers/json, then inspect for the containers
 /// that are new, changed state or had an event since their last inspect (restart counts, exit
-/// codes, TTY, the settings' hashes), one DockerSnapshot per poll.
+/// codes, TTY, the settings' hashes), one RuntimeSnapshot per poll.
 ///
 /// Polls are self-paced and never overlap: the single-shot timer is re-armed when a poll has
 /// finished. While the engine is unreachable, attempts back off from the interval up to 5 s;
@@ -47,7 +47,7 @@ public:
     [[nodiscard]] quint64 inspectRequests() const { return m_inspectCount.load(); }
 
 Q_SIGNALS:
-    void snapshotReady(const cw::DockerSnapshot &snapshot);
+    void snapshotReady(const cw::RuntimeSnapshot &snapshot);
     /// After the snapshot of a poll that reached the engine, while running: its containers, and
     /// when (wall clock) the list was asked for.
     void engineAnswered(const QList<cw::ContainerInfo> &containers, qint64 listedAtWallMs);
@@ -69,7 +69,7 @@ private:
     void completePoll();
     void pollFailed(const DockerFailure &failure);
     void finishPoll();
-    void emitSnapshot(DockerSnapshot snapshot);
+    void emitSnapshot(RuntimeSnapshot snapshot);
 
     DockerTransport &m_transport;
     Millis m_interval;
@@ -78,7 +78,7 @@ private:
     bool m_pollSoon = false;
     qint64 m_pollStartedMs = 0;
     qint64 m_pollStartedWallMs = 0;
-    DockerSnapshot m_pending;
+    RuntimeSnapshot m_pending;
     QStringList m_pendingErrors;
     QStringList m_toInspect;
     QList<quint64> m_pollRequests;          ///< of the poll in flight, cancelled if it fails

@@ -154,12 +154,12 @@ void DockerStreams::eventsData(QByteArrayView data)
 
 void DockerStreams::handleEventLine(QByteArrayView line)
 {
-    const Result<DockerEvent> parsed = parseDockerEvent(line);
+    const Result<RuntimeEvent> parsed = parseDockerEvent(line);
     if (!parsed) {
         qCWarning(lcDocker).noquote() << parsed.error();
         return;
     }
-    const DockerEvent &event = parsed.value();
+    const RuntimeEvent &event = parsed.value();
     const QString key = event.type + QLatin1Char('/') + event.action + QLatin1Char('/') + event.id;
     if (event.timeNano > 0) {
         if (event.timeNano < m_replayBoundaryNano

@@ -2,7 +2,7 @@
 
 // Internal to cw_docker: a part of DockerClient.
 
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -35,7 +35,7 @@ public:
     void stop();
 
 Q_SIGNALS:
-    void eventReceived(const cw::DockerEvent &event);
+    void eventReceived(const cw::RuntimeEvent &event);
     void statsReady(const cw::ContainerStats &stats);
     /// Before eventReceived(): container @p id had an event; @p stateMayHaveChanged for those
     /// after which the list or a restart count may differ (start, die, destroy, ...).

@@ -3,7 +3,7 @@
 // Internal to cw_docker: the parts of DockerClient share it.
 
 #include "models/ClusterConfig.h"
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

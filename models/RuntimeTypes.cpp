@@ -1,4 +1,4 @@
-#include "models/DockerTypes.h"
+#include "models/RuntimeTypes.h"
 
 #include <QCryptographicHash>
 
@@ -33,7 +33,7 @@ QString toString(ActionOutcome outcome)
     return {};
 }
 
-bool applyLifecycleEvent(ContainerInfo &container, const DockerEvent &event)
+bool applyLifecycleEvent(ContainerInfo &container, const RuntimeEvent &event)
 {
     if (event.type != QLatin1String("container"))
         return false;

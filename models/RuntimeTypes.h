@@ -1,7 +1,9 @@
 #pragma once
 
-// Value types of the Docker side: what the Docker collector reports and what actions return.
-// Immutable once emitted; they cross threads by queued signals.
+// Value types of the container runtime (ContainerRuntime: Docker today, Kubernetes later): the
+// containers it runs, their stats and lifecycle events, and what actions return. Runtime-neutral
+// except DockerEndpoint, the Docker implementation's address. Immutable once emitted; they cross
+// threads by queued signals.
 
 #include <QByteArray>
 #include <QHash>
@@ -28,14 +30,18 @@ struct DockerEndpoint
     QString display() const;
 };
 
-/// One container from GET /containers/json (and inspect).
+/// One container as the runtime reports it (Docker: GET /containers/json and inspect).
 struct ContainerInfo
 {
     QString id;
     QString name;            ///< without the leading '/'
+    /// What runs it and would restart or scale it: the compose service (Docker labels
+    /// com.docker.compose.project / .service, "n8n/n8n-worker"), later a Kubernetes
+    /// Deployment; empty for a container started on its own.
+    QString workload;
     QString image;
     QString state;           ///< running | exited | restarting | paused | created | dead | removing
-    QString status;          ///< Docker's human text, "Up 3 minutes", "Exited (137) 5 seconds ago"
+    QString status;          ///< the runtime's human text, "Up 3 minutes", "Exited (137) 5 seconds ago"
     int restartCount = 0;    ///< from inspect
     std::optional<int> exitCode;
     qint64 createdS = 0;
@@ -57,8 +63,8 @@ struct ContainerStats
     qint64 memoryLimitBytes = 0;        ///< the host's RAM unless --memory was set
 };
 
-/// One line of GET /events.
-struct DockerEvent
+/// One runtime event (Docker: one line of GET /events).
+struct RuntimeEvent
 {
     QString type;            ///< "container", "network", ...
     QString action;          ///< "die", "start", "stop", "restart", "kill", "pause", ...
@@ -71,7 +77,7 @@ struct DockerEvent
 /// Applies a lifecycle event (die, stop, start, restart, unpause, pause) of @p container's
 /// container to it: state and exit code. Returns false when nothing changes (other events, or
 /// the "stop" that follows "die", which must keep die's exit code).
-bool applyLifecycleEvent(ContainerInfo &container, const DockerEvent &event);
+bool applyLifecycleEvent(ContainerInfo &container, const RuntimeEvent &event);
 
 /// The environment variables every n8n process of one cluster must agree on: the encryption
 /// key, the database and the Bull queue's Redis, and the executions mode.
@@ -82,9 +88,9 @@ const QStringList &consistencySettingKeys();
 QByteArray settingHash(QStringView value);
 
 /// The engine's state at one poll.
-struct DockerSnapshot
+struct RuntimeSnapshot
 {
-    QString endpoint;        ///< DockerEndpoint::display()
+    QString endpoint;        ///< where the runtime was reached (DockerEndpoint::display())
     qint64 timestampMs = 0;
     bool reachable = false;
     QString error;           ///< "Docker not reachable at unix:///…: connection refused"
@@ -129,7 +135,7 @@ struct ActionResult
 
 } // namespace cw
 
-Q_DECLARE_METATYPE(cw::DockerSnapshot)
+Q_DECLARE_METATYPE(cw::RuntimeSnapshot)
 Q_DECLARE_METATYPE(cw::ContainerStats)
-Q_DECLARE_METATYPE(cw::DockerEvent)
+Q_DECLARE_METATYPE(cw::RuntimeEvent)
 Q_DECLARE_METATYPE(cw::ActionResult)
