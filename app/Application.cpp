@@ -54,14 +54,29 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
 Application::~Application()
 {
     m_settings->setWindowGeometry(m_window->saveGeometry(), m_window->saveState());
-    m_session.reset();   // awaits actions in flight, commits the history and the audit trail
+    m_session.reset(); // awaits actions in flight, commits the history and the audit trail
 }
 
-ClusterState *Application::state() const { return m_session->state(); }
-ActionController *Application::actions() const { return m_session->actions(); }
-TimeSeriesStore *Application::history() const { return m_session->series(); }
-AlertEngine *Application::alerts() const { return m_session->alerts(); }
-QString Application::alertHistoryPath() const { return m_session->alertHistoryPath(); }
+ClusterState *Application::state() const
+{
+    return m_session->state();
+}
+ActionController *Application::actions() const
+{
+    return m_session->actions();
+}
+TimeSeriesStore *Application::history() const
+{
+    return m_session->series();
+}
+AlertEngine *Application::alerts() const
+{
+    return m_session->alerts();
+}
+QString Application::alertHistoryPath() const
+{
+    return m_session->alertHistoryPath();
+}
 
 void Application::wireAlerts()
 {
@@ -69,10 +84,11 @@ void Application::wireAlerts()
     AlertHistoryModel *model = m_alertHistoryModel.get();
     connect(session, &ClusterSession::alertRaised, m_tray.get(), &TrayNotifier::notify);
     connect(session, &ClusterSession::alertStored, model, &AlertHistoryModel::prepend);
-    connect(session, &ClusterSession::notifyStatusChanged, model, &AlertHistoryModel::setNotifyStatus);
+    connect(
+        session, &ClusterSession::notifyStatusChanged, model, &AlertHistoryModel::setNotifyStatus);
     connect(session, &ClusterSession::acknowledged, model, &AlertHistoryModel::setAcknowledged);
     connect(session, &ClusterSession::queryFinished, model,
-            [model](quint64, const QList<AlertTransition> &rows) { model->setRows(rows); });
+        [model](quint64, const QList<AlertTransition> &rows) { model->setRows(rows); });
     connect(session, &ClusterSession::activeAlertsChanged, this, [this] {
         const QList<AlertTransition> active = m_session->alerts()->activeAlerts();
         m_alertsPanel->setActiveAlerts(active);
@@ -85,15 +101,20 @@ void Application::wireAlerts()
     connect(session, &ClusterSession::historyFailing, m_window.get(), [this](const QString &error) {
         m_alertsPanel->showHistoryError(error);
         m_window->showError(QStringLiteral("Alert history not written"),
-                            error + QStringLiteral("\n\nAlerts are still shown and sent to the webhooks; the history "
-                                                   "keeps them in memory and retries."),
-                            QStringLiteral("alertHistoryError"));
+            error
+                + QStringLiteral("\n\nAlerts are still shown and sent to the webhooks; the history "
+                                 "keeps them in memory and retries."),
+            QStringLiteral("alertHistoryError"));
     });
-    connect(session, &ClusterSession::historyRecovered, m_alertsPanel, [this] { m_alertsPanel->showHistoryError(QString()); });
-    connect(session, &ClusterSession::historyPendingChanged, m_alertsPanel, &AlertsPanel::setPending);
-    connect(session, &ClusterSession::exportFinished, m_alertsPanel, &AlertsPanel::showExportResult);
+    connect(session, &ClusterSession::historyRecovered, m_alertsPanel,
+        [this] { m_alertsPanel->showHistoryError(QString()); });
+    connect(
+        session, &ClusterSession::historyPendingChanged, m_alertsPanel, &AlertsPanel::setPending);
+    connect(
+        session, &ClusterSession::exportFinished, m_alertsPanel, &AlertsPanel::showExportResult);
     connect(m_alertsPanel, &AlertsPanel::queryRequested, session, &ClusterSession::queryHistory);
-    connect(m_alertsPanel, &AlertsPanel::acknowledgeRequested, session, &ClusterSession::acknowledge);
+    connect(
+        m_alertsPanel, &AlertsPanel::acknowledgeRequested, session, &ClusterSession::acknowledge);
     connect(m_alertsPanel, &AlertsPanel::silenceRequested, session, &ClusterSession::addSilence);
     connect(m_alertsPanel, &AlertsPanel::exportRequested, session, &ClusterSession::exportHistory);
     connect(m_tray.get(), &TrayNotifier::showRequested, m_window.get(), [this] {
@@ -106,31 +127,38 @@ void Application::wireAlerts()
 void Application::wireActions()
 {
     ClusterSession *session = m_session.get();
-    connect(session, &ClusterSession::auditFailed, m_window.get(),
-            [this](const QString &error) { m_window->showError(QStringLiteral("Audit trail not written"), error); });
-    connect(session, &ClusterSession::actionFinished, m_window.get(), &MainWindow::showActionResult);
-    connect(session, &ClusterSession::runtimeStatusChanged, m_window.get(), &MainWindow::setDockerStatus);
-    connect(session, &ClusterSession::discoveredContainersChanged, m_window.get(), &MainWindow::setDiscoveredContainers);
+    connect(session, &ClusterSession::auditFailed, m_window.get(), [this](const QString &error) {
+        m_window->showError(QStringLiteral("Audit trail not written"), error);
+    });
+    connect(
+        session, &ClusterSession::actionFinished, m_window.get(), &MainWindow::showActionResult);
+    connect(session, &ClusterSession::runtimeStatusChanged, m_window.get(),
+        &MainWindow::setDockerStatus);
+    connect(session, &ClusterSession::discoveredContainersChanged, m_window.get(),
+        &MainWindow::setDiscoveredContainers);
     connect(m_window.get(), &MainWindow::actionConfirmed, this,
-            [this](const QString &node, const QString &container, ContainerAction action, bool overrideGuard) {
-                switch (m_session->requestAction(node, container, action, overrideGuard)) {
-                case ActionController::Verdict::NeedsOverride: {
-                    const ActionController *actions = m_session->actions();
-                    m_window->askGuardOverride(
-                        node, container, actions->recentRestarts(container),
-                        int(std::chrono::duration_cast<std::chrono::minutes>(actions->guard().window()).count()));
-                    break;
-                }
-                case ActionController::Verdict::Busy:
-                    m_window->statusBar()->showMessage(
-                        QStringLiteral("An action on %1 is still running; wait for its result.").arg(container), 10'000);
-                    break;
-                case ActionController::Verdict::Sent:
-                case ActionController::Verdict::NoBackend:
-                case ActionController::Verdict::ReadOnly:
-                    break;   // the result (or the refusal) arrives as actionFinished
-                }
-            });
+        [this](const QString &node, const QString &container, ContainerAction action,
+            bool overrideGuard) {
+            switch (m_session->requestAction(node, container, action, overrideGuard)) {
+            case ActionController::Verdict::NeedsOverride: {
+                const ActionController *actions = m_session->actions();
+                m_window->askGuardOverride(node, container, actions->recentRestarts(container),
+                    int(std::chrono::duration_cast<std::chrono::minutes>(actions->guard().window())
+                            .count()));
+                break;
+            }
+            case ActionController::Verdict::Busy:
+                m_window->statusBar()->showMessage(
+                    QStringLiteral("An action on %1 is still running; wait for its result.")
+                        .arg(container),
+                    10'000);
+                break;
+            case ActionController::Verdict::Sent:
+            case ActionController::Verdict::NoBackend:
+            case ActionController::Verdict::ReadOnly:
+                break; // the result (or the refusal) arrives as actionFinished
+            }
+        });
     LogPanel *logs = m_window->logPanel();
     connect(logs, &LogPanel::tailRequested, session, &ClusterSession::fetchLogs);
     connect(logs, &LogPanel::followRequested, session, &ClusterSession::followLogs);
@@ -140,16 +168,18 @@ void Application::wireActions()
 
 void Application::wireView()
 {
-    connect(m_window.get(), &MainWindow::openClusterFileRequested, this, &Application::openClusterFile);
+    connect(
+        m_window.get(), &MainWindow::openClusterFileRequested, this, &Application::openClusterFile);
     ChartsPanel *charts = m_window->chartsPanel();
     charts->setStore(m_session->series());
     charts->setSpan(m_settings->chartSpanMs());
     connect(charts, &ChartsPanel::spanChanged, m_settings, &SettingsStore::setChartSpanMs);
-    connect(m_session.get(), &ClusterSession::clusterOpened, m_window.get(), [this, charts](const ClusterConfig &config) {
-        m_window->setClusterName(config.name, config.sourceFile);
-        charts->setStaleAfter(staleAfter(config).count());
-        charts->setCharts(chartsForCluster(config));
-    });
+    connect(m_session.get(), &ClusterSession::clusterOpened, m_window.get(),
+        [this, charts](const ClusterConfig &config) {
+            m_window->setClusterName(config.name, config.sourceFile);
+            charts->setStaleAfter(staleAfter(config).count());
+            charts->setCharts(chartsForCluster(config));
+        });
     const Theme theme = themeFromName(m_settings->theme());
     if (theme != Theme::System)
         applyTheme(theme);

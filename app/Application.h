@@ -3,7 +3,6 @@
 #include "models/ClusterConfig.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace cw {
@@ -23,12 +22,12 @@ class TrayNotifier;
 /// The composition root of the workstation face: one ClusterSession (everything that monitors,
 /// judges, pages and acts) wired to the main window, its models and the tray. Builds in a fixed
 /// order and tears down in reverse; holds no domain logic of its own.
-class Application final : public QObject
-{
+class Application final : public QObject {
     Q_OBJECT
 public:
     /// @p auditPath: where the audit trail of actions goes (AuditLog::defaultPath() by default).
-    explicit Application(SettingsStore *settings, const QString &auditPath = QString(), QObject *parent = nullptr);
+    explicit Application(
+        SettingsStore *settings, const QString &auditPath = QString(), QObject *parent = nullptr);
     ~Application() override;
 
     /// Replaces the monitored cluster. The previous collectors are retired without blocking.
@@ -62,7 +61,7 @@ private:
     std::unique_ptr<ClusterModel> m_nodes;
     std::unique_ptr<AlertHistoryModel> m_alertHistoryModel;
     std::unique_ptr<MainWindow> m_window;
-    AlertsPanel *m_alertsPanel = nullptr;   // owned by the window's dock
+    AlertsPanel *m_alertsPanel = nullptr; // owned by the window's dock
     std::unique_ptr<TrayNotifier> m_tray;
 };
 

@@ -7,7 +7,6 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-
 #include <cstdio>
 
 namespace cw {
@@ -30,24 +29,28 @@ int runCheckCommand(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("Clusterwatch"));
     // The report says everything; the collectors' own log lines would only clutter cron mail.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false\n*.info=false\n*.warning=false"));
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("*.debug=false\n*.info=false\n*.warning=false"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("One round of every source of an n8n cluster, judged. Exit code: 0 OK, 1 WARNING, 2 CRITICAL, "
-                       "3 UNKNOWN (a source did not answer, or a usage error). A cluster file that cannot be read exits "
+        QStringLiteral("One round of every source of an n8n cluster, judged. Exit code: 0 OK, 1 "
+                       "WARNING, 2 CRITICAL, "
+                       "3 UNKNOWN (a source did not answer, or a usage error). A cluster file that "
+                       "cannot be read exits "
                        "2 with its message on stderr and nothing on stdout."));
     parser.addPositionalArgument(QStringLiteral("check"), QStringLiteral("The check command."));
-    const QCommandLineOption configOption({QStringLiteral("c"), QStringLiteral("config")},
-                                          QStringLiteral("Cluster file (YAML) to check."), QStringLiteral("FILE"));
+    const QCommandLineOption configOption({ QStringLiteral("c"), QStringLiteral("config") },
+        QStringLiteral("Cluster file (YAML) to check."), QStringLiteral("FILE"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
-                                        QStringLiteral("Print the report as JSON (schema clusterwatch-check/%1).")
-                                            .arg(CheckReport::kSchemaVersion));
+        QStringLiteral("Print the report as JSON (schema clusterwatch-check/%1).")
+            .arg(CheckReport::kSchemaVersion));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
-                                           QStringLiteral("Longest wait for the sources to answer, e.g. 10s, 1500ms, 1m "
-                                                          "(default 10s)."),
-                                           QStringLiteral("DURATION"), QStringLiteral("10s"));
-    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+        QStringLiteral("Longest wait for the sources to answer, e.g. 10s, 1500ms, 1m "
+                       "(default 10s)."),
+        QStringLiteral("DURATION"), QStringLiteral("10s"));
+    const QCommandLineOption helpOption(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
     parser.addOption(configOption);
     parser.addOption(jsonOption);
     parser.addOption(timeoutOption);
@@ -61,7 +64,8 @@ int runCheckCommand(int argc, char *argv[])
         return 0;
     }
     if (parser.positionalArguments().size() != 1) {
-        printError(QStringLiteral("unexpected arguments: %1").arg(parser.positionalArguments().mid(1).join(QLatin1Char(' '))));
+        printError(QStringLiteral("unexpected arguments: %1")
+                       .arg(parser.positionalArguments().mid(1).join(QLatin1Char(' '))));
         return int(CheckStatus::Unknown);
     }
     if (!parser.isSet(configOption)) {
@@ -70,7 +74,8 @@ int runCheckCommand(int argc, char *argv[])
     }
     const auto timeout = parseCheckTimeout(parser.value(timeoutOption));
     if (!timeout) {
-        printError(QStringLiteral("--timeout: expected a duration from 1ms to 1h such as 10s, 1500ms or 1m, got \"%1\"")
+        printError(QStringLiteral(
+            "--timeout: expected a duration from 1ms to 1h such as 10s, 1500ms or 1m, got \"%1\"")
                        .arg(parser.value(timeoutOption)));
         return int(CheckStatus::Unknown);
     }
@@ -83,8 +88,9 @@ int runCheckCommand(int argc, char *argv[])
     HealthCheck check(std::move(config).value(), *timeout);
     int exitCode = int(CheckStatus::Unknown);
     QObject::connect(&check, &HealthCheck::finished, &app, [&](const CheckReport &report) {
-        const QByteArray out = parser.isSet(jsonOption) ? QJsonDocument(report.json).toJson(QJsonDocument::Indented)
-                                                        : report.table().toLocal8Bit();
+        const QByteArray out = parser.isSet(jsonOption)
+            ? QJsonDocument(report.json).toJson(QJsonDocument::Indented)
+            : report.table().toLocal8Bit();
         std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
         std::fflush(stdout);
         exitCode = report.exitCode();

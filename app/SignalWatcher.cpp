@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
-
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,7 +9,7 @@
 namespace cw {
 
 namespace {
-int g_fds[2] = {-1, -1};
+int g_fds[2] = { -1, -1 };
 
 void onSignal(int)
 {

@@ -7,7 +7,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
-
 #include <cstdio>
 #include <optional>
 
@@ -16,8 +15,7 @@ namespace {
 constexpr int kExitBadConfig = 2;
 constexpr int kExitUsage = 64;
 
-struct Options
-{
+struct Options {
     QString configPath;
 };
 
@@ -43,21 +41,22 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         QStringLiteral("Live health dashboard for n8n queue-mode clusters.\n\n"
                        "Headless: clusterwatch check --config FILE [--json] [--timeout DURATION]\n"
-                       "  one round of every source, no display needed; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+                       "  one round of every source, no display needed; exit 0 OK, 1 WARNING, 2 "
+                       "CRITICAL, 3 UNKNOWN\n"
                        "  (see clusterwatch check --help)."));
-    const QCommandLineOption configOption({QStringLiteral("c"), QStringLiteral("config")},
-                                          QStringLiteral("Cluster file (YAML) to monitor."),
-                                          QStringLiteral("FILE"));
-    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")},
-                                        QStringLiteral("Show this help."));
-    const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
+    const QCommandLineOption configOption({ QStringLiteral("c"), QStringLiteral("config") },
+        QStringLiteral("Cluster file (YAML) to monitor."), QStringLiteral("FILE"));
+    const QCommandLineOption helpOption(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption versionOption(
+        QStringLiteral("version"), QStringLiteral("Show the version."));
     const QCommandLineOption syntheticOption(QStringLiteral("synthetic-history"),
-                                             QStringLiteral("Fill the charts with HOURS (1-24) of generated samples before the "
-                                                            "live ones, to look at the long ranges at once (demos, benchmarks)."),
-                                             QStringLiteral("HOURS"));
+        QStringLiteral("Fill the charts with HOURS (1-24) of generated samples before the "
+                       "live ones, to look at the long ranges at once (demos, benchmarks)."),
+        QStringLiteral("HOURS"));
     const QCommandLineOption themeOption(QStringLiteral("theme"),
-                                         QStringLiteral("Colour theme for this run: system, light or dark."),
-                                         QStringLiteral("THEME"));
+        QStringLiteral("Colour theme for this run: system, light or dark."),
+        QStringLiteral("THEME"));
     parser.addOption(configOption);
     parser.addOption(syntheticOption);
     parser.addOption(themeOption);
@@ -81,15 +80,17 @@ int main(int argc, char *argv[])
         bool ok = false;
         syntheticHours = parser.value(syntheticOption).toInt(&ok);
         if (!ok || syntheticHours < 1 || syntheticHours > 24) {
-            printError(QStringLiteral("--synthetic-history: expected a number of hours from 1 to 24, got \"%1\"")
+            printError(QStringLiteral(
+                "--synthetic-history: expected a number of hours from 1 to 24, got \"%1\"")
                            .arg(parser.value(syntheticOption)));
             return kExitUsage;
         }
     }
     const QString theme = parser.value(themeOption);
-    if (parser.isSet(themeOption) && theme != QLatin1String("system") && theme != QLatin1String("light")
-        && theme != QLatin1String("dark")) {
-        printError(QStringLiteral("--theme: expected system, light or dark, got \"%1\"").arg(theme));
+    if (parser.isSet(themeOption) && theme != QLatin1String("system")
+        && theme != QLatin1String("light") && theme != QLatin1String("dark")) {
+        printError(
+            QStringLiteral("--theme: expected system, light or dark, got \"%1\"").arg(theme));
         return kExitUsage;
     }
 
@@ -116,7 +117,8 @@ int main(int argc, char *argv[])
     application.showWindow();
     if (initial) {
         application.setCluster(*initial);
-    } else if (const QString last = settings.lastClusterFile(); !last.isEmpty() && QFileInfo::exists(last)) {
+    } else if (const QString last = settings.lastClusterFile();
+               !last.isEmpty() && QFileInfo::exists(last)) {
         application.openClusterFile(last);
     }
     if (syntheticHours > 0)

@@ -11,13 +11,15 @@ const QString kComposeServiceLabel = QStringLiteral("com.docker.compose.service"
 
 bool looksLikeN8n(const ContainerInfo &c)
 {
-    return c.labels.contains(kNodeLabel) || c.image.contains(QLatin1String("n8n"), Qt::CaseInsensitive)
+    return c.labels.contains(kNodeLabel)
+        || c.image.contains(QLatin1String("n8n"), Qt::CaseInsensitive)
         || c.name.contains(QLatin1String("n8n"), Qt::CaseInsensitive);
 }
 
 } // namespace
 
-ContainerMapping mapContainers(const QList<NodeConfig> &nodes, const QList<ContainerInfo> &containers)
+ContainerMapping mapContainers(
+    const QList<NodeConfig> &nodes, const QList<ContainerInfo> &containers)
 {
     ContainerMapping mapping;
     QSet<QString> used;
@@ -39,9 +41,12 @@ ContainerMapping mapContainers(const QList<NodeConfig> &nodes, const QList<Conta
             claim(node, [&](const ContainerInfo &c) { return c.name == node.container; });
     }
     for (const NodeConfig &node : nodes)
-        claim(node, [&](const ContainerInfo &c) { return c.labels.value(kNodeLabel) == node.name; });
+        claim(
+            node, [&](const ContainerInfo &c) { return c.labels.value(kNodeLabel) == node.name; });
     for (const NodeConfig &node : nodes)
-        claim(node, [&](const ContainerInfo &c) { return c.labels.value(kComposeServiceLabel) == node.name; });
+        claim(node, [&](const ContainerInfo &c) {
+            return c.labels.value(kComposeServiceLabel) == node.name;
+        });
 
     for (const ContainerInfo &c : containers) {
         if (!used.contains(c.id) && looksLikeN8n(c))

@@ -1,7 +1,6 @@
 #include "models/Formatter.h"
 
 #include <QLocale>
-
 #include <cmath>
 
 namespace cw::fmt {
@@ -15,7 +14,7 @@ QString bytes(double value)
 {
     if (!std::isfinite(value) || value < 0)
         return none();
-    static constexpr const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    static constexpr const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
     int unit = 0;
     while (value >= 1024.0 && unit < 4) {
         value /= 1024.0;

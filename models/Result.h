@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 #include <utility>
 #include <variant>
@@ -9,19 +8,22 @@
 namespace cw {
 
 /// An expected failure: a message that names its subject (file and line, host:port, ...).
-struct Error
-{
+struct Error {
     QString message;
 };
 
 /// A value or an Error. Expected failures are return values; no exception crosses a
 /// thread or signal boundary.
-template<typename T>
-class Result
-{
+template <typename T> class Result {
 public:
-    Result(T value) : m_data(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-    Result(Error error) : m_data(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+    Result(T value)
+        : m_data(std::move(value))
+    {
+    } // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : m_data(std::move(error))
+    {
+    } // NOLINT(google-explicit-constructor)
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

@@ -12,11 +12,16 @@ QString DockerEndpoint::display() const
 QString toString(ContainerAction action)
 {
     switch (action) {
-    case ContainerAction::Restart: return QStringLiteral("restart");
-    case ContainerAction::Stop: return QStringLiteral("stop");
-    case ContainerAction::Start: return QStringLiteral("start");
-    case ContainerAction::RolloutRestart: return QStringLiteral("rollout-restart");
-    case ContainerAction::Scale: return QStringLiteral("scale");
+    case ContainerAction::Restart:
+        return QStringLiteral("restart");
+    case ContainerAction::Stop:
+        return QStringLiteral("stop");
+    case ContainerAction::Start:
+        return QStringLiteral("start");
+    case ContainerAction::RolloutRestart:
+        return QStringLiteral("rollout-restart");
+    case ContainerAction::Scale:
+        return QStringLiteral("scale");
     }
     return {};
 }
@@ -24,11 +29,16 @@ QString toString(ContainerAction action)
 QString toString(ActionOutcome outcome)
 {
     switch (outcome) {
-    case ActionOutcome::Done: return QStringLiteral("done");
-    case ActionOutcome::AlreadyInState: return QStringLiteral("already in that state");
-    case ActionOutcome::NoSuchContainer: return QStringLiteral("no such container");
-    case ActionOutcome::Refused: return QStringLiteral("refused");
-    case ActionOutcome::Failed: return QStringLiteral("failed");
+    case ActionOutcome::Done:
+        return QStringLiteral("done");
+    case ActionOutcome::AlreadyInState:
+        return QStringLiteral("already in that state");
+    case ActionOutcome::NoSuchContainer:
+        return QStringLiteral("no such container");
+    case ActionOutcome::Refused:
+        return QStringLiteral("refused");
+    case ActionOutcome::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -41,7 +51,7 @@ bool applyLifecycleEvent(ContainerInfo &container, const RuntimeEvent &event)
     if (event.action == QLatin1String("die") || event.action == QLatin1String("stop"))
         state = QStringLiteral("exited");
     else if (event.action == QLatin1String("start") || event.action == QLatin1String("restart")
-             || event.action == QLatin1String("unpause"))
+        || event.action == QLatin1String("unpause"))
         state = QStringLiteral("running");
     else if (event.action == QLatin1String("pause"))
         state = QStringLiteral("paused");
@@ -63,11 +73,18 @@ bool applyLifecycleEvent(ContainerInfo &container, const RuntimeEvent &event)
 const QStringList &consistencySettingKeys()
 {
     static const QStringList keys = {
-        QStringLiteral("N8N_ENCRYPTION_KEY"), QStringLiteral("DB_TYPE"), QStringLiteral("DB_POSTGRESDB_HOST"),
-        QStringLiteral("DB_POSTGRESDB_PORT"), QStringLiteral("DB_POSTGRESDB_DATABASE"),
-        QStringLiteral("DB_POSTGRESDB_SCHEMA"), QStringLiteral("DB_TABLE_PREFIX"),
-        QStringLiteral("QUEUE_BULL_REDIS_HOST"), QStringLiteral("QUEUE_BULL_REDIS_PORT"),
-        QStringLiteral("QUEUE_BULL_REDIS_DB"), QStringLiteral("QUEUE_BULL_PREFIX"), QStringLiteral("EXECUTIONS_MODE"),
+        QStringLiteral("N8N_ENCRYPTION_KEY"),
+        QStringLiteral("DB_TYPE"),
+        QStringLiteral("DB_POSTGRESDB_HOST"),
+        QStringLiteral("DB_POSTGRESDB_PORT"),
+        QStringLiteral("DB_POSTGRESDB_DATABASE"),
+        QStringLiteral("DB_POSTGRESDB_SCHEMA"),
+        QStringLiteral("DB_TABLE_PREFIX"),
+        QStringLiteral("QUEUE_BULL_REDIS_HOST"),
+        QStringLiteral("QUEUE_BULL_REDIS_PORT"),
+        QStringLiteral("QUEUE_BULL_REDIS_DB"),
+        QStringLiteral("QUEUE_BULL_PREFIX"),
+        QStringLiteral("EXECUTIONS_MODE"),
     };
     return keys;
 }

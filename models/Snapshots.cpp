@@ -9,14 +9,22 @@ namespace cw {
 QString toString(FetchError error)
 {
     switch (error) {
-    case FetchError::None: return QStringLiteral("ok");
-    case FetchError::ConnectionRefused: return QStringLiteral("connection refused");
-    case FetchError::Timeout: return QStringLiteral("timeout");
-    case FetchError::Dns: return QStringLiteral("DNS lookup failed");
-    case FetchError::Tls: return QStringLiteral("TLS error");
-    case FetchError::HttpStatus: return QStringLiteral("HTTP error status");
-    case FetchError::BodyTooLarge: return QStringLiteral("body too large");
-    case FetchError::Other: return QStringLiteral("error");
+    case FetchError::None:
+        return QStringLiteral("ok");
+    case FetchError::ConnectionRefused:
+        return QStringLiteral("connection refused");
+    case FetchError::Timeout:
+        return QStringLiteral("timeout");
+    case FetchError::Dns:
+        return QStringLiteral("DNS lookup failed");
+    case FetchError::Tls:
+        return QStringLiteral("TLS error");
+    case FetchError::HttpStatus:
+        return QStringLiteral("HTTP error status");
+    case FetchError::BodyTooLarge:
+        return QStringLiteral("body too large");
+    case FetchError::Other:
+        return QStringLiteral("error");
     }
     return {};
 }
@@ -24,11 +32,16 @@ QString toString(FetchError error)
 QString toString(MetricsState state)
 {
     switch (state) {
-    case MetricsState::Unknown: return QStringLiteral("unknown");
-    case MetricsState::Ok: return QStringLiteral("ok");
-    case MetricsState::NotExposed: return QStringLiteral("not exposed");
-    case MetricsState::Malformed: return QStringLiteral("malformed");
-    case MetricsState::Failed: return QStringLiteral("failed");
+    case MetricsState::Unknown:
+        return QStringLiteral("unknown");
+    case MetricsState::Ok:
+        return QStringLiteral("ok");
+    case MetricsState::NotExposed:
+        return QStringLiteral("not exposed");
+    case MetricsState::Malformed:
+        return QStringLiteral("malformed");
+    case MetricsState::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -36,9 +49,12 @@ QString toString(MetricsState state)
 QString toString(NodeRole role)
 {
     switch (role) {
-    case NodeRole::Main: return QStringLiteral("main");
-    case NodeRole::Worker: return QStringLiteral("worker");
-    case NodeRole::Webhook: return QStringLiteral("webhook");
+    case NodeRole::Main:
+        return QStringLiteral("main");
+    case NodeRole::Worker:
+        return QStringLiteral("worker");
+    case NodeRole::Webhook:
+        return QStringLiteral("webhook");
     }
     return {};
 }
@@ -50,14 +66,14 @@ QString RedisConfig::endpoint() const
 
 QString PostgresConfig::endpoint() const
 {
-    return user + QLatin1Char('@') + host + QLatin1Char(':') + QString::number(port) + QLatin1Char('/')
-        + database;
+    return user + QLatin1Char('@') + host + QLatin1Char(':') + QString::number(port)
+        + QLatin1Char('/') + database;
 }
 
 qint64 PostgresSnapshot::totalConnections() const
 {
-    return std::accumulate(connections.cbegin(), connections.cend(), qint64{0},
-                           [](qint64 sum, const ConnectionCount &c) { return sum + c.count; });
+    return std::accumulate(connections.cbegin(), connections.cend(), qint64 { 0 },
+        [](qint64 sum, const ConnectionCount &c) { return sum + c.count; });
 }
 
 qint64 PostgresSnapshot::executionsWith(const char *status) const
@@ -73,7 +89,7 @@ qint64 PostgresSnapshot::executionsWith(const char *status) const
 qint64 PostgresSnapshot::finishedExecutions() const
 {
     qint64 sum = 0;
-    for (const char *status : {"success", "error", "crashed", "canceled"})
+    for (const char *status : { "success", "error", "crashed", "canceled" })
         sum += executionsWith(status);
     return sum;
 }

@@ -19,8 +19,7 @@ namespace {
 constexpr int kTailLines = 200;
 
 /// Colours ERROR and WARN lines.
-class LogLineDelegate final : public QStyledItemDelegate
-{
+class LogLineDelegate final : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
@@ -74,8 +73,9 @@ LogPanel::LogPanel(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     layout->addWidget(m_view, 1);
 
-    connect(m_level, &QComboBox::currentIndexChanged, this,
-            [this] { m_filter->setMinimumLevel(LogLinesModel::Level(m_level->currentData().toInt())); });
+    connect(m_level, &QComboBox::currentIndexChanged, this, [this] {
+        m_filter->setMinimumLevel(LogLinesModel::Level(m_level->currentData().toInt()));
+    });
     connect(m_search, &QLineEdit::textChanged, m_filter, &LogFilterModel::setSearchText);
     connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
         if (!m_container.isEmpty())
@@ -110,7 +110,7 @@ void LogPanel::setContainer(const QString &node, const QString &container)
 void LogPanel::showTail(const QString &container, const QStringList &lines, const QString &error)
 {
     if (container != m_container)
-        return;   // a late answer for a node no longer shown
+        return; // a late answer for a node no longer shown
     m_error = error;
     m_lines->clear();
     m_lines->append(lines);
@@ -120,14 +120,15 @@ void LogPanel::showTail(const QString &container, const QStringList &lines, cons
 void LogPanel::appendLine(const QString &container, const QString &line, bool stderrStream)
 {
     if (container == m_container)
-        m_lines->append({line}, stderrStream);
+        m_lines->append({ line }, stderrStream);
 }
 
 void LogPanel::refreshHeader()
 {
     if (m_container.isEmpty()) {
-        m_header->setText(m_node.isEmpty() ? QStringLiteral("Select a node to see its container log")
-                                           : QStringLiteral("%1 has no known container").arg(m_node));
+        m_header->setText(m_node.isEmpty()
+                ? QStringLiteral("Select a node to see its container log")
+                : QStringLiteral("%1 has no known container").arg(m_node));
     } else if (!m_error.isEmpty()) {
         m_header->setText(QStringLiteral("Logs of %1: %2").arg(m_container, m_error));
     } else {

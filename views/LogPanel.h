@@ -16,8 +16,7 @@ class LogLinesModel;
 /// The tail of the selected node's container log, with an ERROR / WARN filter and search (what
 /// the seed's `docker logs --tail 10 | grep -E "(ERROR|WARN)"` does), following new lines while
 /// open. Talks to the Docker side only through signals.
-class LogPanel final : public QWidget
-{
+class LogPanel final : public QWidget {
     Q_OBJECT
 public:
     explicit LogPanel(QWidget *parent = nullptr);

@@ -1,7 +1,7 @@
 #include "views/MainWindow.h"
 
-#include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
+#include "models/items/ClusterModel.h"
 #include "models/state/ClusterState.h"
 #include "views/LogPanel.h"
 #include "views/NodeTileDelegate.h"
@@ -15,20 +15,20 @@
 #include <QActionGroup>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QListWidget>
-#include <QStatusBar>
-#include <QToolBar>
-#include <QHeaderView>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QListView>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace cw {
@@ -107,10 +107,11 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     QItemSelectionModel *tableSelection = m_table->selectionModel();
     m_table->setSelectionModel(m_tiles->selectionModel());
     delete tableSelection;
-    for (QAbstractItemView *view : {static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table)}) {
+    for (QAbstractItemView *view :
+        { static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table) }) {
         view->setContextMenuPolicy(Qt::CustomContextMenu);
         connect(view, &QWidget::customContextMenuRequested, this,
-                [this, view](const QPoint &pos) { showNodeMenu(view->viewport()->mapToGlobal(pos)); });
+            [this, view](const QPoint &pos) { showNodeMenu(view->viewport()->mapToGlobal(pos)); });
     }
 
     auto *side = new QWidget(splitter);
@@ -136,7 +137,7 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     vertical->setStretchFactor(0, 2);
     vertical->setStretchFactor(1, 3);
     vertical->setChildrenCollapsible(false);
-    vertical->setSizes({320, 560});
+    vertical->setSizes({ 320, 560 });
     layout->addWidget(vertical, 1);
     layout->addWidget(m_discovered);
     setCentralWidget(central);
@@ -144,11 +145,14 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     // Actions on the selected node's container, each behind a confirmation.
     QToolBar *actions = addToolBar(QStringLiteral("Actions"));
     actions->setObjectName(QStringLiteral("actionsToolBar"));
-    m_restart = actions->addAction(QStringLiteral("Restart…"), this, [this] { confirmAction(ContainerAction::Restart); });
+    m_restart = actions->addAction(
+        QStringLiteral("Restart…"), this, [this] { confirmAction(ContainerAction::Restart); });
     m_restart->setObjectName(QStringLiteral("actionRestart"));
-    m_stop = actions->addAction(QStringLiteral("Stop…"), this, [this] { confirmAction(ContainerAction::Stop); });
+    m_stop = actions->addAction(
+        QStringLiteral("Stop…"), this, [this] { confirmAction(ContainerAction::Stop); });
     m_stop->setObjectName(QStringLiteral("actionStop"));
-    m_start = actions->addAction(QStringLiteral("Start…"), this, [this] { confirmAction(ContainerAction::Start); });
+    m_start = actions->addAction(
+        QStringLiteral("Start…"), this, [this] { confirmAction(ContainerAction::Start); });
     m_start->setObjectName(QStringLiteral("actionStart"));
 
     m_logPanel = new LogPanel(this);
@@ -169,12 +173,14 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     m_actionDock->hide();
     actions->hide();
 
-    connect(m_tiles->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::updateActions);
+    connect(m_tiles->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &MainWindow::updateActions);
     connect(nodes, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(nodes, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
 
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
-    QAction *open = file->addAction(QStringLiteral("&Open cluster file…"), this, &MainWindow::chooseClusterFile);
+    QAction *open = file->addAction(
+        QStringLiteral("&Open cluster file…"), this, &MainWindow::chooseClusterFile);
     open->setShortcut(QKeySequence::Open);
     file->addSeparator();
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
@@ -184,7 +190,7 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     m_viewMenu = view;
     QMenu *themes = view->addMenu(QStringLiteral("&Theme"));
     auto *themeGroup = new QActionGroup(this);
-    for (const Theme theme : {Theme::System, Theme::Light, Theme::Dark}) {
+    for (const Theme theme : { Theme::System, Theme::Light, Theme::Dark }) {
         QAction *action = themes->addAction(themeLabel(theme));
         action->setCheckable(true);
         action->setObjectName(QStringLiteral("theme_") + themeName(theme));
@@ -198,7 +204,8 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     m_logDock->toggleViewAction()->setEnabled(false);
     m_actionDock->toggleViewAction()->setEnabled(false);
     // Double-clicking a node opens its container log.
-    for (QAbstractItemView *v : {static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table)}) {
+    for (QAbstractItemView *v :
+        { static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table) }) {
         connect(v, &QAbstractItemView::doubleClicked, this, [this] {
             if (!m_dockerHost.isEmpty() && !selectedContainer().isEmpty()) {
                 m_logDock->show();
@@ -225,7 +232,7 @@ void MainWindow::setAlertsPanel(QWidget *panel)
     m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
     m_alertsDock->setWidget(panel);
     addDockWidget(Qt::RightDockWidgetArea, m_alertsDock);
-    resizeDocks({m_alertsDock}, {520}, Qt::Horizontal);
+    resizeDocks({ m_alertsDock }, { 520 }, Qt::Horizontal);
     m_viewMenu->addAction(m_alertsDock->toggleViewAction());
 }
 
@@ -250,7 +257,8 @@ void MainWindow::setDockerStatus(const QString &host, bool reachable, const QStr
     m_dockerReachable = reachable;
     m_dockerStatus->setText(host.isEmpty() ? QString() : QStringLiteral("Docker: ") + detail);
     QPalette pal = m_dockerStatus->palette();
-    pal.setColor(QPalette::WindowText, reachable ? palette().color(QPalette::WindowText) : palette::bad());
+    pal.setColor(
+        QPalette::WindowText, reachable ? palette().color(QPalette::WindowText) : palette::bad());
     m_dockerStatus->setPalette(pal);
     // The docks stay closed until asked for (View menu, "Show container log", an action's
     // result): the screen belongs to the tiles and charts. Without Docker they go away.
@@ -273,37 +281,43 @@ void MainWindow::setDiscoveredContainers(const QList<ContainerInfo> &containers)
     for (const ContainerInfo &c : containers)
         names << QStringLiteral("%1 (%2, %3)").arg(c.name, c.image, c.state);
     m_discovered->setVisible(!names.isEmpty());
-    m_discovered->setText(names.isEmpty() ? QString()
-                                          : QStringLiteral("Discovered on the Docker host, not in the cluster file: ")
-                              + names.join(QStringLiteral(", ")));
+    m_discovered->setText(names.isEmpty()
+            ? QString()
+            : QStringLiteral("Discovered on the Docker host, not in the cluster file: ")
+                + names.join(QStringLiteral(", ")));
 }
 
 QString MainWindow::selectedNode() const
 {
     const QModelIndex current = m_tiles->selectionModel()->currentIndex();
-    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::NameRole).toString() : QString();
+    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::NameRole).toString()
+                             : QString();
 }
 
 QString MainWindow::selectedContainer() const
 {
     const QModelIndex current = m_tiles->selectionModel()->currentIndex();
-    return current.isValid() ? current.siblingAtColumn(0).data(ClusterModel::ContainerRole).toString() : QString();
+    return current.isValid()
+        ? current.siblingAtColumn(0).data(ClusterModel::ContainerRole).toString()
+        : QString();
 }
 
 void MainWindow::selectNode(const QString &node)
 {
     const int row = m_model->rowOf(node);
     if (row >= 0)
-        m_tiles->selectionModel()->setCurrentIndex(m_model->index(row, 0), QItemSelectionModel::ClearAndSelect);
+        m_tiles->selectionModel()->setCurrentIndex(
+            m_model->index(row, 0), QItemSelectionModel::ClearAndSelect);
 }
 
 void MainWindow::updateActions()
 {
     const QString container = selectedContainer();
     const bool possible = !container.isEmpty() && !m_dockerHost.isEmpty();
-    for (QAction *a : {m_restart, m_stop, m_start}) {
+    for (QAction *a : { m_restart, m_stop, m_start }) {
         a->setEnabled(possible);
-        a->setToolTip(possible ? QStringLiteral("%1 container %2 on %3").arg(a->text().chopped(1), container, m_dockerHost)
+        a->setToolTip(possible ? QStringLiteral("%1 container %2 on %3")
+                                     .arg(a->text().chopped(1), container, m_dockerHost)
                                : QStringLiteral("Select a node that runs in a known container"));
     }
     m_logPanel->setContainer(selectedNode(), m_dockerHost.isEmpty() ? QString() : container);
@@ -335,12 +349,12 @@ void MainWindow::confirmAction(ContainerAction action)
         return;
     const QString verb = toString(action);
     QString text = QStringLiteral("%1 container <b>%2</b> (node %3) on Docker host <b>%4</b>?")
-                       .arg(verb.left(1).toUpper() + verb.mid(1), container.toHtmlEscaped(), node.toHtmlEscaped(),
-                            m_dockerHost.toHtmlEscaped());
+                       .arg(verb.left(1).toUpper() + verb.mid(1), container.toHtmlEscaped(),
+                           node.toHtmlEscaped(), m_dockerHost.toHtmlEscaped());
     if (!m_dockerReachable)
         text += QStringLiteral("<br><br>The Docker host does not answer at the moment.");
     auto *box = new QMessageBox(QMessageBox::Question, QStringLiteral("Confirm %1").arg(verb), text,
-                                QMessageBox::Yes | QMessageBox::Cancel, this);
+        QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmActionDialog"));
     box->setDefaultButton(QMessageBox::Cancel);
     box->button(QMessageBox::Yes)->setText(verb.left(1).toUpper() + verb.mid(1));
@@ -352,13 +366,17 @@ void MainWindow::confirmAction(ContainerAction action)
     box->open();
 }
 
-void MainWindow::askGuardOverride(const QString &node, const QString &container, int recentRestarts, int windowMinutes)
+void MainWindow::askGuardOverride(
+    const QString &node, const QString &container, int recentRestarts, int windowMinutes)
 {
-    auto *box = new QMessageBox(
-        QMessageBox::Warning, QStringLiteral("Restart storm"),
-        QStringLiteral("<b>%1</b> was restarted %2 times in the last %3 minutes. Restarting a crash-looping "
-                       "container rarely helps; look at its log first.<br><br>Restart it anyway on %4?")
-            .arg(container.toHtmlEscaped()).arg(recentRestarts).arg(windowMinutes).arg(m_dockerHost.toHtmlEscaped()),
+    auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Restart storm"),
+        QStringLiteral(
+            "<b>%1</b> was restarted %2 times in the last %3 minutes. Restarting a crash-looping "
+            "container rarely helps; look at its log first.<br><br>Restart it anyway on %4?")
+            .arg(container.toHtmlEscaped())
+            .arg(recentRestarts)
+            .arg(windowMinutes)
+            .arg(m_dockerHost.toHtmlEscaped()),
         QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("guardOverrideDialog"));
     box->setDefaultButton(QMessageBox::Cancel);
@@ -377,13 +395,16 @@ void MainWindow::showActionResult(const ActionResult &result, const QString &nod
         m_actionDock->show();
         m_actionDock->raise();
     }
-    const QString line = QStringLiteral("%1  %2 %3 (node %4) on %5: %6%7")
-                             .arg(QDateTime::fromMSecsSinceEpoch(result.finishedMs).toString(QStringLiteral("HH:mm:ss")),
-                                  toString(result.action), result.container, node, result.endpoint,
-                                  toString(result.outcome),
-                                  result.message.isEmpty() ? QString() : QStringLiteral(" — ") + result.message);
+    const QString line
+        = QStringLiteral("%1  %2 %3 (node %4) on %5: %6%7")
+              .arg(QDateTime::fromMSecsSinceEpoch(result.finishedMs)
+                       .toString(QStringLiteral("HH:mm:ss")),
+                  toString(result.action), result.container, node, result.endpoint,
+                  toString(result.outcome),
+                  result.message.isEmpty() ? QString() : QStringLiteral(" — ") + result.message);
     auto *item = new QListWidgetItem(line);
-    const bool good = result.outcome == ActionOutcome::Done || result.outcome == ActionOutcome::AlreadyInState;
+    const bool good
+        = result.outcome == ActionOutcome::Done || result.outcome == ActionOutcome::AlreadyInState;
     item->setForeground(good ? palette::good() : palette::bad());
     m_actionLog->insertItem(0, item);
     while (m_actionLog->count() > 200)
@@ -400,8 +421,9 @@ void MainWindow::setClusterName(const QString &name, const QString &sourceFile)
 
 void MainWindow::showConfigError(const QString &message)
 {
-    showError(QStringLiteral("Cluster file refused"), message + QStringLiteral("\n\nThe current cluster stays open."),
-              QStringLiteral("configErrorDialog"));
+    showError(QStringLiteral("Cluster file refused"),
+        message + QStringLiteral("\n\nThe current cluster stays open."),
+        QStringLiteral("configErrorDialog"));
 }
 
 void MainWindow::showError(const QString &title, const QString &message, const QString &objectName)
@@ -415,7 +437,7 @@ void MainWindow::showError(const QString &title, const QString &message, const Q
 void MainWindow::chooseClusterFile()
 {
     auto *dialog = new QFileDialog(this, QStringLiteral("Open cluster file"), QString(),
-                                   QStringLiteral("Cluster files (*.yaml *.yml);;All files (*)"));
+        QStringLiteral("Cluster files (*.yaml *.yml);;All files (*)"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(QFileDialog::ExistingFile);
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openClusterFileRequested);
@@ -430,7 +452,7 @@ void MainWindow::scheduleSummary()
 
 void MainWindow::updateSummary()
 {
-    int counts[4] = {0, 0, 0, 0};
+    int counts[4] = { 0, 0, 0, 0 };
     int stale = 0;
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QModelIndex idx = m_model->index(row, 0);
@@ -451,10 +473,11 @@ void MainWindow::updateSummary()
         parts << QStringLiteral("%1 stale").arg(stale);
     m_summary->setText(parts.join(QStringLiteral(" · ")));
     m_updated->setText(QStringLiteral("last update: ")
-                       + (m_state->lastUpdateMs() > 0
-                              ? QDateTime::fromMSecsSinceEpoch(m_state->lastUpdateMs()).toString(QStringLiteral("HH:mm:ss"))
-                                  + QStringLiteral(" (") + fmt::elapsedAgo(m_state->lastUpdateAgeMs()) + QStringLiteral(")")
-                              : QStringLiteral("never")));
+        + (m_state->lastUpdateMs() > 0 ? QDateTime::fromMSecsSinceEpoch(m_state->lastUpdateMs())
+                                             .toString(QStringLiteral("HH:mm:ss"))
+                    + QStringLiteral(" (") + fmt::elapsedAgo(m_state->lastUpdateAgeMs())
+                    + QStringLiteral(")")
+                                       : QStringLiteral("never")));
 }
 
 } // namespace cw

@@ -25,8 +25,7 @@ class ClusterState;
 /// Hosts the dashboard: node tiles (or a table), the Redis and PostgreSQL panels, and a header
 /// with the cluster's name, a summary and the time of the last update. No application logic:
 /// requests go out as signals to the composition root.
-class MainWindow final : public QMainWindow
-{
+class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
     MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *parent = nullptr);
@@ -36,7 +35,7 @@ public:
     void showConfigError(const QString &message);
     /// Shows an error without blocking the event loop.
     void showError(const QString &title, const QString &message,
-                   const QString &objectName = QStringLiteral("errorDialog"));
+        const QString &objectName = QStringLiteral("errorDialog"));
 
     QListView *tilesView() const { return m_tiles; }
     QTableView *tableView() const { return m_table; }
@@ -60,14 +59,16 @@ public:
 
 public Q_SLOTS:
     /// The restart-storm guard refused: ask whether to override.
-    void askGuardOverride(const QString &node, const QString &container, int recentRestarts, int windowMinutes);
+    void askGuardOverride(
+        const QString &node, const QString &container, int recentRestarts, int windowMinutes);
     void showActionResult(const cw::ActionResult &result, const QString &node);
 
 Q_SIGNALS:
     void openClusterFileRequested(const QString &path);
     void themeRequested(cw::Theme theme);
     /// The operator confirmed @p action on @p container of @p node.
-    void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action, bool overrideGuard);
+    void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action,
+        bool overrideGuard);
 
 private:
     void updateActions();

@@ -1,7 +1,7 @@
 #include "views/NodeTileDelegate.h"
 
-#include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
+#include "models/items/ClusterModel.h"
 #include "views/StatePalette.h"
 
 #include <QApplication>
@@ -40,25 +40,31 @@ QStringList NodeTileDelegate::tileLines(const QModelIndex &index)
     QStringList lines;
     lines << text(ClusterModel::NameRole) + QStringLiteral("  ") + role
           << text(ClusterModel::StateTextRole).toUpper()
-          << QStringLiteral("readiness: ") + text(ClusterModel::ReadinessTextRole) + QStringLiteral(" · ")
-                 + optionalText(index.data(ClusterModel::ResponseMsRole), [](double v) { return fmt::duration(v); })
-          << QStringLiteral("CPU ") + fmt::percent(index.data(ClusterModel::CpuPercentRole).isValid()
-                                                       ? std::optional<double>(index.data(ClusterModel::CpuPercentRole).toDouble())
-                                                       : std::nullopt)
-                 + QStringLiteral(" · mem ")
-                 + optionalText(index.data(ClusterModel::MemoryBytesRole), [](double v) { return fmt::bytes(v); })
-                 + QStringLiteral(" · lag ")
-                 + optionalText(index.data(ClusterModel::EventLoopLagRole), [](double v) { return fmt::duration(v * 1000.0); })
+          << QStringLiteral("readiness: ") + text(ClusterModel::ReadinessTextRole)
+            + QStringLiteral(" · ")
+            + optionalText(
+                index.data(ClusterModel::ResponseMsRole), [](double v) { return fmt::duration(v); })
+          << QStringLiteral("CPU ")
+            + fmt::percent(index.data(ClusterModel::CpuPercentRole).isValid()
+                    ? std::optional<double>(index.data(ClusterModel::CpuPercentRole).toDouble())
+                    : std::nullopt)
+            + QStringLiteral(" · mem ")
+            + optionalText(
+                index.data(ClusterModel::MemoryBytesRole), [](double v) { return fmt::bytes(v); })
+            + QStringLiteral(" · lag ")
+            + optionalText(index.data(ClusterModel::EventLoopLagRole),
+                [](double v) { return fmt::duration(v * 1000.0); })
           << QStringLiteral("metrics: ") + text(ClusterModel::MetricsTextRole)
-                 + (version.isEmpty() ? QString() : QStringLiteral(" · ") + version);
+            + (version.isEmpty() ? QString() : QStringLiteral(" · ") + version);
     const QString containerState = text(ClusterModel::ContainerStateRole);
     if (containerState.isEmpty()) {
         const QString configured = text(ClusterModel::ContainerRole);
-        lines << (configured.isEmpty() ? QStringLiteral("container: —")
-                                       : QStringLiteral("container ") + configured + QStringLiteral(": not seen"));
+        lines << (configured.isEmpty()
+                ? QStringLiteral("container: —")
+                : QStringLiteral("container ") + configured + QStringLiteral(": not seen"));
     } else {
-        QString line = QStringLiteral("container ") + containerState + QStringLiteral(" · restarts ")
-            + text(ClusterModel::RestartCountRole);
+        QString line = QStringLiteral("container ") + containerState
+            + QStringLiteral(" · restarts ") + text(ClusterModel::RestartCountRole);
         const QVariant cpu = index.data(ClusterModel::ContainerCpuRole);
         const QVariant mem = index.data(ClusterModel::ContainerMemoryRole);
         if (cpu.isValid())
@@ -80,8 +86,8 @@ QSize NodeTileDelegate::sizeHint(const QStyleOptionViewItem &option, const QMode
     return QSize(int(fm.averageCharWidth() * 54 * m_scale), int(fm.height() * 10.2 * m_scale));
 }
 
-void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                             const QModelIndex &index) const
+void NodeTileDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const auto state = NodeState(index.data(ClusterModel::StateRole).toInt());
     const bool stale = index.data(ClusterModel::StaleRole).toBool();
@@ -96,8 +102,9 @@ void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     QPainterPath path;
     path.addRoundedRect(tile, 6, 6);
     painter->fillPath(path, pal.color(QPalette::Base));
-    painter->setPen(QPen(option.state & QStyle::State_Selected ? pal.color(QPalette::Highlight) : accent,
-                         option.state & QStyle::State_Selected ? 3.0 : 2.0));
+    painter->setPen(
+        QPen(option.state & QStyle::State_Selected ? pal.color(QPalette::Highlight) : accent,
+            option.state & QStyle::State_Selected ? 3.0 : 2.0));
     painter->drawPath(path);
 
     QFont font = option.font;
@@ -115,7 +122,7 @@ void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setFont(bold);
     painter->setPen(textColor);
     painter->drawText(QRectF(tile.left() + pad, y, width, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetricsF(bold).elidedText(lines[0], Qt::ElideRight, width));
+        QFontMetricsF(bold).elidedText(lines[0], Qt::ElideRight, width));
     y += lineH * 1.2;
 
     // Line 1: the state badge, colour and text.
@@ -134,13 +141,15 @@ void NodeTileDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         QColor color = textColor;
         if (i == 6 && !lines[i].isEmpty() && !stale)
             color = state == NodeState::Down ? palette::bad() : palette::warn().darker(130);
-        if (i == 4 && (lines[i].contains(QLatin1String("malformed")) || lines[i].contains(QLatin1String("failed"))))
+        if (i == 4
+            && (lines[i].contains(QLatin1String("malformed"))
+                || lines[i].contains(QLatin1String("failed"))))
             color = palette::warn().darker(130);
         if (i == lines.size() - 1 || stale)
             color = palette::muted();
         painter->setPen(color);
-        painter->drawText(QRectF(tile.left() + pad, y, width, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                          fm.elidedText(lines[i], Qt::ElideRight, width));
+        painter->drawText(QRectF(tile.left() + pad, y, width, lineH),
+            Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(lines[i], Qt::ElideRight, width));
         y += lineH;
     }
     painter->restore();

@@ -8,8 +8,7 @@ namespace cw {
 /// readiness and response time, CPU, memory, event-loop lag, metrics state, the container's
 /// state (restarts, CPU, memory), last error and
 /// "last seen". Stale tiles are drawn greyed.
-class NodeTileDelegate final : public QStyledItemDelegate
-{
+class NodeTileDelegate final : public QStyledItemDelegate {
     Q_OBJECT
 public:
     explicit NodeTileDelegate(QObject *parent = nullptr);
@@ -17,10 +16,11 @@ public:
     /// The text lines a tile shows, top to bottom (also its accessible text).
     static QStringList tileLines(const QModelIndex &index);
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
-    void setScale(double scale);   ///< 1.0 at a desk, larger for a wall screen
+    void setScale(double scale); ///< 1.0 at a desk, larger for a wall screen
 
 private:
     double m_scale = 1.0;

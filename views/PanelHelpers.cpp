@@ -8,7 +8,8 @@
 
 namespace cw::panel {
 
-QLabel *addFigure(QGridLayout *grid, int row, int column, const QString &caption, const QString &name)
+QLabel *addFigure(
+    QGridLayout *grid, int row, int column, const QString &caption, const QString &name)
 {
     auto *box = new QWidget;
     auto *layout = new QVBoxLayout(box);
@@ -48,7 +49,8 @@ void setStatus(QLabel *label, const QString &text, const QColor &background)
     label->setText(text);
     QPalette pal = label->palette();
     pal.setColor(QPalette::Window, background);
-    pal.setColor(QPalette::WindowText, background.lightness() > 150 ? QColor(Qt::black) : QColor(Qt::white));
+    pal.setColor(
+        QPalette::WindowText, background.lightness() > 150 ? QColor(Qt::black) : QColor(Qt::white));
     label->setPalette(pal);
 }
 
@@ -63,7 +65,8 @@ void setServiceStatus(QLabel *label, const ServiceStatus &s)
         return;
     }
     if (!s.reachable) {
-        setStatus(label, QStringLiteral("DOWN — ") + s.error, s.stale ? palette::muted() : palette::bad());
+        setStatus(label, QStringLiteral("DOWN — ") + s.error,
+            s.stale ? palette::muted() : palette::bad());
         return;
     }
     QString text = QStringLiteral("UP — ") + s.upText;
@@ -74,7 +77,8 @@ void setServiceStatus(QLabel *label, const ServiceStatus &s)
     if (s.stale)
         text += QStringLiteral(" (stale)");
     const bool clean = s.error.isEmpty() && s.warning.isEmpty();
-    setStatus(label, text, s.stale ? palette::muted() : (clean ? palette::good() : palette::warn()));
+    setStatus(
+        label, text, s.stale ? palette::muted() : (clean ? palette::good() : palette::warn()));
 }
 
 } // namespace cw::panel

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QGroupBox>
-
 #include <array>
 
 class QLabel;
@@ -12,8 +11,7 @@ class ClusterState;
 
 /// PostgreSQL: reachability and latency, n8n executions by status (and those stuck running),
 /// connections by state and database size.
-class PostgresPanel final : public QGroupBox
-{
+class PostgresPanel final : public QGroupBox {
     Q_OBJECT
 public:
     explicit PostgresPanel(const ClusterState *state, QWidget *parent = nullptr);
@@ -23,7 +21,7 @@ private:
 
     const ClusterState *m_state;
     QLabel *m_status;
-    std::array<QLabel *, 8> m_executions{};
+    std::array<QLabel *, 8> m_executions {};
     QLabel *m_stuck;
     QLabel *m_details;
     QLabel *m_updated;

@@ -10,8 +10,7 @@ class ClusterState;
 
 /// Redis: reachability and latency, the Bull queue's depth, and server facts that matter to
 /// n8n (persistence, memory, clients).
-class RedisPanel final : public QGroupBox
-{
+class RedisPanel final : public QGroupBox {
     Q_OBJECT
 public:
     explicit RedisPanel(const ClusterState *state, QWidget *parent = nullptr);

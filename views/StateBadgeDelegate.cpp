@@ -13,8 +13,8 @@ StateBadgeDelegate::StateBadgeDelegate(QObject *parent)
 {
 }
 
-void StateBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                               const QModelIndex &index) const
+void StateBadgeDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const auto state = NodeState(index.data(ClusterModel::StateRole).toInt());
     const bool stale = index.data(ClusterModel::StaleRole).toBool();
@@ -34,12 +34,14 @@ void StateBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
     painter->restore();
 }
 
-QSize StateBadgeDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+QSize StateBadgeDelegate::sizeHint(
+    const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QFont bold = option.font;
     bold.setBold(true);
     const QFontMetrics fm(bold);
-    return QSize(fm.horizontalAdvance(index.data(Qt::DisplayRole).toString()) + 20, fm.height() + 10);
+    return QSize(
+        fm.horizontalAdvance(index.data(Qt::DisplayRole).toString()) + 20, fm.height() + 10);
 }
 
 } // namespace cw

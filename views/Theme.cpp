@@ -64,7 +64,7 @@ QPalette darkPalette()
     p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xb3));
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::PlaceholderText, disabled);
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    for (const auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
         p.setColor(QPalette::Disabled, role, disabled);
     return p;
 }
@@ -72,7 +72,8 @@ QPalette darkPalette()
 
 void applyTheme(Theme theme)
 {
-    static const QString systemStyle = QApplication::style() ? QApplication::style()->name() : QString();
+    static const QString systemStyle
+        = QApplication::style() ? QApplication::style()->name() : QString();
     switch (theme) {
     case Theme::System:
         if (!systemStyle.isEmpty())

@@ -8,8 +8,8 @@ namespace cw {
 /// (Fusion style) so a wall screen looks the same on any machine.
 enum class Theme { System, Light, Dark };
 
-QString themeName(Theme theme);        ///< "system", "light", "dark" (settings value)
-QString themeLabel(Theme theme);       ///< "Follow the system", "Light", "Dark"
+QString themeName(Theme theme); ///< "system", "light", "dark" (settings value)
+QString themeLabel(Theme theme); ///< "Follow the system", "Light", "Dark"
 /// Unknown names give System.
 Theme themeFromName(const QString &name);
 /// Applies @p theme to the running QApplication.

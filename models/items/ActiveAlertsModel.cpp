@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QHash>
 #include <QSet>
-
 #include <algorithm>
 #include <functional>
 
@@ -22,10 +21,10 @@ void addRoles(QList<int> &roles, std::initializer_list<int> named)
 bool sameRecord(const AlertTransition &a, const AlertTransition &b)
 {
     return a.id == b.id && a.timeMs == b.timeMs && a.rule == b.rule && a.subject == b.subject
-        && a.severity == b.severity && a.state == b.state && a.summary == b.summary && a.detail == b.detail
-        && a.causedBy == b.causedBy && a.notify == b.notify && a.notifyError == b.notifyError
-        && a.ackTimeMs == b.ackTimeMs && a.ackBy == b.ackBy && a.ackComment == b.ackComment
-        && a.resolvesAtMs == b.resolvesAtMs;
+        && a.severity == b.severity && a.state == b.state && a.summary == b.summary
+        && a.detail == b.detail && a.causedBy == b.causedBy && a.notify == b.notify
+        && a.notifyError == b.notifyError && a.ackTimeMs == b.ackTimeMs && a.ackBy == b.ackBy
+        && a.ackComment == b.ackComment && a.resolvesAtMs == b.resolvesAtMs;
 }
 
 /// "clearing, resolves at 10:32 unless it recurs" (local time), or empty.
@@ -67,27 +66,48 @@ QVariant ActiveAlertsModel::data(const QModelIndex &index, int role) const
     const AlertTransition &t = row.alert;
     switch (role) {
     case Qt::DisplayRole:
-    case SummaryRole: return t.summary;
-    case Qt::ToolTipRole: return toolTip(t);
-    case SeverityRole: return int(t.severity);
-    case StateRole: return int(t.state);
-    case SinceRole: return t.timeMs;
-    case DetailRole: return t.detail;
-    case RuleRole: return t.rule;
-    case SubjectRole: return t.subject;
-    case KeyRole: return t.key();
-    case CausedByRole: return t.causedBy;
-    case CausedByTextRole: return t.causedBy.isEmpty() ? QString() : QStringLiteral("caused by ") + t.causedBy;
-    case IsGroupedRole: return row.grouped;
-    case GroupedCountRole: return int(row.groupedKeys.size());
+    case SummaryRole:
+        return t.summary;
+    case Qt::ToolTipRole:
+        return toolTip(t);
+    case SeverityRole:
+        return int(t.severity);
+    case StateRole:
+        return int(t.state);
+    case SinceRole:
+        return t.timeMs;
+    case DetailRole:
+        return t.detail;
+    case RuleRole:
+        return t.rule;
+    case SubjectRole:
+        return t.subject;
+    case KeyRole:
+        return t.key();
+    case CausedByRole:
+        return t.causedBy;
+    case CausedByTextRole:
+        return t.causedBy.isEmpty() ? QString() : QStringLiteral("caused by ") + t.causedBy;
+    case IsGroupedRole:
+        return row.grouped;
+    case GroupedCountRole:
+        return int(row.groupedKeys.size());
     case GroupedTextRole:
-        return row.groupedKeys.isEmpty() ? QString() : QStringLiteral("+%1 grouped").arg(row.groupedKeys.size());
-    case GroupedKeysRole: return row.groupedKeys;
-    case TransitionRole: return QVariant::fromValue(t);
-    case ClearingRole: return t.isClearing();
-    case ResolvesAtRole: return t.resolvesAtMs;
-    case ClearingTextRole: return clearingText(t);
-    default: return {};
+        return row.groupedKeys.isEmpty()
+            ? QString()
+            : QStringLiteral("+%1 grouped").arg(row.groupedKeys.size());
+    case GroupedKeysRole:
+        return row.groupedKeys;
+    case TransitionRole:
+        return QVariant::fromValue(t);
+    case ClearingRole:
+        return t.isClearing();
+    case ResolvesAtRole:
+        return t.resolvesAtMs;
+    case ClearingTextRole:
+        return clearingText(t);
+    default:
+        return {};
     }
 }
 
@@ -127,7 +147,7 @@ int ActiveAlertsModel::rowOf(const QString &key) const
 int ActiveAlertsModel::count(Severity severity) const
 {
     return int(std::count_if(m_rows.cbegin(), m_rows.cend(),
-                             [severity](const Row &r) { return r.alert.severity == severity; }));
+        [severity](const Row &r) { return r.alert.severity == severity; }));
 }
 
 int ActiveAlertsModel::firingCount(Severity severity) const
@@ -190,27 +210,27 @@ QList<int> ActiveAlertsModel::changedRoles(const Row &before, const Row &after)
     const AlertTransition &b = after.alert;
     QList<int> roles;
     if (a.severity != b.severity)
-        addRoles(roles, {SeverityRole});
+        addRoles(roles, { SeverityRole });
     if (a.state != b.state)
-        addRoles(roles, {StateRole});
+        addRoles(roles, { StateRole });
     if (a.timeMs != b.timeMs)
-        addRoles(roles, {SinceRole});
+        addRoles(roles, { SinceRole });
     if (a.summary != b.summary)
-        addRoles(roles, {Qt::DisplayRole, Qt::ToolTipRole, SummaryRole});
+        addRoles(roles, { Qt::DisplayRole, Qt::ToolTipRole, SummaryRole });
     if (a.detail != b.detail)
-        addRoles(roles, {Qt::ToolTipRole, DetailRole});
+        addRoles(roles, { Qt::ToolTipRole, DetailRole });
     if (a.causedBy != b.causedBy)
-        addRoles(roles, {CausedByRole, CausedByTextRole});
+        addRoles(roles, { CausedByRole, CausedByTextRole });
     if (a.isClearing() != b.isClearing())
-        addRoles(roles, {ClearingRole});
+        addRoles(roles, { ClearingRole });
     if (a.resolvesAtMs != b.resolvesAtMs)
-        addRoles(roles, {Qt::ToolTipRole, ResolvesAtRole, ClearingTextRole});
+        addRoles(roles, { Qt::ToolTipRole, ResolvesAtRole, ClearingTextRole });
     if (before.grouped != after.grouped)
-        addRoles(roles, {IsGroupedRole});
+        addRoles(roles, { IsGroupedRole });
     if (before.groupedKeys != after.groupedKeys)
-        addRoles(roles, {GroupedCountRole, GroupedTextRole, GroupedKeysRole});
+        addRoles(roles, { GroupedCountRole, GroupedTextRole, GroupedKeysRole });
     if (!sameRecord(a, b))
-        addRoles(roles, {TransitionRole});
+        addRoles(roles, { TransitionRole });
     return roles;
 }
 

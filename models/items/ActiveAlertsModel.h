@@ -21,29 +21,29 @@ namespace cw {
 /// An alert held firing after its condition cleared (recovery hold) says so: ClearingRole,
 /// ResolvesAtRole and ClearingTextRole "clearing, resolves at 10:32 unless it recurs" (local
 /// time), so its summary is not read as the current figure.
-class ActiveAlertsModel final : public QAbstractListModel
-{
+class ActiveAlertsModel final : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Roles {
-        SeverityRole = Qt::UserRole + 1,  ///< int (cw::Severity)
-        StateRole,                        ///< int (cw::AlertState)
-        SinceRole,                        ///< qint64, ms since the epoch: when it became what it is
-        SummaryRole,                      ///< QString, the latest evidence
-        DetailRole,                       ///< QString
-        RuleRole,                         ///< QString
-        SubjectRole,                      ///< QString
-        KeyRole,                          ///< QString, "rule/subject"
-        CausedByRole,                     ///< QString, "rule/subject" of the root cause, or empty
-        CausedByTextRole,                 ///< QString, "caused by redis_down/redis", or empty
-        IsGroupedRole,                    ///< bool, shown under its cause (the cause is active too)
-        GroupedCountRole,                 ///< int, active alerts grouped under this one
-        GroupedTextRole,                  ///< QString, "+2 grouped", or empty
-        GroupedKeysRole,                  ///< QStringList, their "rule/subject" keys
-        TransitionRole,                   ///< cw::AlertTransition, the whole record
-        ClearingRole,                     ///< bool, held firing while its condition is clear
-        ResolvesAtRole,                   ///< qint64, ms since the epoch: resolves then unless it recurs; 0 = not clearing
-        ClearingTextRole,                 ///< QString, "clearing, resolves at 10:32 unless it recurs", or empty
+        SeverityRole = Qt::UserRole + 1, ///< int (cw::Severity)
+        StateRole, ///< int (cw::AlertState)
+        SinceRole, ///< qint64, ms since the epoch: when it became what it is
+        SummaryRole, ///< QString, the latest evidence
+        DetailRole, ///< QString
+        RuleRole, ///< QString
+        SubjectRole, ///< QString
+        KeyRole, ///< QString, "rule/subject"
+        CausedByRole, ///< QString, "rule/subject" of the root cause, or empty
+        CausedByTextRole, ///< QString, "caused by redis_down/redis", or empty
+        IsGroupedRole, ///< bool, shown under its cause (the cause is active too)
+        GroupedCountRole, ///< int, active alerts grouped under this one
+        GroupedTextRole, ///< QString, "+2 grouped", or empty
+        GroupedKeysRole, ///< QStringList, their "rule/subject" keys
+        TransitionRole, ///< cw::AlertTransition, the whole record
+        ClearingRole, ///< bool, held firing while its condition is clear
+        ResolvesAtRole, ///< qint64, ms since the epoch: resolves then unless it recurs; 0 = not
+                        ///< clearing
+        ClearingTextRole, ///< QString, "clearing, resolves at 10:32 unless it recurs", or empty
     };
 
     explicit ActiveAlertsModel(QObject *parent = nullptr);
@@ -66,8 +66,7 @@ public Q_SLOTS:
     void clear();
 
 private:
-    struct Row
-    {
+    struct Row {
         AlertTransition alert;
         bool grouped = false;
         QStringList groupedKeys;

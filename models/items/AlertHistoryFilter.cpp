@@ -77,8 +77,8 @@ bool AlertHistoryFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sour
             return false;
     }
     if (!m_search.isEmpty()) {
-        for (int role : {AlertHistoryModel::SummaryRole, AlertHistoryModel::DetailRole, AlertHistoryModel::SubjectRole,
-                         AlertHistoryModel::RuleRole}) {
+        for (int role : { AlertHistoryModel::SummaryRole, AlertHistoryModel::DetailRole,
+                 AlertHistoryModel::SubjectRole, AlertHistoryModel::RuleRole }) {
             if (index.data(role).toString().contains(m_search, Qt::CaseInsensitive))
                 return true;
         }

@@ -11,8 +11,7 @@ namespace cw {
 /// time range and a case-insensitive search over summary, detail, subject and rule.
 /// Empty criteria do not filter. Mirrors HistoryQuery, so the view can ask the store for the
 /// same rows it filters live.
-class AlertHistoryFilter final : public QSortFilterProxyModel
-{
+class AlertHistoryFilter final : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     explicit AlertHistoryFilter(QObject *parent = nullptr);

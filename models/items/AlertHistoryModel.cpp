@@ -3,7 +3,6 @@
 #include "models/Formatter.h"
 
 #include <QDateTime>
-
 #include <algorithm>
 
 namespace cw {
@@ -19,12 +18,15 @@ bool newerThan(const AlertTransition &a, const AlertTransition &b)
 QString notifyText(const AlertTransition &t)
 {
     switch (t.notify) {
-    case NotifyStatus::None: return QString();
+    case NotifyStatus::None:
+        return QString();
     case NotifyStatus::Failed:
-        return t.notifyError.isEmpty() ? toString(t.notify) : toString(t.notify) + QStringLiteral(": ") + t.notifyError;
+        return t.notifyError.isEmpty() ? toString(t.notify)
+                                       : toString(t.notify) + QStringLiteral(": ") + t.notifyError;
     case NotifyStatus::Queued:
     case NotifyStatus::Sent:
-    case NotifyStatus::Silenced: return toString(t.notify);
+    case NotifyStatus::Silenced:
+        return toString(t.notify);
     }
     return QString();
 }
@@ -82,36 +84,62 @@ QVariant AlertHistoryModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn: return timeText(t.timeMs);
-        case SeverityColumn: return toString(t.severity);
-        case StateColumn: return toString(t.state);
-        case RuleColumn: return t.rule;
-        case SubjectColumn: return t.subject;
-        case SummaryColumn: return t.summary;
-        case NotificationColumn: return notifyText(t);
-        case AckColumn: return ackText(t);
-        default: return {};
+        case TimeColumn:
+            return timeText(t.timeMs);
+        case SeverityColumn:
+            return toString(t.severity);
+        case StateColumn:
+            return toString(t.state);
+        case RuleColumn:
+            return t.rule;
+        case SubjectColumn:
+            return t.subject;
+        case SummaryColumn:
+            return t.summary;
+        case NotificationColumn:
+            return notifyText(t);
+        case AckColumn:
+            return ackText(t);
+        default:
+            return {};
         }
     case Qt::ToolTipRole:
         switch (index.column()) {
-        case SummaryColumn: return t.detail.isEmpty() ? t.summary : t.summary + QLatin1Char('\n') + t.detail;
-        case NotificationColumn: return t.notifyError.isEmpty() ? QVariant() : QVariant(t.notifyError);
-        case AckColumn: return t.ackTimeMs > 0 ? QVariant(ackToolTip(t)) : QVariant();
-        default: return {};
+        case SummaryColumn:
+            return t.detail.isEmpty() ? t.summary : t.summary + QLatin1Char('\n') + t.detail;
+        case NotificationColumn:
+            return t.notifyError.isEmpty() ? QVariant() : QVariant(t.notifyError);
+        case AckColumn:
+            return t.ackTimeMs > 0 ? QVariant(ackToolTip(t)) : QVariant();
+        default:
+            return {};
         }
-    case SeverityRole: return int(t.severity);
-    case StateRole: return int(t.state);
-    case TransitionIdRole: return t.id;
-    case TimeRole: return t.timeMs;
-    case AckRole: return t.ackTimeMs > 0;
-    case NotifyRole: return int(t.notify);
-    case RuleRole: return t.rule;
-    case SubjectRole: return t.subject;
-    case SummaryRole: return t.summary;
-    case DetailRole: return t.detail;
-    case CausedByRole: return t.causedBy;
-    case TransitionRole: return QVariant::fromValue(t);
-    default: return {};
+    case SeverityRole:
+        return int(t.severity);
+    case StateRole:
+        return int(t.state);
+    case TransitionIdRole:
+        return t.id;
+    case TimeRole:
+        return t.timeMs;
+    case AckRole:
+        return t.ackTimeMs > 0;
+    case NotifyRole:
+        return int(t.notify);
+    case RuleRole:
+        return t.rule;
+    case SubjectRole:
+        return t.subject;
+    case SummaryRole:
+        return t.summary;
+    case DetailRole:
+        return t.detail;
+    case CausedByRole:
+        return t.causedBy;
+    case TransitionRole:
+        return QVariant::fromValue(t);
+    default:
+        return {};
     }
 }
 
@@ -120,15 +148,24 @@ QVariant AlertHistoryModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case TimeColumn: return tr("Time");
-    case SeverityColumn: return tr("Severity");
-    case StateColumn: return tr("State");
-    case RuleColumn: return tr("Rule");
-    case SubjectColumn: return tr("Subject");
-    case SummaryColumn: return tr("Summary");
-    case NotificationColumn: return tr("Notification");
-    case AckColumn: return tr("Acknowledged");
-    default: return {};
+    case TimeColumn:
+        return tr("Time");
+    case SeverityColumn:
+        return tr("Severity");
+    case StateColumn:
+        return tr("State");
+    case RuleColumn:
+        return tr("Rule");
+    case SubjectColumn:
+        return tr("Subject");
+    case SummaryColumn:
+        return tr("Summary");
+    case NotificationColumn:
+        return tr("Notification");
+    case AckColumn:
+        return tr("Acknowledged");
+    default:
+        return {};
     }
 }
 
@@ -181,7 +218,7 @@ void AlertHistoryModel::prepend(const AlertTransition &transition)
     const auto pos = std::lower_bound(m_rows.cbegin(), m_rows.cend(), transition, newerThan);
     const int row = int(pos - m_rows.cbegin());
     if (row >= m_maxRows)
-        return;  // older than everything kept
+        return; // older than everything kept
     if (m_rows.size() >= m_maxRows) {
         const int last = int(m_rows.size()) - 1;
         beginRemoveRows({}, last, last);
@@ -208,19 +245,19 @@ void AlertHistoryModel::update(const AlertTransition &t)
                 roles << role;
         }
     };
-    changed(old.timeMs != t.timeMs, {Qt::DisplayRole, TimeRole});
-    changed(old.severity != t.severity, {Qt::DisplayRole, SeverityRole});
-    changed(old.state != t.state, {Qt::DisplayRole, StateRole});
-    changed(old.rule != t.rule, {Qt::DisplayRole, RuleRole});
-    changed(old.subject != t.subject, {Qt::DisplayRole, SubjectRole});
-    changed(old.summary != t.summary, {Qt::DisplayRole, Qt::ToolTipRole, SummaryRole});
-    changed(old.detail != t.detail, {Qt::ToolTipRole, DetailRole});
-    changed(old.causedBy != t.causedBy, {CausedByRole});
-    changed(old.notify != t.notify, {Qt::DisplayRole, NotifyRole});
-    changed(old.notifyError != t.notifyError, {Qt::DisplayRole, Qt::ToolTipRole});
-    changed((old.ackTimeMs > 0) != (t.ackTimeMs > 0), {AckRole});
+    changed(old.timeMs != t.timeMs, { Qt::DisplayRole, TimeRole });
+    changed(old.severity != t.severity, { Qt::DisplayRole, SeverityRole });
+    changed(old.state != t.state, { Qt::DisplayRole, StateRole });
+    changed(old.rule != t.rule, { Qt::DisplayRole, RuleRole });
+    changed(old.subject != t.subject, { Qt::DisplayRole, SubjectRole });
+    changed(old.summary != t.summary, { Qt::DisplayRole, Qt::ToolTipRole, SummaryRole });
+    changed(old.detail != t.detail, { Qt::ToolTipRole, DetailRole });
+    changed(old.causedBy != t.causedBy, { CausedByRole });
+    changed(old.notify != t.notify, { Qt::DisplayRole, NotifyRole });
+    changed(old.notifyError != t.notifyError, { Qt::DisplayRole, Qt::ToolTipRole });
+    changed((old.ackTimeMs > 0) != (t.ackTimeMs > 0), { AckRole });
     changed(old.ackTimeMs != t.ackTimeMs || old.ackBy != t.ackBy || old.ackComment != t.ackComment,
-            {Qt::DisplayRole, Qt::ToolTipRole});
+        { Qt::DisplayRole, Qt::ToolTipRole });
     if (roles.isEmpty())
         return;
     roles << TransitionRole;
@@ -239,8 +276,8 @@ void AlertHistoryModel::setNotifyStatus(qint64 id, NotifyStatus status, const QS
     update(t);
 }
 
-void AlertHistoryModel::setAcknowledged(const QList<qint64> &ids, const QString &by, const QString &comment,
-                                        qint64 timeMs)
+void AlertHistoryModel::setAcknowledged(
+    const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs)
 {
     for (qint64 id : ids) {
         const int row = rowOf(id);

@@ -97,14 +97,15 @@ QVariant ChartLegendModel::data(const QModelIndex &index, int role) const
 
 bool ChartLegendModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (role != Qt::CheckStateRole || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (role != Qt::CheckStateRole
+        || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return false;
     const bool shown = value.value<Qt::CheckState>() == Qt::Checked;
     Row &row = m_rows[index.row()];
     if (row.shown == shown)
         return true;
     row.shown = shown;
-    Q_EMIT dataChanged(index, index, {Qt::CheckStateRole});
+    Q_EMIT dataChanged(index, index, { Qt::CheckStateRole });
     Q_EMIT shownChanged(index.row(), shown);
     return true;
 }
@@ -113,7 +114,8 @@ Qt::ItemFlags ChartLegendModel::flags(const QModelIndex &index) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable | Qt::ItemNeverHasChildren;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable
+        | Qt::ItemNeverHasChildren;
 }
 
 QHash<int, QByteArray> ChartLegendModel::roleNames() const

@@ -12,17 +12,16 @@ class TimeSeriesStore;
 /// shown. It also decides which candidate series each line draws (ChartSeriesSpec::candidates),
 /// so the chart and its legend can never disagree. Values update in place at most once per
 /// refresh, naming only the rows and roles that changed.
-class ChartLegendModel final : public QAbstractListModel
-{
+class ChartLegendModel final : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Role {
-        NameRole = Qt::UserRole + 1,  ///< QString: node name, "waiting", ...
-        ValueTextRole,                ///< QString: "37.5 %", "—" when there is no recent value
-        ValueRole,                    ///< double, or invalid when there is no recent value
-        SeriesIdRole,                 ///< QString: the store id drawn for this line; empty: none yet
-        ColorIndexRole,               ///< int: stable index into the view's palette
-        RightAxisRole,                ///< bool: drawn against the second value axis
+        NameRole = Qt::UserRole + 1, ///< QString: node name, "waiting", ...
+        ValueTextRole, ///< QString: "37.5 %", "—" when there is no recent value
+        ValueRole, ///< double, or invalid when there is no recent value
+        SeriesIdRole, ///< QString: the store id drawn for this line; empty: none yet
+        ColorIndexRole, ///< int: stable index into the view's palette
+        RightAxisRole, ///< bool: drawn against the second value axis
     };
     Q_ENUM(Role)
 
@@ -51,8 +50,7 @@ Q_SIGNALS:
     void shownChanged(int row, bool shown);
 
 private:
-    struct Row
-    {
+    struct Row {
         QString seriesId;
         std::optional<double> value;
         bool shown = true;

@@ -11,7 +11,8 @@ LogLinesModel::LogLinesModel(int maxLines, QObject *parent)
 LogLinesModel::Level LogLinesModel::levelOf(const QString &line)
 {
     // n8n logs "ERROR"/"WARN" in text mode and "level":"error"/"warn" in JSON mode.
-    if (line.contains(QLatin1String("ERROR")) || line.contains(QLatin1String("\"level\":\"error\"")))
+    if (line.contains(QLatin1String("ERROR"))
+        || line.contains(QLatin1String("\"level\":\"error\"")))
         return Error;
     if (line.contains(QLatin1String("WARN")) || line.contains(QLatin1String("\"level\":\"warn\"")))
         return Warning;
@@ -29,10 +30,14 @@ QVariant LogLinesModel::data(const QModelIndex &index, int role) const
         return {};
     const Line &line = m_lines.at(index.row());
     switch (role) {
-    case Qt::DisplayRole: return line.text;
-    case LevelRole: return int(line.level);
-    case StderrRole: return line.stderrStream;
-    default: return {};
+    case Qt::DisplayRole:
+        return line.text;
+    case LevelRole:
+        return int(line.level);
+    case StderrRole:
+        return line.stderrStream;
+    default:
+        return {};
     }
 }
 
@@ -49,7 +54,8 @@ void LogLinesModel::append(const QStringList &lines, bool stderrStream)
 {
     if (lines.isEmpty())
         return;
-    const QStringList kept = lines.size() > m_maxLines ? lines.mid(lines.size() - m_maxLines) : lines;
+    const QStringList kept
+        = lines.size() > m_maxLines ? lines.mid(lines.size() - m_maxLines) : lines;
     const int overflow = int(m_lines.size() + kept.size()) - m_maxLines;
     if (overflow > 0) {
         beginRemoveRows({}, 0, overflow - 1);
@@ -58,7 +64,7 @@ void LogLinesModel::append(const QStringList &lines, bool stderrStream)
     }
     beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + kept.size()) - 1);
     for (const QString &text : kept)
-        m_lines.append({text, levelOf(text), stderrStream});
+        m_lines.append({ text, levelOf(text), stderrStream });
     endInsertRows();
 }
 

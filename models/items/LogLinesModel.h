@@ -7,15 +7,15 @@
 namespace cw {
 
 /// The tail of one container's log, newest last, bounded (oldest lines drop out).
-class LogLinesModel final : public QAbstractListModel
-{
+class LogLinesModel final : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Level { Info, Warning, Error };
     Q_ENUM(Level)
     enum Roles {
-        LevelRole = Qt::UserRole + 1,  ///< int (Level), detected from the text like the seed's grep -E "(ERROR|WARN)"
-        StderrRole,                    ///< bool
+        LevelRole = Qt::UserRole
+            + 1, ///< int (Level), detected from the text like the seed's grep -E "(ERROR|WARN)"
+        StderrRole, ///< bool
     };
 
     explicit LogLinesModel(int maxLines = 5000, QObject *parent = nullptr);
@@ -30,8 +30,7 @@ public:
     int maxLines() const { return m_maxLines; }
 
 private:
-    struct Line
-    {
+    struct Line {
         QString text;
         Level level = Info;
         bool stderrStream = false;
@@ -41,8 +40,7 @@ private:
 };
 
 /// Filters a LogLinesModel by minimum level and a case-insensitive search text.
-class LogFilterModel final : public QSortFilterProxyModel
-{
+class LogFilterModel final : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     explicit LogFilterModel(QObject *parent = nullptr);

@@ -13,7 +13,8 @@ constexpr qint64 kMinRateSpanMs = 15'000;
 
 Millis staleAfter(const ClusterConfig &config)
 {
-    return std::max(config.pollInterval * 3, config.pollInterval + config.timeouts.request + Millis(1000));
+    return std::max(
+        config.pollInterval * 3, config.pollInterval + config.timeouts.request + Millis(1000));
 }
 
 ClusterState::ClusterState(const Clock *clock, QObject *parent)
@@ -80,7 +81,8 @@ int ClusterState::indexOfContainer(const QString &idOrName) const
 {
     for (int i = 0; i < m_nodes.size(); ++i) {
         const NodeEntry &entry = m_nodes[i];
-        if (entry.container && (entry.container->id == idOrName || entry.container->name == idOrName))
+        if (entry.container
+            && (entry.container->id == idOrName || entry.container->name == idOrName))
             return i;
     }
     return -1;
@@ -118,10 +120,10 @@ void ClusterState::applyNode(const NodeSnapshot &snapshot)
 {
     const int index = indexOf(snapshot.node);
     if (index < 0)
-        return;   // a reply for a node of a previous cluster file
+        return; // a reply for a node of a previous cluster file
     NodeEntry &entry = m_nodes[index];
     if (snapshot.sequence != 0 && snapshot.sequence < entry.last.sequence)
-        return;   // a stale reply
+        return; // a stale reply
     const Instant at = arrived();
     // The latest arrival, not the largest wall time: after the wall clock was set back, the
     // largest would be an old snapshot for as long as the clock was moved.
@@ -132,15 +134,17 @@ void ClusterState::applyNode(const NodeSnapshot &snapshot)
     const auto sameAnswer = [](const EndpointResult &a, const EndpointResult &b) {
         return a.httpStatus == b.httpStatus && a.error == b.error && a.errorText == b.errorText;
     };
-    if (!sameAnswer(before.health, snapshot.health) || !sameAnswer(before.readiness, snapshot.readiness))
+    if (!sameAnswer(before.health, snapshot.health)
+        || !sameAnswer(before.readiness, snapshot.readiness))
         what |= Change::Readiness;
     if (before.health.responseMs != snapshot.health.responseMs)
         what |= Change::Response;
     const NodeMetrics &a = before.values;
     const NodeMetrics &b = snapshot.values;
     if (before.cpuPercent != snapshot.cpuPercent || a.residentMemoryBytes != b.residentMemoryBytes
-        || a.eventLoopLagSeconds != b.eventLoopLagSeconds || a.version != b.version || a.leader != b.leader
-        || before.metricsState != snapshot.metricsState || before.metricsError != snapshot.metricsError)
+        || a.eventLoopLagSeconds != b.eventLoopLagSeconds || a.version != b.version
+        || a.leader != b.leader || before.metricsState != snapshot.metricsState
+        || before.metricsError != snapshot.metricsError)
         what |= Change::Metrics;
     entry.last = snapshot;
     entry.receivedMonoMs = at.monoMs;
@@ -169,7 +173,8 @@ void ClusterState::applyRedis(const RedisSnapshot &snapshot)
 {
     if (snapshot.reachable && snapshot.queueRead) {
         if (m_lastQueue
-            && (snapshot.queue.waiting < m_lastQueue->waiting || snapshot.queue.active != m_lastQueue->active))
+            && (snapshot.queue.waiting < m_lastQueue->waiting
+                || snapshot.queue.active != m_lastQueue->active))
             ++m_progress;
         m_lastQueue = snapshot.queue;
     }
@@ -195,8 +200,8 @@ void ClusterState::applyPostgres(const PostgresSnapshot &snapshot)
         if (!m_errorSamples.empty() && errors < m_errorSamples.back().errors)
             m_errorSamples.clear();
         if (!m_errorSamples.empty() && atMono <= m_errorSamples.back().monoMs)
-            m_errorSamples.pop_back();   // two in the same millisecond: the newer counts
-        m_errorSamples.push_back({atMono, errors});
+            m_errorSamples.pop_back(); // two in the same millisecond: the newer counts
+        m_errorSamples.push_back({ atMono, errors });
         // Keep one sample at least a window old as the baseline.
         while (m_errorSamples.size() >= 2 && m_errorSamples[1].monoMs <= atMono - kRateWindowMs)
             m_errorSamples.pop_front();
@@ -222,8 +227,9 @@ std::optional<double> ClusterState::failedPerMinute() const
 
 void ClusterState::applyContainers(const RuntimeSnapshot &snapshot)
 {
-    const ContainerMapping mapping = snapshot.reachable ? mapContainers(m_config.nodes, snapshot.containers)
-                                                        : ContainerMapping{};
+    const ContainerMapping mapping = snapshot.reachable
+        ? mapContainers(m_config.nodes, snapshot.containers)
+        : ContainerMapping {};
     for (int i = 0; i < m_nodes.size(); ++i) {
         NodeEntry &entry = m_nodes[i];
         const auto found = mapping.byNode.constFind(entry.config.name);
@@ -237,20 +243,26 @@ void ClusterState::applyContainers(const RuntimeSnapshot &snapshot)
             entry.stats.reset();
         } else {
             if (entry.stats && entry.stats->id != found->id) {
-                entry.stats.reset();   // a recreated container
+                entry.stats.reset(); // a recreated container
                 what |= Change::Stats;
             }
-            if (!entry.container || entry.container->id != found->id || entry.container->state != found->state
-                || entry.container->restartCount != found->restartCount || entry.container->exitCode != found->exitCode
-                || entry.container->name != found->name || entry.container->settingHashes != found->settingHashes)
+            if (!entry.container || entry.container->id != found->id
+                || entry.container->state != found->state
+                || entry.container->restartCount != found->restartCount
+                || entry.container->exitCode != found->exitCode
+                || entry.container->name != found->name
+                || entry.container->settingHashes != found->settingHashes)
                 what |= Change::Container;
             entry.container = *found;
         }
         settle(i, what);
     }
-    const bool changed = m_runtimeReachable != snapshot.reachable || m_discovered.size() != mapping.discovered.size()
+    const bool changed = m_runtimeReachable != snapshot.reachable
+        || m_discovered.size() != mapping.discovered.size()
         || !std::equal(m_discovered.cbegin(), m_discovered.cend(), mapping.discovered.cbegin(),
-                       [](const ContainerInfo &a, const ContainerInfo &b) { return a.id == b.id && a.state == b.state; });
+            [](const ContainerInfo &a, const ContainerInfo &b) {
+                return a.id == b.id && a.state == b.state;
+            });
     m_runtimeReachable = snapshot.reachable;
     m_discovered = mapping.discovered;
     if (changed)
@@ -290,7 +302,7 @@ void ClusterState::applyRuntimeEvent(const RuntimeEvent &event)
 void ClusterState::tick(const Instant &now)
 {
     m_now = now;
-    Q_EMIT ticked();   // texts that follow the clock first; staleness flips are reported after
+    Q_EMIT ticked(); // texts that follow the clock first; staleness flips are reported after
     for (int i = 0; i < m_nodes.size(); ++i)
         settle(i, {});
     m_redisStale = isStale(m_hasRedis, m_redisReceivedMonoMs);

@@ -2,14 +2,13 @@
 
 #include "models/Clock.h"
 #include "models/ClusterConfig.h"
-#include "models/RuntimeTypes.h"
 #include "models/NodeHealth.h"
+#include "models/RuntimeTypes.h"
 #include "models/Snapshots.h"
 
 #include <QFlags>
 #include <QList>
 #include <QObject>
-
 #include <deque>
 #include <optional>
 
@@ -17,17 +16,16 @@ namespace cw {
 
 /// One node as the cluster knows it: its configuration, the latest observation, the container
 /// that runs it, and the one health verdict that the tiles and the alert rules share.
-struct NodeEntry
-{
+struct NodeEntry {
     NodeConfig config;
-    NodeSnapshot last;                       ///< timestampMs 0: not polled yet
-    qint64 receivedMonoMs = 0;               ///< when `last` arrived, monotonic (ClusterState::ageMs())
-    qint64 lastSeenMs = 0;                   ///< last healthy /healthz, wall clock; 0 = never
-    qint64 lastSeenMonoMs = 0;               ///< the same moment, monotonic
-    std::optional<ContainerInfo> container;  ///< mapped from the runtime; none when unknown
-    std::optional<ContainerStats> stats;     ///< of that container
-    NodeVerdict verdict;                     ///< HTTP and container together, thresholds from the cluster file
-    bool stale = false;                      ///< no fresh observation for staleAfter
+    NodeSnapshot last; ///< timestampMs 0: not polled yet
+    qint64 receivedMonoMs = 0; ///< when `last` arrived, monotonic (ClusterState::ageMs())
+    qint64 lastSeenMs = 0; ///< last healthy /healthz, wall clock; 0 = never
+    qint64 lastSeenMonoMs = 0; ///< the same moment, monotonic
+    std::optional<ContainerInfo> container; ///< mapped from the runtime; none when unknown
+    std::optional<ContainerStats> stats; ///< of that container
+    NodeVerdict verdict; ///< HTTP and container together, thresholds from the cluster file
+    bool stale = false; ///< no fresh observation for staleAfter
 };
 
 /// The one state of the monitored cluster. Snapshots, the runtime's containers, stats and events
@@ -37,21 +35,20 @@ struct NodeEntry
 /// Time: snapshots carry the collector's wall clock (shown, stored); the state stamps each with
 /// its own monotonic clock when it is applied, and every age (staleness, "12 s ago", rates) is
 /// measured on that, so a stepped wall clock neither greys fresh data nor keeps old data green.
-class ClusterState final : public QObject
-{
+class ClusterState final : public QObject {
     Q_OBJECT
 public:
     /// What changed about a node, so that views repaint only what shows it.
     enum class Change : unsigned {
-        Verdict = 0x1,       ///< state, cause or reason
-        Observed = 0x2,      ///< a new snapshot arrived (its time)
-        Readiness = 0x4,     ///< /healthz or /healthz/readiness answer changed
-        Response = 0x8,      ///< /healthz response time
-        Metrics = 0x10,      ///< CPU, memory, lag, version, leader, /metrics state
-        LastSeen = 0x20,     ///< time of the last healthy answer
-        Container = 0x40,    ///< the mapped container or its lifecycle state
-        Stats = 0x80,        ///< container stats
-        Staleness = 0x100,   ///< stale flag flipped
+        Verdict = 0x1, ///< state, cause or reason
+        Observed = 0x2, ///< a new snapshot arrived (its time)
+        Readiness = 0x4, ///< /healthz or /healthz/readiness answer changed
+        Response = 0x8, ///< /healthz response time
+        Metrics = 0x10, ///< CPU, memory, lag, version, leader, /metrics state
+        LastSeen = 0x20, ///< time of the last healthy answer
+        Container = 0x40, ///< the mapped container or its lifecycle state
+        Stats = 0x80, ///< container stats
+        Staleness = 0x100, ///< stale flag flipped
     };
     Q_DECLARE_FLAGS(Changes, Change)
 
@@ -151,7 +148,7 @@ private:
     void settle(int index, Changes what);
 
     ClusterConfig m_config;
-    Millis m_staleAfter{5000};
+    Millis m_staleAfter { 5000 };
     QList<NodeEntry> m_nodes;
     RedisSnapshot m_redis;
     PostgresSnapshot m_postgres;
@@ -169,16 +166,15 @@ private:
     qint64 m_postgresReceivedMonoMs = 0;
 
     quint64 m_progress = 0;
-    QHash<QString, double> m_lastCompleted;      ///< main's completed-jobs counter by node
+    QHash<QString, double> m_lastCompleted; ///< main's completed-jobs counter by node
     std::optional<double> m_completedJobs;
-    std::optional<qint64> m_lastFinished;        ///< PostgreSQL finished executions
+    std::optional<qint64> m_lastFinished; ///< PostgreSQL finished executions
     std::optional<QueueDepth> m_lastQueue;
-    struct ErrorSample
-    {
-        qint64 monoMs = 0;                       ///< arrival
+    struct ErrorSample {
+        qint64 monoMs = 0; ///< arrival
         qint64 errors = 0;
     };
-    std::deque<ErrorSample> m_errorSamples;      ///< for failedPerMinute()
+    std::deque<ErrorSample> m_errorSamples; ///< for failedPerMinute()
 };
 
 /// Data is stale when it is older than a few poll intervals (and never before a slow poll could

@@ -12,8 +12,7 @@ namespace {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 // Appends samples by index in increasing order, never twice, and collapses adjacent breaks.
-class Emitter
-{
+class Emitter {
 public:
     Emitter(const TimeSeries &series, QList<QPointF> &out)
         : m_series(series)
@@ -48,8 +47,7 @@ private:
 // The lowest and highest sample of a stretch without gaps. Written with selects rather than
 // early-outs so the compiler can use conditional moves: in noisy data new extremes are common
 // and mispredicted branches dominated the cost.
-struct Extremes
-{
+struct Extremes {
     qsizetype minIndex = -1;
     qsizetype maxIndex = -1;
     double minValue = std::numeric_limits<double>::infinity();
@@ -79,8 +77,7 @@ struct Extremes
 
 // One pixel column. Values after the column's first gap are merged: further breaks inside one
 // column would not be visible anyway, and this bounds the output for a flapping node.
-struct Column
-{
+struct Column {
     Extremes before;
     Extremes after;
     bool hasGap = false;
@@ -169,8 +166,8 @@ QList<QPointF> minMaxRange(const TimeSeries &series, TimeSeries::Range range, in
 }
 
 // Classic LTTB over the gap-free run [first, end) to `budget` points (budget >= 3).
-void lttbRun(const TimeSeries &series, qsizetype first, qsizetype end, qsizetype budget,
-             Emitter &em)
+void lttbRun(
+    const TimeSeries &series, qsizetype first, qsizetype end, qsizetype budget, Emitter &em)
 {
     const qsizetype len = end - first;
     if (len <= budget) {
@@ -225,14 +222,14 @@ void lttbRun(const TimeSeries &series, qsizetype first, qsizetype end, qsizetype
 
 } // namespace
 
-QList<QPointF> Downsampler::minMax(const TimeSeries &series, qint64 fromMs, qint64 toMs,
-                                   int pixelWidth)
+QList<QPointF> Downsampler::minMax(
+    const TimeSeries &series, qint64 fromMs, qint64 toMs, int pixelWidth)
 {
     return minMaxRange(series, series.indexRange(fromMs, toMs), pixelWidth);
 }
 
-QList<QPointF> Downsampler::lttb(const TimeSeries &series, qint64 fromMs, qint64 toMs,
-                                 int threshold)
+QList<QPointF> Downsampler::lttb(
+    const TimeSeries &series, qint64 fromMs, qint64 toMs, int threshold)
 {
     const TimeSeries::Range range = series.indexRange(fromMs, toMs);
     QList<QPointF> out;
@@ -245,8 +242,7 @@ QList<QPointF> Downsampler::lttb(const TimeSeries &series, qint64 fromMs, qint64
         return out;
     }
 
-    struct Run
-    {
+    struct Run {
         qsizetype first;
         qsizetype end;
     };
@@ -271,9 +267,9 @@ QList<QPointF> Downsampler::lttb(const TimeSeries &series, qint64 fromMs, qint64
     qsizetype next = range.first;
     for (const Run &run : runs) {
         if (run.first > next)
-            em.gap(series.timeAt(next));  // the gap samples before this run
-        const auto share = qsizetype(double(threshold) * double(run.end - run.first)
-                                     / double(values));
+            em.gap(series.timeAt(next)); // the gap samples before this run
+        const auto share
+            = qsizetype(double(threshold) * double(run.end - run.first) / double(values));
         lttbRun(series, run.first, run.end, std::max<qsizetype>(share, 3), em);
         next = run.end;
     }
@@ -289,7 +285,8 @@ QList<QList<QPointF>> Downsampler::splitAtBreaks(const QList<QPointF> &points, d
     const auto flush = [&](qsizetype end) {
         if (end - start == 1) {
             const QPointF p = points[start];
-            runs.append({QPointF(p.x() - stubHalfWidth, p.y()), QPointF(p.x() + stubHalfWidth, p.y())});
+            runs.append(
+                { QPointF(p.x() - stubHalfWidth, p.y()), QPointF(p.x() + stubHalfWidth, p.y()) });
         } else if (end > start) {
             runs.append(points.mid(start, end - start));
         }

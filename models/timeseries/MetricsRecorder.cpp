@@ -32,7 +32,7 @@ Instant MetricsRecorder::arrival()
     }
     m_previous = now;
     m_lastStampMs = std::max(m_lastStampMs, now.wallMs);
-    return {m_lastStampMs, now.monoMs};
+    return { m_lastStampMs, now.monoMs };
 }
 
 void MetricsRecorder::put(const QString &id, qint64 tMs, std::optional<double> value)
@@ -59,23 +59,27 @@ void MetricsRecorder::recordNode(const NodeSnapshot &s)
         return;
     const double value = *s.values.queueCompleted;
     const auto previous = m_completed.constFind(s.node);
-    if (previous != m_completed.cend() && at.monoMs > previous->monoMs && value >= previous->value) {
-        const double perMinute = (value - previous->value) * 60'000.0 / double(at.monoMs - previous->monoMs);
+    if (previous != m_completed.cend() && at.monoMs > previous->monoMs
+        && value >= previous->value) {
+        const double perMinute
+            = (value - previous->value) * 60'000.0 / double(at.monoMs - previous->monoMs);
         put(QStringLiteral("queue/completed_per_min"), at.wallMs, perMinute);
     }
-    m_completed.insert(s.node, {at.monoMs, value});   // a reset (restart) starts over
+    m_completed.insert(s.node, { at.monoMs, value }); // a reset (restart) starts over
 }
 
 void MetricsRecorder::recordRedis(const RedisSnapshot &s)
 {
     const qint64 t = arrival().wallMs;
     const bool queue = s.reachable && s.queueRead;
-    const auto q = [queue](qint64 v) { return queue ? std::optional<double>(double(v)) : std::nullopt; };
+    const auto q
+        = [queue](qint64 v) { return queue ? std::optional<double>(double(v)) : std::nullopt; };
     put(QStringLiteral("queue/waiting"), t, q(s.queue.waiting + s.queue.pausedWaiting));
     put(QStringLiteral("queue/active"), t, q(s.queue.active));
     put(QStringLiteral("queue/delayed"), t, q(s.queue.delayed));
     put(QStringLiteral("queue/failed"), t, q(s.queue.failed));
-    const auto r = [&s](qint64 v) { return s.reachable ? std::optional<double>(double(v)) : std::nullopt; };
+    const auto r
+        = [&s](qint64 v) { return s.reachable ? std::optional<double>(double(v)) : std::nullopt; };
     put(QStringLiteral("redis/memory"), t, r(s.usedMemoryBytes));
     put(QStringLiteral("redis/clients"), t, r(s.connectedClients));
 }
@@ -87,7 +91,8 @@ void MetricsRecorder::recordPostgres(const PostgresSnapshot &s)
         s.reachable ? std::optional<double>(double(s.totalConnections())) : std::nullopt);
     for (size_t i = 0; i < kExecutionStatuses.size(); ++i) {
         put(QStringLiteral("postgres/executions/") + QLatin1String(kExecutionStatuses[i]), t,
-            s.reachable && s.n8nSchema ? std::optional<double>(double(s.executions[i])) : std::nullopt);
+            s.reachable && s.n8nSchema ? std::optional<double>(double(s.executions[i]))
+                                       : std::nullopt);
     }
 }
 
@@ -99,7 +104,8 @@ void MetricsRecorder::recordContainerStats(const QString &node, const ContainerS
     if (s.cpuPercent)
         put(nodeSeries(node, "container_cpu"), t, s.cpuPercent);
     if (s.memoryLimitBytes > 0)
-        put(nodeSeries(node, "memory_percent"), t, 100.0 * double(s.memoryUsedBytes) / double(s.memoryLimitBytes));
+        put(nodeSeries(node, "memory_percent"), t,
+            100.0 * double(s.memoryUsedBytes) / double(s.memoryLimitBytes));
 }
 
 } // namespace cw

@@ -6,7 +6,6 @@
 
 #include <QHash>
 #include <QString>
-
 #include <optional>
 
 namespace cw {
@@ -27,8 +26,7 @@ class TimeSeriesStore;
 /// go on and nothing is dropped as out of order. When the wall clock moves forward (a step, or
 /// the machine slept) the history stays where it was and the lines break there, as for any time
 /// nothing was recorded. Rates are over monotonic time.
-class MetricsRecorder
-{
+class MetricsRecorder {
 public:
     /// @p clock (which outlives the recorder) stamps the samples; nullptr: the system's.
     explicit MetricsRecorder(TimeSeriesStore *store, const Clock *clock = nullptr);
@@ -51,17 +49,16 @@ private:
     Instant arrival();
     void put(const QString &id, qint64 tMs, std::optional<double> value);
 
-    struct Counter
-    {
+    struct Counter {
         qint64 monoMs = 0;
         double value = 0;
     };
 
     TimeSeriesStore *m_store;
     const Clock *m_clock;
-    std::optional<Instant> m_previous;     ///< the previous arrival, as read from the clock
-    qint64 m_lastStampMs = 0;              ///< the newest stamp given
-    QHash<QString, Counter> m_completed;   ///< previous completed-jobs counter per main node
+    std::optional<Instant> m_previous; ///< the previous arrival, as read from the clock
+    qint64 m_lastStampMs = 0; ///< the newest stamp given
+    QHash<QString, Counter> m_completed; ///< previous completed-jobs counter per main node
 };
 
 } // namespace cw

@@ -50,7 +50,7 @@ void TimeSeries::push(qint64 tMs, float value)
         slot = physical(m_size);
         ++m_size;
     } else {
-        slot = m_head;  // overwrite the oldest
+        slot = m_head; // overwrite the oldest
         m_head = physical(1);
     }
     m_offsets[size_t(slot)] = quint32(tMs - m_baseMs);

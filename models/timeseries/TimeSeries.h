@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QtGlobal>
-
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -15,22 +14,19 @@ namespace cw {
 /// base is moved up to the oldest sample when that range would be exceeded. A missing
 /// sample (a down node) is stored as NaN so a chart draws a break, not a line to zero.
 /// Times must be non-decreasing; an earlier sample is dropped and counted.
-class TimeSeries
-{
+class TimeSeries {
 public:
-    static constexpr qsizetype DefaultCapacity = 86'400;  // 24 h at 1 Hz
+    static constexpr qsizetype DefaultCapacity = 86'400; // 24 h at 1 Hz
     static constexpr qsizetype BytesPerSample = qsizetype(sizeof(quint32) + sizeof(float));
 
-    struct Sample
-    {
+    struct Sample {
         qint64 tMs = 0;
         double value = std::numeric_limits<double>::quiet_NaN();
         bool isGap() const { return std::isnan(value); }
     };
 
     /// Logical indices [first, end) of the samples inside a time window.
-    struct Range
-    {
+    struct Range {
         qsizetype first = 0;
         qsizetype end = 0;
         qsizetype count() const { return end - first; }
@@ -82,7 +78,7 @@ private:
     void makeRoomFor(qint64 tMs);
 
     qsizetype m_capacity;
-    qsizetype m_head = 0;  // physical index of the oldest sample
+    qsizetype m_head = 0; // physical index of the oldest sample
     qsizetype m_size = 0;
     qint64 m_baseMs = 0;
     qint64 m_dropped = 0;

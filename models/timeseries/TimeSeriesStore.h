@@ -4,7 +4,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 #include <unordered_map>
 
@@ -14,8 +13,7 @@ namespace cw {
 /// "node/n8n-worker-1/cpu", "queue/waiting", "redis/memory", "postgres/executions/error".
 /// A series is created on its first sample with the store's capacity. Pointers returned by
 /// series() stay valid until that series is removed or the store cleared.
-class TimeSeriesStore
-{
+class TimeSeriesStore {
 public:
     explicit TimeSeriesStore(qsizetype capacityPerSeries = TimeSeries::DefaultCapacity);
     TimeSeriesStore(const TimeSeriesStore &) = delete;

@@ -49,8 +49,8 @@ void ActionController::abandonInFlight(const QString &why)
     Q_EMIT idle();
 }
 
-ActionController::Verdict ActionController::request(const QString &node, const QString &container,
-                                                    ContainerAction action, bool overrideGuard)
+ActionController::Verdict ActionController::request(
+    const QString &node, const QString &container, ContainerAction action, bool overrideGuard)
 {
     const Instant instant = m_clock->now();
     const qint64 now = instant.wallMs;
@@ -74,12 +74,14 @@ ActionController::Verdict ActionController::request(const QString &node, const Q
         return Verdict::NoBackend;
     }
     if (m_busy.contains(container))
-        return Verdict::Busy;   // nothing was done: not an audited action
-    const bool guardRefuses = action == ContainerAction::Restart && !m_guard.allows(container, instant.monoMs);
+        return Verdict::Busy; // nothing was done: not an audited action
+    const bool guardRefuses
+        = action == ContainerAction::Restart && !m_guard.allows(container, instant.monoMs);
     if (guardRefuses && !overrideGuard)
         return Verdict::NeedsOverride;
     const quint64 id = m_nextId++;
-    const Pending pending{node, QUuid::createUuid().toString(QUuid::WithoutBraces), container, action, now, guardRefuses};
+    const Pending pending { node, QUuid::createUuid().toString(QUuid::WithoutBraces), container,
+        action, now, guardRefuses };
     m_busy.insert(container);
     m_pending.insert(id, pending);
     if (action == ContainerAction::Restart)
@@ -104,7 +106,7 @@ void ActionController::onActionFinished(const ActionResult &result)
 {
     const auto it = m_pending.constFind(result.requestId);
     if (it == m_pending.cend())
-        return;   // not ours (another controller, or a cluster file replaced meanwhile)
+        return; // not ours (another controller, or a cluster file replaced meanwhile)
     const Pending pending = *it;
     m_pending.erase(it);
     m_busy.remove(result.container);
@@ -114,8 +116,8 @@ void ActionController::onActionFinished(const ActionResult &result)
         Q_EMIT idle();
 }
 
-void ActionController::audit(const ActionResult &result, const QString &node, const QString &actionId,
-                             bool overridden, const QString &resultText)
+void ActionController::audit(const ActionResult &result, const QString &node,
+    const QString &actionId, bool overridden, const QString &resultText)
 {
     AuditEntry entry;
     entry.actionId = actionId;

@@ -8,7 +8,6 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
-
 #include <functional>
 
 namespace cw {
@@ -17,16 +16,15 @@ namespace cw {
 /// the audit trail. One action at a time per container; restarts beyond the restart-storm guard
 /// are refused unless the operator overrides. Lives on the GUI thread; never blocks: the backend
 /// and the audit log run on their own threads and answer by signals.
-class ActionController final : public QObject
-{
+class ActionController final : public QObject {
     Q_OBJECT
 public:
     enum class Verdict {
-        Sent,          ///< on its way; actionFinished follows
-        Busy,          ///< an action on this container is still running
+        Sent, ///< on its way; actionFinished follows
+        Busy, ///< an action on this container is still running
         NeedsOverride, ///< the restart-storm guard refuses; ask again with override
-        NoBackend,     ///< Docker is not configured or not reachable
-        ReadOnly,      ///< this face may not act (wall screen, headless check)
+        NoBackend, ///< Docker is not configured or not reachable
+        ReadOnly, ///< this face may not act (wall screen, headless check)
     };
     Q_ENUM(Verdict)
 
@@ -60,7 +58,7 @@ public:
 
     /// Asks for @p action on @p container (already confirmed by the operator).
     Verdict request(const QString &node, const QString &container, cw::ContainerAction action,
-                    bool overrideGuard = false);
+        bool overrideGuard = false);
 
 public Q_SLOTS:
     /// From the backend.
@@ -68,7 +66,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     /// To the backend (queued to its thread).
-    void performRequested(quint64 requestId, const QString &container, cw::ContainerAction action, int graceSeconds);
+    void performRequested(
+        quint64 requestId, const QString &container, cw::ContainerAction action, int graceSeconds);
     /// To the audit log (queued to its thread).
     void auditRequested(const cw::AuditEntry &entry);
     /// For the views: the outcome, including refusals.
@@ -77,8 +76,7 @@ Q_SIGNALS:
     void idle();
 
 private:
-    struct Pending
-    {
+    struct Pending {
         QString node;
         QString actionId;
         QString container;
@@ -86,8 +84,8 @@ private:
         qint64 sentMs = 0;
         bool overridden = false;
     };
-    void audit(const ActionResult &result, const QString &node, const QString &actionId, bool overridden,
-               const QString &resultText = QString());
+    void audit(const ActionResult &result, const QString &node, const QString &actionId,
+        bool overridden, const QString &resultText = QString());
 
     RestartGuard m_guard;
     QString m_endpoint;

@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
-
 #include <pwd.h>
 #include <unistd.h>
 
@@ -40,7 +39,8 @@ QByteArray AuditLog::serialize(const AuditEntry &entry)
     QJsonObject o;
     if (!entry.actionId.isEmpty())
         o.insert(QStringLiteral("action_id"), entry.actionId);
-    o.insert(QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("time"),
+        QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs));
     o.insert(QStringLiteral("user"), entry.user);
     o.insert(QStringLiteral("docker_host"), entry.dockerHost);
     o.insert(QStringLiteral("node"), entry.node);
@@ -58,14 +58,16 @@ void AuditLog::append(const AuditEntry &entry)
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QFile file(m_path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        const QString error = QStringLiteral("cannot write the audit log %1: %2").arg(m_path, file.errorString());
+        const QString error
+            = QStringLiteral("cannot write the audit log %1: %2").arg(m_path, file.errorString());
         qCWarning(lcApp).noquote() << error;
         Q_EMIT failed(error);
         return;
     }
     const QByteArray line = serialize(entry);
     if (file.write(line) != line.size() || !file.flush() || ::fdatasync(file.handle()) != 0) {
-        const QString error = QStringLiteral("cannot write the audit log %1: %2").arg(m_path, file.errorString());
+        const QString error
+            = QStringLiteral("cannot write the audit log %1: %2").arg(m_path, file.errorString());
         qCWarning(lcApp).noquote() << error;
         Q_EMIT failed(error);
         return;

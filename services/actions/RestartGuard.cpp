@@ -14,7 +14,8 @@ int RestartGuard::recentRestarts(const QString &container, qint64 nowMs) const
 {
     const QList<qint64> times = m_restarts.value(container);
     const qint64 since = nowMs - m_window.count();
-    return int(std::count_if(times.cbegin(), times.cend(), [since](qint64 t) { return t > since; }));
+    return int(
+        std::count_if(times.cbegin(), times.cend(), [since](qint64 t) { return t > since; }));
 }
 
 bool RestartGuard::allows(const QString &container, qint64 nowMs) const

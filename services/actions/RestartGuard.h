@@ -3,7 +3,6 @@
 #include <QHash>
 #include <QList>
 #include <QString>
-
 #include <chrono>
 
 namespace cw {
@@ -11,8 +10,7 @@ namespace cw {
 /// Refuses more than `limit` restarts of one container within `window`, unless the operator
 /// overrides: a crash-looping container is usually not fixed by restarting it again.
 /// A pure value with an injected clock (milliseconds), so it is tested without waiting.
-class RestartGuard
-{
+class RestartGuard {
 public:
     RestartGuard(int limit = 3, std::chrono::milliseconds window = std::chrono::minutes(10));
 

@@ -4,11 +4,9 @@
 
 #include <QLoggingCategory>
 #include <QSet>
-
 #include <algorithm>
 
 namespace cw {
-
 
 void registerAlertMetaTypes()
 {
@@ -24,7 +22,8 @@ AlertEngine::AlertEngine(const ClusterState *state, QObject *parent)
 
 AlertEngine::~AlertEngine() = default;
 
-AlertStateMachine::Settings AlertEngine::settingsFor(const QString &rule, const QString &subject) const
+AlertStateMachine::Settings AlertEngine::settingsFor(
+    const QString &rule, const QString &subject) const
 {
     AlertStateMachine::Settings settings;
     settings.rule = rule;
@@ -63,25 +62,29 @@ void AlertEngine::evaluate(const Instant &now)
     QList<AlertTransition> transitions;
     QSet<QString> touched;
     bool changed = false;
-    const auto feed = [&](AlertStateMachine &alert, bool condition, const QString &summary, const QString &detail) {
+    const auto feed = [&](AlertStateMachine &alert, bool condition, const QString &summary,
+                          const QString &detail) {
         const auto before = alert.state();
         const qint64 since = alert.sinceMs();
-        const qint64 resolvesAt = alert.resolvesAtMs();   // starting or ending to clear, or moved
+        const qint64 resolvesAt = alert.resolvesAtMs(); // starting or ending to clear, or moved
         if (std::optional<AlertTransition> t = alert.update(now, condition, summary, detail))
             transitions.append(std::move(*t));
-        changed = changed || alert.state() != before || alert.sinceMs() != since || alert.resolvesAtMs() != resolvesAt;
+        changed = changed || alert.state() != before || alert.sinceMs() != since
+            || alert.resolvesAtMs() != resolvesAt;
     };
 
     for (const RuleFinding &finding : findings) {
         const QString key = finding.rule + QLatin1Char('/') + finding.subject;
         touched.insert(key);
         if (!finding.condition)
-            continue;   // nothing to judge by: the alert keeps its state
+            continue; // nothing to judge by: the alert keeps its state
         auto it = m_alerts.find(key);
         if (it == m_alerts.end()) {
             if (!*finding.condition)
                 continue;
-            it = m_alerts.emplace(key, AlertStateMachine(settingsFor(finding.rule, finding.subject))).first;
+            it = m_alerts
+                     .emplace(key, AlertStateMachine(settingsFor(finding.rule, finding.subject)))
+                     .first;
         }
         AlertStateMachine &alert = it->second;
         const QString causeBefore = alert.cause();
@@ -98,16 +101,19 @@ void AlertEngine::evaluate(const Instant &now)
         }
         const AlertStateMachine::Settings &s = it->second.settings();
         feed(it->second, false,
-             QStringLiteral("%1 on %2 is no longer checked (rule disabled or not in the cluster file)").arg(s.rule, s.subject),
-             QString());
+            QStringLiteral(
+                "%1 on %2 is no longer checked (rule disabled or not in the cluster file)")
+                .arg(s.rule, s.subject),
+            QString());
         it = it->second.isActive() ? std::next(it) : m_alerts.erase(it);
     }
 
     // Emitted after the bookkeeping so that a receiver calling activeAlerts() sees this round.
     for (const AlertTransition &t : std::as_const(transitions)) {
-        qCInfo(lcAlerts).noquote()
-            << toString(t.state) + QLatin1Char(' ') + t.key() + QLatin1Char(' ') + t.summary
-                + (t.causedBy.isEmpty() ? QString() : QStringLiteral(" (caused by %1)").arg(t.causedBy));
+        qCInfo(lcAlerts).noquote() << toString(t.state) + QLatin1Char(' ') + t.key()
+                + QLatin1Char(' ') + t.summary
+                + (t.causedBy.isEmpty() ? QString()
+                                        : QStringLiteral(" (caused by %1)").arg(t.causedBy));
         Q_EMIT transition(t);
     }
     if (changed)
@@ -118,9 +124,12 @@ void AlertEngine::restore(const QList<AlertTransition> &latestPerAlert)
 {
     bool changed = false;
     for (const AlertTransition &last : latestPerAlert) {
-        if ((last.state != AlertState::Firing && last.state != AlertState::Flapping) || m_alerts.count(last.key()) != 0)
+        if ((last.state != AlertState::Firing && last.state != AlertState::Flapping)
+            || m_alerts.count(last.key()) != 0)
             continue;
-        auto it = m_alerts.emplace(last.key(), AlertStateMachine(settingsFor(last.rule, last.subject))).first;
+        auto it
+            = m_alerts.emplace(last.key(), AlertStateMachine(settingsFor(last.rule, last.subject)))
+                  .first;
         it->second.restore(last);
         changed = true;
     }
@@ -135,15 +144,17 @@ QList<AlertTransition> AlertEngine::activeAlerts() const
         if (std::optional<AlertTransition> t = alert.snapshot())
             active.append(std::move(*t));
     }
-    std::stable_sort(active.begin(), active.end(), [](const AlertTransition &a, const AlertTransition &b) {
-        if (a.severity != b.severity)
-            return a.severity > b.severity;
-        return a.timeMs < b.timeMs;
-    });
+    std::stable_sort(
+        active.begin(), active.end(), [](const AlertTransition &a, const AlertTransition &b) {
+            if (a.severity != b.severity)
+                return a.severity > b.severity;
+            return a.timeMs < b.timeMs;
+        });
     return active;
 }
 
-std::optional<AlertTransition> AlertEngine::activeAlert(const QString &rule, const QString &subject) const
+std::optional<AlertTransition> AlertEngine::activeAlert(
+    const QString &rule, const QString &subject) const
 {
     const auto it = m_alerts.find(rule + QLatin1Char('/') + subject);
     return it == m_alerts.end() ? std::nullopt : it->second.snapshot();

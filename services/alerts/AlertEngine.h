@@ -1,16 +1,15 @@
 #pragma once
 
 #include "models/Alert.h"
-#include "services/alerts/AlertStateMachine.h"
 #include "models/ClusterConfig.h"
 #include "models/RuntimeTypes.h"
 #include "models/Snapshots.h"
 #include "services/alerts/AlertRules.h"
+#include "services/alerts/AlertStateMachine.h"
 
 #include <QList>
 #include <QObject>
 #include <QString>
-
 #include <map>
 #include <optional>
 
@@ -25,8 +24,7 @@ namespace cw {
 /// pass their own clock). Every duration is judged on the monotonic clock, so a stepped wall
 /// clock fires nothing early or late. An alert whose rule is disabled or
 /// whose subject left the cluster file resolves like any other, then is forgotten.
-class AlertEngine final : public QObject
-{
+class AlertEngine final : public QObject {
     Q_OBJECT
 public:
     /// Judges @p state (which outlives the engine) through AlertRules.
@@ -40,7 +38,8 @@ public:
     /// first.
     [[nodiscard]] QList<AlertTransition> activeAlerts() const;
     /// The state of one alert; nullopt when it is not active.
-    [[nodiscard]] std::optional<AlertTransition> activeAlert(const QString &rule, const QString &subject) const;
+    [[nodiscard]] std::optional<AlertTransition> activeAlert(
+        const QString &rule, const QString &subject) const;
     [[nodiscard]] const AlertRules &rules() const { return m_rules; }
 
 public Q_SLOTS:
@@ -64,12 +63,13 @@ Q_SIGNALS:
     void activeAlertsChanged();
 
 private:
-    [[nodiscard]] AlertStateMachine::Settings settingsFor(const QString &rule, const QString &subject) const;
+    [[nodiscard]] AlertStateMachine::Settings settingsFor(
+        const QString &rule, const QString &subject) const;
     [[nodiscard]] QString activeCause(const QStringList &candidates) const;
 
     ClusterConfig m_config;
     AlertRules m_rules;
-    std::map<QString, AlertStateMachine> m_alerts;   ///< by "rule/subject"
+    std::map<QString, AlertStateMachine> m_alerts; ///< by "rule/subject"
 };
 
 /// Registers cw::AlertTransition for queued connections (idempotent).

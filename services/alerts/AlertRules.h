@@ -5,18 +5,17 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace cw {
 
 /// What one rule found about one subject at one evaluation.
-struct RuleFinding
-{
-    QString rule;                 ///< AlertsConfig rule id
-    QString subject;              ///< node name, "redis", "postgres", "queue", "workers", "executions", a setting name
-    std::optional<bool> condition;///< nullopt: nothing to judge by now; the alert keeps its state
-    QString summary;              ///< one line with the figures, also when the condition is clear
+struct RuleFinding {
+    QString rule; ///< AlertsConfig rule id
+    QString subject; ///< node name, "redis", "postgres", "queue", "workers", "executions", a
+                     ///< setting name
+    std::optional<bool> condition; ///< nullopt: nothing to judge by now; the alert keeps its state
+    QString summary; ///< one line with the figures, also when the condition is clear
     QString detail;
     /// Alerts ("rule/subject") that explain this one while they are pending or firing, in order
     /// of preference: a worker's readiness failing while Redis is down is Redis' problem.
@@ -28,9 +27,9 @@ struct RuleFinding
 ///
 /// node_down            the node's verdict is down: /healthz fails, or its container does not run.
 /// readiness_failing    the verdict is degraded because /healthz/readiness fails.
-/// cpu_high             CPU % of one core from /metrics, else from Docker stats (webhook processors).
-/// memory_high          Docker stats: used (without page cache) / the container's limit.
-/// queue_backlog        Bull waiting + paused waiting (Redis; main's gauge without Redis).
+/// cpu_high             CPU % of one core from /metrics, else from Docker stats (webhook
+/// processors). memory_high          Docker stats: used (without page cache) / the container's
+/// limit. queue_backlog        Bull waiting + paused waiting (Redis; main's gauge without Redis).
 /// worker_stalled       jobs waiting, no progress for `threshold` seconds, and a worker answering
 ///                      healthy (when the cluster file lists workers). Progress is any of: main's
 ///                      completed-jobs counter rose, PostgreSQL's finished executions (success +
@@ -44,8 +43,7 @@ struct RuleFinding
 /// redis_down, postgres_down   the collector cannot reach the server.
 /// redis_no_persistence AOF off, or the last RDB save failed.
 /// config_mismatch      nodes whose containers disagree on a setting (compared by hash).
-class AlertRules final
-{
+class AlertRules final {
 public:
     /// Judges @p state, which outlives the rules.
     explicit AlertRules(const ClusterState *state);
@@ -61,10 +59,9 @@ public:
 
 private:
     /// Waiting jobs and where the figure came from; nullopt when unknown.
-    struct Backlog
-    {
-        qint64 waiting = 0;          ///< for queue_backlog: wait + paused lists
-        qint64 runnable = 0;         ///< for worker_stalled: wait list of a queue not paused
+    struct Backlog {
+        qint64 waiting = 0; ///< for queue_backlog: wait + paused lists
+        qint64 runnable = 0; ///< for worker_stalled: wait list of a queue not paused
         QString source;
     };
 
@@ -84,8 +81,9 @@ private:
 
     const ClusterState *m_state;
     // worker_stalled
-    quint64 m_progressSeen = 0;                  ///< ClusterState::progressCount() at the last evaluate()
-    std::optional<qint64> m_stallClockMono;      ///< last progress, or when jobs started waiting; none = no backlog
+    quint64 m_progressSeen = 0; ///< ClusterState::progressCount() at the last evaluate()
+    std::optional<qint64>
+        m_stallClockMono; ///< last progress, or when jobs started waiting; none = no backlog
 };
 
 } // namespace cw

@@ -26,11 +26,15 @@ void AlertStateMachine::setCause(const QString &cause)
 std::optional<AlertState> AlertStateMachine::state() const
 {
     switch (m_phase) {
-    case Phase::Inactive: return std::nullopt;
-    case Phase::Pending: return AlertState::Pending;
+    case Phase::Inactive:
+        return std::nullopt;
+    case Phase::Pending:
+        return AlertState::Pending;
     case Phase::Firing:
-    case Phase::Recovering: return AlertState::Firing;
-    case Phase::Flapping: return AlertState::Flapping;
+    case Phase::Recovering:
+        return AlertState::Firing;
+    case Phase::Flapping:
+        return AlertState::Flapping;
     }
     return std::nullopt;
 }
@@ -54,8 +58,8 @@ void AlertStateMachine::placeResolution(const Instant &now)
         m_resolvesAtMs = at;
 }
 
-AlertTransition AlertStateMachine::make(qint64 wallMs, AlertState state, const QString &summary,
-                                        const QString &detail) const
+AlertTransition AlertStateMachine::make(
+    qint64 wallMs, AlertState state, const QString &summary, const QString &detail) const
 {
     AlertTransition t;
     t.timeMs = wallMs;
@@ -69,8 +73,8 @@ AlertTransition AlertStateMachine::make(qint64 wallMs, AlertState state, const Q
     return t;
 }
 
-AlertTransition AlertStateMachine::change(const Instant &now, bool condition, const QString &summary,
-                                          const QString &detail)
+AlertTransition AlertStateMachine::change(
+    const Instant &now, bool condition, const QString &summary, const QString &detail)
 {
     while (!m_changes.isEmpty() && m_changes.constFirst() <= now.monoMs - m_settings.flapWindowMs)
         m_changes.removeFirst();
@@ -80,12 +84,14 @@ AlertTransition AlertStateMachine::change(const Instant &now, bool condition, co
         m_phase = Phase::Flapping;
         m_lastCondition = condition;
         m_stableSinceMono = now.monoMs;
-        const QString why = QStringLiteral("%1 state changes within %2; no further notification until the "
-                                           "condition has been stable for %2")
-                                .arg(m_settings.flapChanges)
-                                .arg(fmt::duration(double(m_settings.flapWindowMs)));
-        return make(now.wallMs, AlertState::Flapping, m_problemSummary.isEmpty() ? summary : m_problemSummary,
-                    why + (detail.isEmpty() ? QString() : QLatin1Char('\n') + detail));
+        const QString why
+            = QStringLiteral("%1 state changes within %2; no further notification until the "
+                             "condition has been stable for %2")
+                  .arg(m_settings.flapChanges)
+                  .arg(fmt::duration(double(m_settings.flapWindowMs)));
+        return make(now.wallMs, AlertState::Flapping,
+            m_problemSummary.isEmpty() ? summary : m_problemSummary,
+            why + (detail.isEmpty() ? QString() : QLatin1Char('\n') + detail));
     }
     m_changes.append(now.monoMs);
     m_phase = condition ? Phase::Firing : Phase::Inactive;
@@ -98,7 +104,7 @@ void AlertStateMachine::restore(const AlertTransition &last)
         return;
     m_phase = last.state == AlertState::Firing ? Phase::Firing : Phase::Flapping;
     // The stored wall time is shown; the monotonic clock of another run means nothing here.
-    m_since = Instant{last.timeMs, 0};
+    m_since = Instant { last.timeMs, 0 };
     m_lastCondition = true;
     m_stableSinceMono.reset();
     m_cause = last.causedBy;
@@ -106,8 +112,8 @@ void AlertStateMachine::restore(const AlertTransition &last)
     m_problemDetail = last.detail;
 }
 
-std::optional<AlertTransition> AlertStateMachine::update(const Instant &now, bool condition, const QString &summary,
-                                                         const QString &detail)
+std::optional<AlertTransition> AlertStateMachine::update(
+    const Instant &now, bool condition, const QString &summary, const QString &detail)
 {
     if (condition) {
         m_problemSummary = summary;
@@ -154,16 +160,17 @@ std::optional<AlertTransition> AlertStateMachine::update(const Instant &now, boo
         break;
     case Phase::Flapping:
         if (!m_stableSinceMono)
-            m_stableSinceMono = now.monoMs;   // restored: watched from now on
+            m_stableSinceMono = now.monoMs; // restored: watched from now on
         if (condition != m_lastCondition) {
             m_lastCondition = condition;
             m_stableSinceMono = now.monoMs;
         } else if (now.monoMs - *m_stableSinceMono >= m_settings.flapWindowMs) {
             // Stable for a whole window: one plain transition, and flap counting starts afresh.
-            m_changes = {now.monoMs};
+            m_changes = { now.monoMs };
             m_phase = condition ? Phase::Firing : Phase::Inactive;
             m_since = now;
-            out = make(now.wallMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
+            out = make(
+                now.wallMs, condition ? AlertState::Firing : AlertState::Resolved, summary, detail);
         }
         break;
     }

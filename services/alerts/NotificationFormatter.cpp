@@ -111,7 +111,8 @@ QByteArray slack(const QString &cluster, const QList<AlertTransition> &group)
         for (qsizetype i = 1; i < items.size() && i <= kMaxListed; ++i)
             lines << QChar(0x2022) + QLatin1Char(' ') + slackLine(items.at(i));
         if (items.size() - 1 > kMaxListed)
-            lines << QChar(0x2026) + QStringLiteral(" and %1 more").arg(items.size() - 1 - kMaxListed);
+            lines << QChar(0x2026)
+                    + QStringLiteral(" and %1 more").arg(items.size() - 1 - kMaxListed);
     }
     const QString text = truncated(lines.join(QLatin1Char('\n')), kMaxSlackChars);
 
@@ -158,8 +159,8 @@ QByteArray json(const QString &cluster, const QList<AlertTransition> &group)
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
-QByteArray payload(WebhookConfig::Kind kind, const QString &cluster,
-    const QList<AlertTransition> &group)
+QByteArray payload(
+    WebhookConfig::Kind kind, const QString &cluster, const QList<AlertTransition> &group)
 {
     return kind == WebhookConfig::Kind::Slack ? slack(cluster, group) : json(cluster, group);
 }

@@ -32,8 +32,8 @@ QByteArray slack(const QString &cluster, const QList<AlertTransition> &group);
 QByteArray json(const QString &cluster, const QList<AlertTransition> &group);
 
 /// slack() or json() as the target's kind asks.
-QByteArray payload(WebhookConfig::Kind kind, const QString &cluster,
-    const QList<AlertTransition> &group);
+QByteArray payload(
+    WebhookConfig::Kind kind, const QString &cluster, const QList<AlertTransition> &group);
 
 /// "2026-03-01T12:00:00.000Z"
 QString isoTime(qint64 msSinceEpoch);

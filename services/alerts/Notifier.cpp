@@ -1,8 +1,7 @@
 #include "services/alerts/Notifier.h"
 
-#include "services/base/Logging.h"
-
 #include "services/alerts/NotificationFormatter.h"
+#include "services/base/Logging.h"
 #include "services/net/BodySnippet.h"
 #include "services/net/CurlFailure.h"
 #include "services/net/CurlMulti.h"
@@ -13,12 +12,10 @@
 #include <QStringList>
 #include <QTimer>
 #include <QUrlQuery>
-
 #include <algorithm>
 #include <deque>
 #include <limits>
 #include <optional>
-
 
 namespace cw {
 
@@ -47,7 +44,8 @@ QStringList secretsOf(const QUrl &url)
     if (url.userName().size() >= kMinSecretChars)
         add(url.userName());
     add(url.password());
-    for (const QUrl::ComponentFormattingOption format : { QUrl::FullyEncoded, QUrl::FullyDecoded }) {
+    for (const QUrl::ComponentFormattingOption format :
+        { QUrl::FullyEncoded, QUrl::FullyDecoded }) {
         const QString path = url.path(format);
         if (path.size() > 1) {
             add(path);
@@ -84,8 +82,8 @@ struct Notifier::Message {
 
 struct Notifier::Target : CurlEasyHandle {
     WebhookConfig config;
-    QByteArray url;            ///< encoded, for curl only
-    QString invalid;           ///< why the URL cannot be used; empty when it can
+    QByteArray url; ///< encoded, for curl only
+    QString invalid; ///< why the URL cannot be used; empty when it can
     QStringList secrets;
     std::deque<Message> queue; ///< the head is the one being attempted
     bool inFlight = false;
@@ -111,7 +109,8 @@ struct Notifier::Target : CurlEasyHandle {
             if (isNumber && seconds >= 0) {
                 self->retryAfterMs = seconds * 1000;
             } else {
-                const QDateTime at = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
+                const QDateTime at
+                    = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
                 if (at.isValid())
                     self->retryAfterMs
                         = std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(at));
@@ -319,7 +318,8 @@ void Notifier::closeDueGroups()
         if (group.closesAtMs <= now)
             due.append(group);
     }
-    std::sort(due.begin(), due.end(), [](const Group &a, const Group &b) { return a.order < b.order; });
+    std::sort(
+        due.begin(), due.end(), [](const Group &a, const Group &b) { return a.order < b.order; });
     for (const Group &group : std::as_const(due))
         closeGroup(group.key);
     armGroupTimer();
@@ -385,7 +385,8 @@ void Notifier::makeRoom()
         const Message &message = from->queue[index];
         dropped.append({ message.ids, from->config.name,
             from->prefix()
-                + QStringLiteral("dropped unsent: %1 messages were waiting").arg(m_policy.maxQueued) });
+                + QStringLiteral("dropped unsent: %1 messages were waiting")
+                      .arg(m_policy.maxQueued) });
         from->queue.erase(from->queue.begin() + std::ptrdiff_t(index));
     }
     for (const Dropped &d : std::as_const(dropped)) {
@@ -479,10 +480,10 @@ void Notifier::attemptDone(Target &target, int curlCode)
 
     const Message &message = target.queue.front();
     if (code == CURLE_OK && status >= 200 && status <= 299) {
-        qCDebug(lcNotify).noquote()
-            << target.prefix() + QStringLiteral("delivered %1 transitions (%2)")
-                                     .arg(message.ids.size())
-                                     .arg(attempts(message.attempts));
+        qCDebug(lcNotify).noquote() << target.prefix()
+                + QStringLiteral("delivered %1 transitions (%2)")
+                      .arg(message.ids.size())
+                      .arg(attempts(message.attempts));
         finishHead(target, true, QString());
         return;
     }
@@ -496,8 +497,8 @@ void Notifier::attemptDone(Target &target, int curlCode)
 
     if (retry && message.attempts < m_policy.maxAttempts) {
         const int shift = std::min(message.attempts - 1, 20);
-        qint64 delay = std::min<qint64>(qint64(m_policy.firstRetry.count()) << shift,
-            qint64(m_policy.maxRetry.count()));
+        qint64 delay = std::min<qint64>(
+            qint64(m_policy.firstRetry.count()) << shift, qint64(m_policy.maxRetry.count()));
         if (status == 429 && target.retryAfterMs)
             delay = std::min<qint64>(*target.retryAfterMs, m_policy.maxRetryAfter.count());
         qCInfo(lcNotify).noquote() << target.prefix() + why

@@ -8,7 +8,6 @@
 #include <QList>
 #include <QObject>
 #include <QString>
-
 #include <memory>
 #include <vector>
 
@@ -19,15 +18,14 @@ namespace cw {
 class CurlMulti;
 
 /// How webhook deliveries are attempted (copied into the Notifier by configure()).
-struct DeliveryPolicy
-{
-    int maxAttempts = 4;                          ///< per message and target, the first included
-    Millis firstRetry{1000};                      ///< wait after the 1st failure; doubles per attempt
-    Millis maxRetry{30000};                       ///< cap of that wait
-    Millis maxRetryAfter{std::chrono::minutes(5)};///< cap of a 429's Retry-After
-    Millis connectTimeout{5000};
-    Millis requestTimeout{10000};                 ///< a whole attempt, connect included
-    int maxQueued = 256;                          ///< undelivered messages over all targets
+struct DeliveryPolicy {
+    int maxAttempts = 4; ///< per message and target, the first included
+    Millis firstRetry { 1000 }; ///< wait after the 1st failure; doubles per attempt
+    Millis maxRetry { 30000 }; ///< cap of that wait
+    Millis maxRetryAfter { std::chrono::minutes(5) }; ///< cap of a 429's Retry-After
+    Millis connectTimeout { 5000 };
+    Millis requestTimeout { 10000 }; ///< a whole attempt, connect included
+    int maxQueued = 256; ///< undelivered messages over all targets
 };
 
 /// Sends alert transitions to the configured webhooks (Slack incoming webhooks or generic
@@ -57,8 +55,7 @@ struct DeliveryPolicy
 ///
 /// Without targets, notify() drops transitions silently: the caller should not mark them
 /// queued. Messages still undelivered when the Notifier is destroyed are not reported.
-class Notifier final : public QObject
-{
+class Notifier final : public QObject {
     Q_OBJECT
 public:
     explicit Notifier(QObject *parent = nullptr);
@@ -89,15 +86,15 @@ Q_SIGNALS:
     void delivered(const QList<qint64> &transitionIds, const QString &target);
     /// The message listing @p transitionIds did not reach @p target; @p error names the target,
     /// never its URL.
-    void deliveryFailed(const QList<qint64> &transitionIds, const QString &target,
-        const QString &error);
+    void deliveryFailed(
+        const QList<qint64> &transitionIds, const QString &target, const QString &error);
 
 private:
     struct Group {
         QString key;
         QList<AlertTransition> transitions;
         qint64 closesAtMs = 0; ///< steady clock
-        quint64 order = 0;     ///< opening order, for closing the oldest first
+        quint64 order = 0; ///< opening order, for closing the oldest first
     };
     struct Message;
     struct Target;

@@ -3,7 +3,6 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
-
 #include <memory>
 
 namespace cw {
@@ -12,8 +11,7 @@ namespace cw {
 /// Destruction quits the thread's event loop and waits for it; the worker is deleted on its
 /// own thread (via QThread::finished), so its handles (CURL*, redisContext*, PGconn*) are freed
 /// where they were created.
-class WorkerThread final
-{
+class WorkerThread final {
 public:
     explicit WorkerThread(const QString &name);
     ~WorkerThread();
@@ -21,8 +19,7 @@ public:
     WorkerThread &operator=(const WorkerThread &) = delete;
 
     /// Moves the parentless @p worker to this thread and takes ownership of it.
-    template<typename Worker>
-    Worker *adopt(Worker *worker)
+    template <typename Worker> Worker *adopt(Worker *worker)
     {
         Q_ASSERT(worker && !worker->parent());
         worker->moveToThread(m_thread.get());
@@ -31,8 +28,7 @@ public:
     }
 
     /// Starts the thread, then queues a call of @p startSlot on @p worker in that thread.
-    template<typename Worker>
-    void start(Worker *worker, void (Worker::*startSlot)())
+    template <typename Worker> void start(Worker *worker, void (Worker::*startSlot)())
     {
         m_thread->start();
         QMetaObject::invokeMethod(worker, startSlot, Qt::QueuedConnection);

@@ -7,7 +7,6 @@
 #include "services/runtime/docker/DockerClient.h"
 
 #include <QThread>
-
 #include <vector>
 
 namespace cw {
@@ -29,8 +28,7 @@ CollectorSet::Parts::Parts(Parts &&) noexcept = default;
 CollectorSet::Parts &CollectorSet::Parts::operator=(Parts &&) noexcept = default;
 CollectorSet::Parts::~Parts() = default;
 
-struct CollectorSet::Private
-{
+struct CollectorSet::Private {
     std::unique_ptr<WorkerThread> nodesThread;
     std::unique_ptr<WorkerThread> redisThread;
     std::unique_ptr<WorkerThread> postgresThread;
@@ -41,9 +39,9 @@ struct CollectorSet::Private
     ContainerRuntime *runtime = nullptr;
 
     /// Moves @p worker to a new thread named @p name, which owns it from then on.
-    template<typename Worker>
-    static Worker *adopt(std::unique_ptr<WorkerThread> &thread, std::unique_ptr<Worker> worker,
-        const QString &name)
+    template <typename Worker>
+    static Worker *adopt(
+        std::unique_ptr<WorkerThread> &thread, std::unique_ptr<Worker> worker, const QString &name)
     {
         if (!worker)
             return nullptr;
@@ -54,7 +52,8 @@ struct CollectorSet::Private
     std::vector<WorkerThread *> threads() const
     {
         std::vector<WorkerThread *> all;
-        for (WorkerThread *t : {nodesThread.get(), redisThread.get(), postgresThread.get(), runtimeThread.get()}) {
+        for (WorkerThread *t :
+            { nodesThread.get(), redisThread.get(), postgresThread.get(), runtimeThread.get() }) {
             if (t)
                 all.push_back(t);
         }
@@ -69,12 +68,14 @@ CollectorSet::Parts CollectorSet::defaultParts(const ClusterConfig &config)
         parts.nodes = std::make_unique<HttpCollector>(
             config.nodes, config.timeouts, config.pollInterval, config.maxBodyBytes);
     if (config.redis.configured)
-        parts.redis = std::make_unique<RedisCollector>(config.redis, config.timeouts, config.pollInterval);
+        parts.redis
+            = std::make_unique<RedisCollector>(config.redis, config.timeouts, config.pollInterval);
     if (config.postgres.configured)
-        parts.postgres
-            = std::make_unique<PostgresCollector>(config.postgres, config.timeouts, config.pollInterval);
+        parts.postgres = std::make_unique<PostgresCollector>(
+            config.postgres, config.timeouts, config.pollInterval);
     if (config.docker.configured)
-        parts.runtime = std::make_unique<DockerClient>(config.docker, config.timeouts, config.pollInterval);
+        parts.runtime
+            = std::make_unique<DockerClient>(config.docker, config.timeouts, config.pollInterval);
     return parts;
 }
 
@@ -96,16 +97,21 @@ CollectorSet::CollectorSet(Parts parts, QObject *parent)
     d->redis = Private::adopt(d->redisThread, std::move(parts.redis), QStringLiteral("cw-redis"));
     if (d->redis)
         connect(d->redis, &RedisCollector::snapshotReady, this, &CollectorSet::redisSnapshotReady);
-    d->postgres = Private::adopt(d->postgresThread, std::move(parts.postgres), QStringLiteral("cw-postgres"));
+    d->postgres = Private::adopt(
+        d->postgresThread, std::move(parts.postgres), QStringLiteral("cw-postgres"));
     if (d->postgres)
-        connect(d->postgres, &PostgresCollector::snapshotReady, this, &CollectorSet::postgresSnapshotReady);
+        connect(d->postgres, &PostgresCollector::snapshotReady, this,
+            &CollectorSet::postgresSnapshotReady);
     if (parts.runtime) {
         const QString name = QStringLiteral("cw-") + parts.runtime->kind();
-        ContainerRuntime *runtime = Private::adopt(d->runtimeThread, std::move(parts.runtime), name);
+        ContainerRuntime *runtime
+            = Private::adopt(d->runtimeThread, std::move(parts.runtime), name);
         d->runtime = runtime;
-        connect(runtime, &ContainerRuntime::snapshotReady, this, &CollectorSet::runtimeSnapshotReady);
+        connect(
+            runtime, &ContainerRuntime::snapshotReady, this, &CollectorSet::runtimeSnapshotReady);
         connect(runtime, &ContainerRuntime::statsReady, this, &CollectorSet::containerStatsReady);
-        connect(runtime, &ContainerRuntime::eventReceived, this, &CollectorSet::runtimeEventReceived);
+        connect(
+            runtime, &ContainerRuntime::eventReceived, this, &CollectorSet::runtimeEventReceived);
         connect(runtime, &ContainerRuntime::actionFinished, this, &CollectorSet::actionFinished);
         connect(runtime, &ContainerRuntime::logsReady, this, &CollectorSet::logsReady);
         connect(runtime, &ContainerRuntime::logLine, this, &CollectorSet::logLine);
@@ -118,7 +124,8 @@ bool CollectorSet::hasRuntime() const
     return d->runtime != nullptr;
 }
 
-void CollectorSet::perform(quint64 requestId, const QString &container, ContainerAction action, int graceSeconds)
+void CollectorSet::perform(
+    quint64 requestId, const QString &container, ContainerAction action, int graceSeconds)
 {
     if (!d->runtime) {
         ActionResult result;
@@ -130,30 +137,39 @@ void CollectorSet::perform(quint64 requestId, const QString &container, Containe
         Q_EMIT actionFinished(result);
         return;
     }
-    QMetaObject::invokeMethod(d->runtime, [runtime = d->runtime, requestId, container, action, graceSeconds] {
-        runtime->perform(requestId, container, action, graceSeconds);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        d->runtime,
+        [runtime = d->runtime, requestId, container, action, graceSeconds] {
+            runtime->perform(requestId, container, action, graceSeconds);
+        },
+        Qt::QueuedConnection);
 }
 
 void CollectorSet::fetchLogs(quint64 requestId, const QString &container, int tail)
 {
     if (!d->runtime)
         return;
-    QMetaObject::invokeMethod(d->runtime, [runtime = d->runtime, requestId, container, tail] {
-        runtime->fetchLogs(requestId, container, tail);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        d->runtime,
+        [runtime = d->runtime, requestId, container, tail] {
+            runtime->fetchLogs(requestId, container, tail);
+        },
+        Qt::QueuedConnection);
 }
 
 void CollectorSet::followLogs(const QString &container, bool follow)
 {
     if (!d->runtime)
         return;
-    QMetaObject::invokeMethod(d->runtime, [runtime = d->runtime, container, follow] {
-        if (follow)
-            runtime->followLogs(container);
-        else
-            runtime->unfollowLogs(container);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        d->runtime,
+        [runtime = d->runtime, container, follow] {
+            if (follow)
+                runtime->followLogs(container);
+            else
+                runtime->unfollowLogs(container);
+        },
+        Qt::QueuedConnection);
 }
 
 CollectorSet::~CollectorSet()
@@ -180,8 +196,8 @@ void CollectorSet::retire()
 {
     // Snapshots already queued to this object are dropped with the disconnection below, and
     // any still in flight are discarded when this object is deleted.
-    for (QObject *source : {static_cast<QObject *>(d->nodes), static_cast<QObject *>(d->redis),
-                            static_cast<QObject *>(d->postgres), static_cast<QObject *>(d->runtime)}) {
+    for (QObject *source : { static_cast<QObject *>(d->nodes), static_cast<QObject *>(d->redis),
+             static_cast<QObject *>(d->postgres), static_cast<QObject *>(d->runtime) }) {
         if (source)
             disconnect(source, nullptr, this, nullptr);
     }

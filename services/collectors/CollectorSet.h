@@ -7,7 +7,6 @@
 #include "services/runtime/ContainerRuntime.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace cw {
@@ -22,8 +21,7 @@ class RedisCollector;
 /// queued to its thread. Nothing outside knows the implementations: the set holds the node
 /// source and the runtime through their interfaces, and another implementation (Prometheus,
 /// Kubernetes, a test's fake) plugs in through Parts.
-class CollectorSet final : public QObject
-{
+class CollectorSet final : public QObject {
     Q_OBJECT
 public:
     /// Already-built, parentless sources; any may be empty. The set moves each to a thread of
@@ -59,7 +57,8 @@ public:
 
 public Q_SLOTS:
     /// Queued to the container runtime; actionFinished answers.
-    void perform(quint64 requestId, const QString &container, cw::ContainerAction action, int graceSeconds);
+    void perform(
+        quint64 requestId, const QString &container, cw::ContainerAction action, int graceSeconds);
     /// Queued to the container runtime; logsReady answers.
     void fetchLogs(quint64 requestId, const QString &container, int tail);
     /// Starts or stops following @p container's log; logLine delivers new lines.
@@ -73,7 +72,8 @@ Q_SIGNALS:
     void containerStatsReady(const cw::ContainerStats &stats);
     void runtimeEventReceived(const cw::RuntimeEvent &event);
     void actionFinished(const cw::ActionResult &result);
-    void logsReady(quint64 requestId, const QString &container, const QStringList &lines, const QString &error);
+    void logsReady(quint64 requestId, const QString &container, const QStringList &lines,
+        const QString &error);
     void logLine(const QString &container, const QString &line, bool fromStderr);
     void followFailed(const QString &container, const QString &error);
 

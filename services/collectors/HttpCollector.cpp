@@ -258,7 +258,8 @@ void HttpCollector::startPoll(Node &node)
         if (transfer.active) {
             ++node.pending;
         } else {
-            const CurlFailure failure = describeCurlFailure(CURLE_FAILED_INIT, transferInfo(transfer));
+            const CurlFailure failure
+                = describeCurlFailure(CURLE_FAILED_INIT, transferInfo(transfer));
             EndpointResult &result = node.result(transfer.endpoint);
             result.error = failure.kind;
             result.errorText = failure.text;

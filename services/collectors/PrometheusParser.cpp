@@ -1,7 +1,6 @@
 #include "services/collectors/PrometheusParser.h"
 
 #include <QString>
-
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -18,11 +17,11 @@ namespace {
 
 // Byte classes, so that the hot loops do one table lookup per byte.
 enum : unsigned char {
-    kNameStart = 1,   // [a-zA-Z_:] first byte of a metric name
-    kNameChar = 2,    // [a-zA-Z0-9_:]
-    kLabelStart = 4,  // [a-zA-Z_]
-    kLabelChar = 8,   // [a-zA-Z0-9_]
-    kBlank = 16,      // space, tab
+    kNameStart = 1, // [a-zA-Z_:] first byte of a metric name
+    kNameChar = 2, // [a-zA-Z0-9_:]
+    kLabelStart = 4, // [a-zA-Z_]
+    kLabelChar = 8, // [a-zA-Z0-9_]
+    kBlank = 16, // space, tab
 };
 
 constexpr std::array<unsigned char, 256> makeClasses()
@@ -74,7 +73,7 @@ QString snippet(const char *b, const char *e)
         }
     }
     if (n > kSnippetMax)
-        out += QChar(0x2026);  // ellipsis
+        out += QChar(0x2026); // ellipsis
     return out;
 }
 
@@ -171,9 +170,8 @@ const char *skipNameChars(const char *p, const char *e)
         while (e - p >= 8) {
             std::uint64_t w = 0;
             std::memcpy(&w, p, sizeof w);
-            const std::uint64_t name
-                = bytesBetween(w | (kOnes * 0x20), 'a' - 1, 'z' + 1)  // letters
-                | bytesBetween(w, '0' - 1, ':' + 1)                   // 0-9 and ':'
+            const std::uint64_t name = bytesBetween(w | (kOnes * 0x20), 'a' - 1, 'z' + 1) // letters
+                | bytesBetween(w, '0' - 1, ':' + 1) // 0-9 and ':'
                 | bytesBetween(w, '_' - 1, '_' + 1);
             const std::uint64_t other = ~name & (kOnes * 128);
             if (other)
@@ -193,14 +191,14 @@ const char *skipMetricName(const char *p, const char *e)
     return p;
 }
 
-class TextParser
-{
+class TextParser {
 public:
     TextParser(QByteArrayView text, const PrometheusSampleVisitor &visitor)
         : m_begin(text.data())
         , m_end(text.data() + text.size())
         , m_visitor(visitor)
-    { }
+    {
+    }
 
     Result<PrometheusTextStats> run()
     {
@@ -246,10 +244,10 @@ private:
         const bool help = p - keyword == 4 && std::memcmp(keyword, "HELP", 4) == 0;
         const bool type = p - keyword == 4 && std::memcmp(keyword, "TYPE", 4) == 0;
         if (!help && !type)
-            return true;  // an ordinary comment
+            return true; // an ordinary comment
         p = skipBlanks(p, e);
         if (p == e)
-            return true;  // "# HELP" alone: Prometheus treats it as a comment too
+            return true; // "# HELP" alone: Prometheus treats it as a comment too
         const char *name = p;
         p = skipMetricName(p, e);
         if (p == name || (p < e && !is(*p, kBlank)))
@@ -457,8 +455,7 @@ private:
 /// The families NodeMetrics keeps, by exact name.
 enum class Kept : std::int8_t { None = -1, Double, Leader, VersionInfo };
 
-struct KeptFamily
-{
+struct KeptFamily {
     QByteArrayView name;
     Kept kind;
     std::optional<double> NodeMetrics::*field;
@@ -512,7 +509,7 @@ const KeptFamily *findKept(QByteArrayView name)
 
 constexpr QByteArrayView kN8nPrefix = "n8n_";
 
-}  // namespace
+} // namespace
 
 QByteArray PrometheusLabel::value() const
 {
@@ -596,4 +593,4 @@ Result<NodeMetrics> parseN8nMetrics(QByteArrayView text)
     return metrics;
 }
 
-}  // namespace cw
+} // namespace cw

@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-
 #include <functional>
 #include <optional>
 #include <span>
@@ -13,10 +12,9 @@
 namespace cw {
 
 /// One label of a sample: views into the parsed text, valid only during the visitor call.
-struct PrometheusLabel
-{
+struct PrometheusLabel {
     QByteArrayView name;
-    QByteArrayView rawValue;  ///< between the quotes, escapes not resolved
+    QByteArrayView rawValue; ///< between the quotes, escapes not resolved
     bool hasEscapes = false;
 
     /// The value with \\, \" and \n resolved (allocates only when there are escapes).
@@ -24,9 +22,8 @@ struct PrometheusLabel
 };
 
 /// One sample line: views into the parsed text, valid only during the visitor call.
-struct PrometheusSample
-{
-    qsizetype line = 0;  ///< 1-based
+struct PrometheusSample {
+    qsizetype line = 0; ///< 1-based
     QByteArrayView name;
     std::span<const PrometheusLabel> labels;
     double value = 0.0;
@@ -36,8 +33,7 @@ struct PrometheusSample
     const PrometheusLabel *label(QByteArrayView labelName) const;
 };
 
-struct PrometheusTextStats
-{
+struct PrometheusTextStats {
     qsizetype lines = 0;
     qsizetype samples = 0;
 };
@@ -57,4 +53,4 @@ Result<PrometheusTextStats> parsePrometheusText(
 /// Text without any n8n_ sample (an empty body, an HTML page served with 200) is an error too.
 Result<NodeMetrics> parseN8nMetrics(QByteArrayView text);
 
-}  // namespace cw
+} // namespace cw

@@ -33,7 +33,8 @@ double ruleThreshold(const std::string &id, const YAML::Node &node, const QStrin
             QStringLiteral("a number of waiting jobs (0 or more)"));
         if (jobs != std::floor(jobs))
             fail(node.Mark(), path,
-                QStringLiteral("must be a whole number of jobs, got %1").arg(excerpt(node.Scalar())));
+                QStringLiteral("must be a whole number of jobs, got %1")
+                    .arg(excerpt(node.Scalar())));
         return jobs;
     }
     if (id == "failed_rate")
@@ -153,8 +154,8 @@ void readAlerts(const YamlMap &top, const EnvLookup &env, ClusterConfig &config)
         syncStuckThreshold(config, top, nullptr);
         return;
     }
-    static constexpr const char *kAlerts[] = { "rules", "flap", "webhooks", "group_window",
-        "retention_days", "max_history_rows" };
+    static constexpr const char *kAlerts[]
+        = { "rules", "flap", "webhooks", "group_window", "retention_days", "max_history_rows" };
     const YamlMap map(*node, QStringLiteral("alerts"), kAlerts);
     // The cross-section check runs right after the rules, as before the split, so a file with
     // several problems still reports the same first one.

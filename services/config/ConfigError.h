@@ -4,20 +4,17 @@
 // problem, "FILE:LINE: path: message".
 
 #include <QString>
-
 #include <span>
 #include <string>
-
 #include <yaml-cpp/mark.h>
 
 namespace cw::configfile {
 
 /// Thrown inside the reader only, caught in parseClusterConfig: it keeps the many validation
 /// steps linear. Never leaves cw_config.
-struct ConfigFailure
-{
-    int line = 1;   ///< 1-based
-    QString path;   ///< the field, e.g. "nodes[1].role"; empty for the file as a whole
+struct ConfigFailure {
+    int line = 1; ///< 1-based
+    QString path; ///< the field, e.g. "nodes[1].role"; empty for the file as a whole
     QString what;
 };
 

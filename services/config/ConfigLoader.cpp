@@ -12,9 +12,7 @@
 
 #include <QFile>
 #include <QFileInfo>
-
 #include <exception>
-
 #include <yaml-cpp/yaml.h>
 
 namespace cw {

@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <functional>
 #include <optional>
 
@@ -20,10 +19,11 @@ EnvLookup systemEnvironment();
 /// Parses and validates a cluster file. Errors name the file, the line and the field:
 /// "cluster.yaml:12: nodes[1].role: expected one of main, worker, webhook, got 'wroker'".
 /// Passwords must be ${ENV_VAR} references; they are resolved through @p env.
-Result<ClusterConfig> parseClusterConfig(const QByteArray &yaml, const QString &sourceName,
-                                         const EnvLookup &env);
+Result<ClusterConfig> parseClusterConfig(
+    const QByteArray &yaml, const QString &sourceName, const EnvLookup &env);
 
 /// Reads @p path and parses it (sourceFile is set to the absolute path).
-Result<ClusterConfig> loadClusterConfig(const QString &path, const EnvLookup &env = systemEnvironment());
+Result<ClusterConfig> loadClusterConfig(
+    const QString &path, const EnvLookup &env = systemEnvironment());
 
 } // namespace cw

@@ -101,8 +101,8 @@ QString requiredString(const YamlMap &map, const char *key)
     return QString::fromStdString(value);
 }
 
-qint64 integer(const YAML::Node &node, const QString &path, qint64 min, qint64 max,
-    const QString &what)
+qint64 integer(
+    const YAML::Node &node, const QString &path, qint64 min, qint64 max, const QString &what)
 {
     const std::string s = trimmed(scalar(node, path));
     qint64 value = 0;
@@ -200,7 +200,8 @@ qint64 byteSize(const YamlMap &map, const char *key, qint64 fallback)
         QStringLiteral("a size like 4MiB, 512KiB or a number of bytes"));
     if (bytes < kMinBodyBytes || bytes > kMaxBodyBytes)
         fail(node->Mark(), path,
-            QStringLiteral("%1 is out of range (1KiB to 1024MiB)").arg(excerpt(scalar(*node, path))));
+            QStringLiteral("%1 is out of range (1KiB to 1024MiB)")
+                .arg(excerpt(scalar(*node, path))));
     return qint64(std::llround(bytes));
 }
 
@@ -294,8 +295,7 @@ QString checkDockerHost(QString &host, bool tls)
         return QStringLiteral("ssh:// is not supported; expected unix:///path/to/docker.sock or "
                               "tcp://host:port (the value is not shown)");
     if (host.contains(QLatin1Char('@')))
-        return QStringLiteral(
-            "must not contain a user name or password (the value is not shown)");
+        return QStringLiteral("must not contain a user name or password (the value is not shown)");
     if (host.startsWith(QLatin1String("unix://"))) {
         const QString path = host.mid(7);
         if (!path.startsWith(QLatin1Char('/')))

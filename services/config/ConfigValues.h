@@ -9,7 +9,6 @@
 
 #include <QString>
 #include <QUrl>
-
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -48,8 +47,8 @@ QString string(
 QString requiredString(const YamlMap &map, const char *key);
 
 /// A whole number in [@p min, @p max]; else "expected @p what" or "out of range".
-qint64 integer(const YAML::Node &node, const QString &path, qint64 min, qint64 max,
-    const QString &what);
+qint64 integer(
+    const YAML::Node &node, const QString &path, qint64 min, qint64 max, const QString &what);
 int port(const YamlMap &map, const char *key, int fallback);
 /// true / yes / on or false / no / off, any case; the key is required.
 bool boolean(const YamlMap &map, const char *key);

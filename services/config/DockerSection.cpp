@@ -23,7 +23,8 @@ void readDocker(const YamlMap &top, const EnvLookup &env, ClusterConfig &config)
     if (map && map->get("tls_verify"))
         docker.tlsVerify = boolean(*map, "tls_verify");
     else
-        docker.tlsVerify = nonBlankEnvironment(env, "DOCKER_TLS_VERIFY").has_value(); // any value, as the CLI
+        docker.tlsVerify
+            = nonBlankEnvironment(env, "DOCKER_TLS_VERIFY").has_value(); // any value, as the CLI
 
     if (map && map->get("host")) {
         docker.host = string(*map, "host", docker.host).trimmed();

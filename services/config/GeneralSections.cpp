@@ -26,8 +26,8 @@ void readActions(const YAML::Node &node, ActionsConfig &actions)
     static constexpr const char *kActions[] = { "restart_limit", "restart_window", "stop_grace" };
     const YamlMap map(node, QStringLiteral("actions"), kActions);
     if (const YAML::Node *limit = map.get("restart_limit"))
-        actions.restartLimit = int(integer(*limit, map.child("restart_limit"), 1, 1000,
-            QStringLiteral("a number of restarts")));
+        actions.restartLimit = int(integer(
+            *limit, map.child("restart_limit"), 1, 1000, QStringLiteral("a number of restarts")));
     actions.restartWindow = duration(map, "restart_window", actions.restartWindow);
     actions.stopGrace = duration(map, "stop_grace", actions.stopGrace);
 }

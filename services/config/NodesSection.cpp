@@ -10,8 +10,8 @@ void readNodes(const YamlMap &top, ClusterConfig &config)
     if (!nodes.IsSequence())
         fail(nodes.Mark(), QStringLiteral("nodes"), QStringLiteral("expected a list of nodes"));
     if (nodes.size() == 0)
-        fail(nodes.Mark(), QStringLiteral("nodes"),
-            QStringLiteral("at least one node is required"));
+        fail(
+            nodes.Mark(), QStringLiteral("nodes"), QStringLiteral("at least one node is required"));
     static constexpr const char *kNode[] = { "name", "role", "url", "container" };
     readNamedMaps(nodes, QStringLiteral("nodes"), kNode, QStringLiteral("node"),
         [&](const YamlMap &map, const QString &name) {

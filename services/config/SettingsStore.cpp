@@ -13,7 +13,8 @@ constexpr auto chartSpan = "view/chartSpanMs";
 
 SettingsStore::SettingsStore(QObject *parent)
     : QObject(parent)
-    , m_settings(std::make_unique<QSettings>(QStringLiteral("Clusterwatch"), QStringLiteral("clusterwatch")))
+    , m_settings(std::make_unique<QSettings>(
+          QStringLiteral("Clusterwatch"), QStringLiteral("clusterwatch")))
 {
 }
 

@@ -4,15 +4,13 @@
 #include <QObject>
 #include <QSettings>
 #include <QString>
-
 #include <memory>
 
 namespace cw {
 
 /// The one owner of QSettings: typed accessors with defaults, key names in one place.
 /// Lives on the GUI thread; workers get values copied in.
-class SettingsStore final : public QObject
-{
+class SettingsStore final : public QObject {
     Q_OBJECT
 public:
     /// Uses the platform's user settings (~/.config/Clusterwatch/clusterwatch.conf).

@@ -10,8 +10,7 @@ namespace cw::configfile {
 
 void readRedis(const YamlMap &top, const EnvLookup &env, RedisConfig &redis)
 {
-    static constexpr const char *kRedis[]
-        = { "host", "port", "db", "password", "prefix", "queue" };
+    static constexpr const char *kRedis[] = { "host", "port", "db", "password", "prefix", "queue" };
     redis.configured = true;
     const YAML::Node *node = top.get("redis");
     if (!node)

@@ -35,8 +35,9 @@ YamlMap::YamlMap(const YAML::Node &node, QString path, std::span<const char *con
 {
     if (!node.IsMap())
         fail(m_mark, m_path,
-            m_path.isEmpty() ? QStringLiteral("expected a map of settings (name, nodes, ...)")
-                             : QStringLiteral("expected a map with keys %1").arg(joinKeys(allowed)));
+            m_path.isEmpty()
+                ? QStringLiteral("expected a map of settings (name, nodes, ...)")
+                : QStringLiteral("expected a map with keys %1").arg(joinKeys(allowed)));
     for (auto it = node.begin(); it != node.end(); ++it) {
         const YAML::Node key = it->first;
         if (!key.IsScalar())

@@ -3,19 +3,16 @@
 // Internal to cw_config (yaml-cpp is private to it).
 
 #include <QString>
-
 #include <map>
 #include <span>
 #include <string>
-
 #include <yaml-cpp/yaml.h>
 
 namespace cw::configfile {
 
 /// The entries of one YAML map, checked against the keys it may have: an unknown key (with a
 /// "did you mean" for a near miss) or a duplicate fails at construction, naming its line.
-class YamlMap
-{
+class YamlMap {
 public:
     /// @p path: where the map is ("redis", "nodes[2]"); empty for the file's top level.
     YamlMap(const YAML::Node &node, QString path, std::span<const char *const> allowed);
@@ -30,8 +27,7 @@ public:
     const YAML::Mark &mark() const { return m_mark; }
 
 private:
-    struct Entry
-    {
+    struct Entry {
         YAML::Node key;
         YAML::Node value;
     };

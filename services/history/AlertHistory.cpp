@@ -15,7 +15,6 @@
 #include <QStandardPaths>
 #include <QTimeZone>
 #include <QTimer>
-
 #include <algorithm>
 #include <array>
 
@@ -24,32 +23,49 @@ namespace cw {
 namespace {
 
 constexpr qint64 kDayMs = 86'400'000;
-constexpr std::chrono::hours kPruneInterval{1};
+constexpr std::chrono::hours kPruneInterval { 1 };
 
 // Stored codes are positions in these tables, fixed here rather than taken from the enum
 // values, so reordering an enum can never change the meaning of rows already on disk.
-constexpr std::array kSeverityCodes{Severity::Info, Severity::Warning, Severity::Critical};
-constexpr std::array kStateCodes{AlertState::Pending, AlertState::Firing, AlertState::Resolved, AlertState::Flapping};
-constexpr std::array kNotifyCodes{NotifyStatus::None, NotifyStatus::Queued, NotifyStatus::Sent, NotifyStatus::Failed,
-                                  NotifyStatus::Silenced};
+constexpr std::array kSeverityCodes { Severity::Info, Severity::Warning, Severity::Critical };
+constexpr std::array kStateCodes { AlertState::Pending, AlertState::Firing, AlertState::Resolved,
+    AlertState::Flapping };
+constexpr std::array kNotifyCodes { NotifyStatus::None, NotifyStatus::Queued, NotifyStatus::Sent,
+    NotifyStatus::Failed, NotifyStatus::Silenced };
 
-template<typename E, size_t N>
-int codeOf(const std::array<E, N> &table, E value)
+template <typename E, size_t N> int codeOf(const std::array<E, N> &table, E value)
 {
     return int(std::find(table.begin(), table.end(), value) - table.begin());
 }
-template<typename E, size_t N>
-E fromCode(const std::array<E, N> &table, int code, E fallback)
+template <typename E, size_t N> E fromCode(const std::array<E, N> &table, int code, E fallback)
 {
     return code >= 0 && code < int(N) ? table[size_t(code)] : fallback;
 }
 
-int severityCode(Severity s) { return codeOf(kSeverityCodes, s); }
-Severity severityFromCode(int c) { return fromCode(kSeverityCodes, c, Severity::Warning); }
-int stateCode(AlertState s) { return codeOf(kStateCodes, s); }
-AlertState stateFromCode(int c) { return fromCode(kStateCodes, c, AlertState::Pending); }
-int notifyCode(NotifyStatus s) { return codeOf(kNotifyCodes, s); }
-NotifyStatus notifyFromCode(int c) { return fromCode(kNotifyCodes, c, NotifyStatus::None); }
+int severityCode(Severity s)
+{
+    return codeOf(kSeverityCodes, s);
+}
+Severity severityFromCode(int c)
+{
+    return fromCode(kSeverityCodes, c, Severity::Warning);
+}
+int stateCode(AlertState s)
+{
+    return codeOf(kStateCodes, s);
+}
+AlertState stateFromCode(int c)
+{
+    return fromCode(kStateCodes, c, AlertState::Pending);
+}
+int notifyCode(NotifyStatus s)
+{
+    return codeOf(kNotifyCodes, s);
+}
+NotifyStatus notifyFromCode(int c)
+{
+    return fromCode(kNotifyCodes, c, NotifyStatus::None);
+}
 
 // Qt SQL binds a null QString as SQL NULL; the text columns are NOT NULL.
 QVariant text(const QString &s)
@@ -99,8 +115,9 @@ const char *const kSchemaV1[] = {
     "CREATE INDEX silences_until ON silences(until_ms)",
 };
 
-const QLatin1String kColumns("id, time_ms, rule, subject, severity, state, summary, detail, caused_by, "
-                             "notify, notify_error, ack_time_ms, ack_by, ack_comment");
+const QLatin1String kColumns(
+    "id, time_ms, rule, subject, severity, state, summary, detail, caused_by, "
+    "notify, notify_error, ack_time_ms, ack_by, ack_comment");
 
 AlertTransition readTransition(const QSqlQuery &q)
 {
@@ -165,7 +182,7 @@ QString selectSql(const HistoryQuery &query, QVariantList *binds)
             .replace(QLatin1Char('_'), QStringLiteral("\\_"));
         const QString pattern = QLatin1Char('%') + escaped + QLatin1Char('%');
         QStringList any;
-        for (const char *column : {"summary", "detail", "subject", "rule"}) {
+        for (const char *column : { "summary", "detail", "subject", "rule" }) {
             any << QLatin1String(column) + QStringLiteral(" LIKE ? ESCAPE '\\'");
             binds->append(pattern);
         }
@@ -228,8 +245,8 @@ AlertHistory::AlertHistory(QString path, QObject *parent)
 AlertHistory::~AlertHistory()
 {
     if (!m_pending.empty()) {
-        qCWarning(lcHistory).noquote() << "closing the alert history" << m_path << "with" << m_pending.size()
-                                       << "writes not stored:" << m_lastError;
+        qCWarning(lcHistory).noquote() << "closing the alert history" << m_path << "with"
+                                       << m_pending.size() << "writes not stored:" << m_lastError;
     }
     close();
     m_db.reset();
@@ -239,7 +256,8 @@ AlertHistory::~AlertHistory()
 
 QString AlertHistory::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/alerts.sqlite");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/alerts.sqlite");
 }
 
 void AlertHistory::open()
@@ -247,7 +265,8 @@ void AlertHistory::open()
     if (!m_pruneTimer) {
         m_pruneTimer = new QTimer(this);
         m_pruneTimer->setInterval(kPruneInterval);
-        connect(m_pruneTimer, &QTimer::timeout, this, [this] { prune(QDateTime::currentMSecsSinceEpoch()); });
+        connect(m_pruneTimer, &QTimer::timeout, this,
+            [this] { prune(QDateTime::currentMSecsSinceEpoch()); });
         m_pruneTimer->start();
     }
     if (!ensureOpen())
@@ -265,38 +284,39 @@ void AlertHistory::setRetention(int retentionDays, qint64 maxRows)
 
 void AlertHistory::append(const AlertTransition &transition)
 {
-    enqueue(Append{transition});
+    enqueue(Append { transition });
     flush();
 }
 
 void AlertHistory::appendMany(const QList<AlertTransition> &transitions)
 {
     for (const AlertTransition &t : transitions)
-        enqueue(Append{t});
+        enqueue(Append { t });
     flush();
 }
 
 void AlertHistory::setNotifyStatus(qint64 id, NotifyStatus status, const QString &error)
 {
-    enqueue(Notify{id, status, error});
+    enqueue(Notify { id, status, error });
     flush();
 }
 
-void AlertHistory::acknowledge(const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs)
+void AlertHistory::acknowledge(
+    const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs)
 {
-    enqueue(Ack{ids, by, comment, timeMs});
+    enqueue(Ack { ids, by, comment, timeMs });
     flush();
 }
 
 void AlertHistory::addSilence(const Silence &silence)
 {
-    enqueue(AddSilence{silence});
+    enqueue(AddSilence { silence });
     flush();
 }
 
 void AlertHistory::removeSilence(qint64 id)
 {
-    enqueue(RemoveSilence{id});
+    enqueue(RemoveSilence { id });
     flush();
 }
 
@@ -312,11 +332,12 @@ void AlertHistory::enqueue(Write write)
         const size_t dropped = m_pending.size() - size_t(kMaxPending);
         m_pending.erase(m_pending.begin(), m_pending.begin() + qsizetype(dropped));
         // Not deduplicated: every loss is worth a line.
-        const QString error = tr("alert history %1: %2 unsaved alert history entries dropped, the store has been "
-                                 "failing for too long (%3)")
-                                  .arg(m_path)
-                                  .arg(dropped)
-                                  .arg(m_lastError);
+        const QString error
+            = tr("alert history %1: %2 unsaved alert history entries dropped, the store has been "
+                 "failing for too long (%3)")
+                  .arg(m_path)
+                  .arg(dropped)
+                  .arg(m_lastError);
         qCWarning(lcHistory).noquote() << error;
         Q_EMIT failed(error);
     }
@@ -338,20 +359,23 @@ bool AlertHistory::ensureOpen()
     const QFileInfo info(m_path);
     QString problem;
     if (!QDir().mkpath(info.absolutePath())) {
-        reportFailure(tr("alert history %1: cannot create the folder %2").arg(m_path, info.absolutePath()));
+        reportFailure(
+            tr("alert history %1: cannot create the folder %2").arg(m_path, info.absolutePath()));
         return false;
     }
     if (info.exists() && (!info.isFile() || info.size() > 0)) {
         // Checked before SQLite touches the file: a wrong path must never be modified.
         QFile file(m_path);
         if (!file.open(QIODevice::ReadOnly)) {
-            reportFailure(tr("alert history %1: cannot read the file: %2").arg(m_path, file.errorString()));
+            reportFailure(
+                tr("alert history %1: cannot read the file: %2").arg(m_path, file.errorString()));
             return false;
         }
         static const QByteArray magic("SQLite format 3\0", 16);
         if (file.read(16) != magic) {
-            reportFailure(tr("alert history %1: the file is not a SQLite database (damaged, or another "
-                             "application's file); it was left untouched. Move it away to start a new history.")
+            reportFailure(tr(
+                "alert history %1: the file is not a SQLite database (damaged, or another "
+                "application's file); it was left untouched. Move it away to start a new history.")
                               .arg(m_path));
             return false;
         }
@@ -362,14 +386,16 @@ bool AlertHistory::ensureOpen()
     else
         *m_db = QSqlDatabase::database(m_connectionName, false);
     if (!m_db->isValid()) {
-        reportFailure(tr("alert history %1: the Qt SQLite driver is not available (install libqt6sql6-sqlite)")
+        reportFailure(tr(
+            "alert history %1: the Qt SQLite driver is not available (install libqt6sql6-sqlite)")
                           .arg(m_path));
         return false;
     }
     m_db->setDatabaseName(m_path);
     m_db->setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_busyTimeout.count()));
     if (!m_db->open()) {
-        reportFailure(tr("alert history %1: cannot open: %2").arg(m_path, sqlError(m_db->lastError())));
+        reportFailure(
+            tr("alert history %1: cannot open: %2").arg(m_path, sqlError(m_db->lastError())));
         return false;
     }
 
@@ -393,13 +419,15 @@ bool AlertHistory::ensureOpen()
             if (!ok)
                 error = tr("cannot switch to WAL mode: %1").arg(sqlError(q.lastError()));
             else if (q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-                qCWarning(lcHistory).noquote() << m_path << "does not support WAL mode; journal mode is"
-                                               << q.value(0).toString();
+                qCWarning(lcHistory).noquote()
+                    << m_path << "does not support WAL mode; journal mode is"
+                    << q.value(0).toString();
         }
         if (ok) {
             // 8 MiB of page cache (SQLite's default is 2): the five B-trees of a large history
             // stay cached while inserting, about a fifth less CPU per row at 1 M rows.
-            ok = q.exec(QStringLiteral("PRAGMA synchronous=NORMAL")) && q.exec(QStringLiteral("PRAGMA foreign_keys=ON"))
+            ok = q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"))
+                && q.exec(QStringLiteral("PRAGMA foreign_keys=ON"))
                 && q.exec(QStringLiteral("PRAGMA cache_size=-8192"));
             if (!ok)
                 error = sqlError(q.lastError());
@@ -407,10 +435,10 @@ bool AlertHistory::ensureOpen()
     }
     if (ok) {
         m_insert = std::make_unique<QSqlQuery>(*m_db);
-        ok = m_insert->prepare(
-            QStringLiteral("INSERT INTO transitions (time_ms, rule, subject, severity, state, summary, detail, "
-                           "caused_by, notify, notify_error, ack_time_ms, ack_by, ack_comment) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        ok = m_insert->prepare(QStringLiteral(
+            "INSERT INTO transitions (time_ms, rule, subject, severity, state, summary, detail, "
+            "caused_by, notify, notify_error, ack_time_ms, ack_by, ack_comment) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         if (!ok)
             error = sqlError(m_insert->lastError());
     }
@@ -446,7 +474,8 @@ bool AlertHistory::migrate(QString *error)
             return false;
         }
         if (q.value(0).toInt() > 0) {
-            *error = tr("a SQLite database of another application (it has tables but no Clusterwatch schema)");
+            *error = tr("a SQLite database of another application (it has tables but no "
+                        "Clusterwatch schema)");
             return false;
         }
         // Only possible before the first table exists; lets prune() give space back.
@@ -540,8 +569,7 @@ bool AlertHistory::flush()
     if (!ensureOpen())
         return false;
 
-    struct Outcome
-    {
+    struct Outcome {
         QList<AlertTransition> stored;
         QList<Notify> notified;
         QList<Ack> acked;
@@ -578,7 +606,8 @@ bool AlertHistory::flush()
             }
         } else if (const auto *n = std::get_if<Notify>(&*it)) {
             QSqlQuery q(*m_db);
-            q.prepare(QStringLiteral("UPDATE transitions SET notify = ?, notify_error = ? WHERE id = ?"));
+            q.prepare(
+                QStringLiteral("UPDATE transitions SET notify = ?, notify_error = ? WHERE id = ?"));
             q.addBindValue(notifyCode(n->status));
             q.addBindValue(text(n->error));
             q.addBindValue(n->id);
@@ -587,9 +616,10 @@ bool AlertHistory::flush()
                 out.notified << *n;
         } else if (const auto *ack = std::get_if<Ack>(&*it)) {
             QSqlQuery q(*m_db);
-            q.prepare(QStringLiteral("UPDATE transitions SET ack_time_ms = ?, ack_by = ?, ack_comment = ? "
-                                     "WHERE id = ?"));
-            Ack done{{}, ack->by, ack->comment, ack->timeMs};
+            q.prepare(QStringLiteral(
+                "UPDATE transitions SET ack_time_ms = ?, ack_by = ?, ack_comment = ? "
+                "WHERE id = ?"));
+            Ack done { {}, ack->by, ack->comment, ack->timeMs };
             for (qint64 id : ack->ids) {
                 q.bindValue(0, ack->timeMs);
                 q.bindValue(1, text(ack->by));
@@ -606,8 +636,9 @@ bool AlertHistory::flush()
         } else if (const auto *add = std::get_if<AddSilence>(&*it)) {
             const Silence &s = add->silence;
             QSqlQuery q(*m_db);
-            q.prepare(QStringLiteral("INSERT INTO silences (rule, subject, created_ms, until_ms, comment, created_by) "
-                                     "VALUES (?, ?, ?, ?, ?, ?)"));
+            q.prepare(QStringLiteral(
+                "INSERT INTO silences (rule, subject, created_ms, until_ms, comment, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)"));
             q.addBindValue(text(s.rule));
             q.addBindValue(text(s.subject));
             q.addBindValue(s.createdMs);
@@ -668,8 +699,9 @@ QList<Silence> AlertHistory::activeSilences(qint64 nowMs, QString *error)
     QList<Silence> result;
     QSqlQuery q(*m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, rule, subject, created_ms, until_ms, comment, created_by FROM silences "
-                             "WHERE until_ms > ? ORDER BY until_ms, id"));
+    q.prepare(QStringLiteral(
+        "SELECT id, rule, subject, created_ms, until_ms, comment, created_by FROM silences "
+        "WHERE until_ms > ? ORDER BY until_ms, id"));
     q.addBindValue(nowMs);
     if (!exec(q, tr("cannot read the silences"), error))
         return result;
@@ -707,7 +739,7 @@ void AlertHistory::query(quint64 requestId, const HistoryQuery &query)
         Q_EMIT queryFinished(requestId, rows);
         return;
     }
-    flush();  // a query sees every write made before it
+    flush(); // a query sees every write made before it
     QVariantList binds;
     QSqlQuery q(*m_db);
     q.setForwardOnly(true);
@@ -751,17 +783,18 @@ void AlertHistory::exportCsv(const QString &path, const HistoryQuery &query)
         return;
     }
     // RFC 4180: CRLF line ends, a header row, fields with comma, quote or line break quoted.
-    file.write("id,time,severity,state,rule,subject,summary,detail,caused_by,notification,notification_error,"
+    file.write("id,time,severity,state,rule,subject,summary,detail,caused_by,notification,"
+               "notification_error,"
                "acknowledged_at,acknowledged_by,ack_comment\r\n");
     qint64 rows = 0;
     while (q.next()) {
         const AlertTransition t = readTransition(q);
-        const QByteArrayList fields{
-            QByteArray::number(t.id), isoUtc(t.timeMs).toUtf8(), toString(t.severity).toUtf8(),
-            toString(t.state).toUtf8(), csvField(t.rule), csvField(t.subject), csvField(t.summary),
-            csvField(t.detail), csvField(t.causedBy), toString(t.notify).toUtf8(), csvField(t.notifyError),
+        const QByteArrayList fields { QByteArray::number(t.id), isoUtc(t.timeMs).toUtf8(),
+            toString(t.severity).toUtf8(), toString(t.state).toUtf8(), csvField(t.rule),
+            csvField(t.subject), csvField(t.summary), csvField(t.detail), csvField(t.causedBy),
+            toString(t.notify).toUtf8(), csvField(t.notifyError),
             t.ackTimeMs > 0 ? isoUtc(t.ackTimeMs).toUtf8() : QByteArray(), csvField(t.ackBy),
-            csvField(t.ackComment)};
+            csvField(t.ackComment) };
         const QByteArray line = fields.join(',') + "\r\n";
         if (file.write(line) != line.size())
             break;
@@ -769,7 +802,8 @@ void AlertHistory::exportCsv(const QString &path, const HistoryQuery &query)
     }
     if (q.lastError().isValid()) {
         file.cancelWriting();
-        Q_EMIT exportFinished(path, rows, tr("alert history %1: %2").arg(m_path, sqlError(q.lastError())));
+        Q_EMIT exportFinished(
+            path, rows, tr("alert history %1: %2").arg(m_path, sqlError(q.lastError())));
         return;
     }
     if (!file.commit()) {
@@ -804,8 +838,9 @@ void AlertHistory::prune(qint64 nowMs)
             const qint64 excess = ok ? q.value(0).toLongLong() - m_maxRows : 0;
             q.finish();
             if (ok && excess > 0) {
-                q.prepare(QStringLiteral("DELETE FROM transitions WHERE id IN "
-                                         "(SELECT id FROM transitions ORDER BY time_ms, id LIMIT ?)"));
+                q.prepare(
+                    QStringLiteral("DELETE FROM transitions WHERE id IN "
+                                   "(SELECT id FROM transitions ORDER BY time_ms, id LIMIT ?)"));
                 q.addBindValue(excess);
                 ok = exec(q, tr("cannot prune the oldest transitions"), &error);
                 if (ok)
@@ -832,7 +867,8 @@ void AlertHistory::prune(qint64 nowMs)
         // Give space back when a large part of the file is free (e.g. the row limit was lowered).
         if (removed > 0 && q.exec(QStringLiteral("PRAGMA freelist_count")) && q.next()) {
             const qint64 freePages = q.value(0).toLongLong();
-            if (q.exec(QStringLiteral("PRAGMA page_count")) && q.next() && freePages * 4 > q.value(0).toLongLong())
+            if (q.exec(QStringLiteral("PRAGMA page_count")) && q.next()
+                && freePages * 4 > q.value(0).toLongLong())
                 q.exec(QStringLiteral("PRAGMA incremental_vacuum"));
         }
         // Statistics let the planner choose between the time index and the filter indexes. A

@@ -6,7 +6,6 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
-
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -19,20 +18,19 @@ class QTimer;
 namespace cw {
 
 /// What to read from the alert history. Empty fields do not filter.
-struct HistoryQuery
-{
-    QList<Severity> severities;  ///< any of these; empty = all
-    QString subject;             ///< exact node / subject name
-    QString rule;                ///< exact rule id
-    qint64 fromMs = 0;           ///< inclusive; 0 = no lower bound
-    qint64 toMs = 0;             ///< exclusive; 0 = no upper bound
+struct HistoryQuery {
+    QList<Severity> severities; ///< any of these; empty = all
+    QString subject; ///< exact node / subject name
+    QString rule; ///< exact rule id
+    qint64 fromMs = 0; ///< inclusive; 0 = no lower bound
+    qint64 toMs = 0; ///< exclusive; 0 = no upper bound
     /// Case-insensitive (ASCII) substring of summary, detail, subject or rule.
     QString search;
-    int limit = 5000;            ///< at most this many rows; <= 0 = all
+    int limit = 5000; ///< at most this many rows; <= 0 = all
     bool newestFirst = true;
     /// Only the newest transition of each (rule, subject): where every alert stands.
     bool latestPerAlert = false;
-    QList<NotifyStatus> notifyStatuses;   ///< any of these; empty = all
+    QList<NotifyStatus> notifyStatuses; ///< any of these; empty = all
 };
 
 /// Registers the types AlertHistory and the history model send through queued connections.
@@ -45,8 +43,7 @@ void registerAlertHistoryMetaTypes();
 /// Writes are queued and committed in one transaction per call; when the store fails (locked,
 /// disk full, unreadable file) they stay queued (bounded by maxPending()) and are retried with
 /// the next write or after a short delay. Nothing is reported as stored before it is committed.
-class AlertHistory final : public QObject
-{
+class AlertHistory final : public QObject {
     Q_OBJECT
 public:
     /// @p path: the database file; empty = defaultPath().
@@ -78,7 +75,8 @@ public Q_SLOTS:
     /// One transaction for all of @p transitions.
     void appendMany(const QList<cw::AlertTransition> &transitions);
     void setNotifyStatus(qint64 id, cw::NotifyStatus status, const QString &error);
-    void acknowledge(const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs);
+    void acknowledge(
+        const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs);
     void addSilence(const cw::Silence &silence);
     void removeSilence(qint64 id);
     /// Emits silencesChanged() with the silences still active now.
@@ -99,7 +97,8 @@ Q_SIGNALS:
     void stored(const cw::AlertTransition &transition);
     void notifyStatusChanged(qint64 id, cw::NotifyStatus status, const QString &error);
     /// @p ids: the rows that were found and updated.
-    void acknowledged(const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs);
+    void acknowledged(
+        const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs);
     void silenceAdded(const cw::Silence &silence);
     void silenceRemoved(qint64 id);
     void silencesChanged(const QList<cw::Silence> &active);
@@ -113,11 +112,26 @@ Q_SIGNALS:
     void failed(const QString &error);
 
 private:
-    struct Append { AlertTransition transition; };
-    struct Notify { qint64 id; NotifyStatus status; QString error; };
-    struct Ack { QList<qint64> ids; QString by; QString comment; qint64 timeMs; };
-    struct AddSilence { Silence silence; };
-    struct RemoveSilence { qint64 id; };
+    struct Append {
+        AlertTransition transition;
+    };
+    struct Notify {
+        qint64 id;
+        NotifyStatus status;
+        QString error;
+    };
+    struct Ack {
+        QList<qint64> ids;
+        QString by;
+        QString comment;
+        qint64 timeMs;
+    };
+    struct AddSilence {
+        Silence silence;
+    };
+    struct RemoveSilence {
+        qint64 id;
+    };
     using Write = std::variant<Append, Notify, Ack, AddSilence, RemoveSilence>;
 
     void enqueue(Write write);
@@ -133,10 +147,10 @@ private:
 
     QString m_path;
     QString m_connectionName;
-    std::unique_ptr<QSqlDatabase> m_db;   // Qt Sql stays private to this library
+    std::unique_ptr<QSqlDatabase> m_db; // Qt Sql stays private to this library
     std::unique_ptr<QSqlQuery> m_insert;
-    std::chrono::milliseconds m_busyTimeout{5000};
-    std::chrono::milliseconds m_retryInterval{30'000};
+    std::chrono::milliseconds m_busyTimeout { 5000 };
+    std::chrono::milliseconds m_retryInterval { 30'000 };
     int m_retentionDays = 90;
     qint64 m_maxRows = 1'000'000;
     std::deque<Write> m_pending;

@@ -1,7 +1,6 @@
 #include "services/net/BodySnippet.h"
 
 #include <QByteArray>
-
 #include <algorithm>
 
 namespace cw {

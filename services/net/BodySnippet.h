@@ -16,7 +16,7 @@ inline constexpr qsizetype kSnippetChars = 80;
 ///
 /// Every occurrence of a string in @p redact (case-insensitive) is replaced by an ellipsis
 /// before the text is cut, so a secret the server echoes back shows in no part.
-QString bodySnippet(QByteArrayView body, qsizetype maxChars = kSnippetChars,
-    const QStringList &redact = {});
+QString bodySnippet(
+    QByteArrayView body, qsizetype maxChars = kSnippetChars, const QStringList &redact = {});
 
 } // namespace cw

@@ -47,7 +47,8 @@ CurlFailure answerFailure(const TransferInfo &info)
     else if (!info.answerText.isEmpty())
         said = QStringLiteral(": ") + info.answerText;
     failure.reason = status + said;
-    failure.text = (info.path.isEmpty() ? status : status + QStringLiteral(" from ") + info.path) + said;
+    failure.text
+        = (info.path.isEmpty() ? status : status + QStringLiteral(" from ") + info.path) + said;
     return failure;
 }
 
@@ -76,9 +77,9 @@ CurlFailure describeCurlFailure(CURLcode code, const TransferInfo &info)
         failure.kind = FetchError::BodyTooLarge;
         failure.scope = FailureScope::Answer;
         failure.reason = QStringLiteral("body over ") + limitText(info.maxBodyBytes);
-        failure.text = prefixed(
-            info.path.isEmpty() ? QString() : info.method + QLatin1Char(' ') + info.path,
-            failure.reason);
+        failure.text
+            = prefixed(info.path.isEmpty() ? QString() : info.method + QLatin1Char(' ') + info.path,
+                failure.reason);
         return failure;
     }
 
@@ -124,9 +125,9 @@ CurlFailure describeCurlFailure(CURLcode code, const TransferInfo &info)
             break;
         }
     }
-    failure.text = prefixed(
-        failure.scope == FailureScope::Connection ? info.peer : exchangeSubject(info),
-        failure.reason);
+    failure.text
+        = prefixed(failure.scope == FailureScope::Connection ? info.peer : exchangeSubject(info),
+            failure.reason);
     return failure;
 }
 
@@ -201,15 +202,23 @@ QString connectErrorText(long osErrno)
 {
     switch (osErrno) {
     case 0:
-    case ECONNREFUSED: return QStringLiteral("connection refused");
-    case ENOENT: return QStringLiteral("no such socket");
-    case EACCES: return QStringLiteral("permission denied");
-    case ENOTSOCK: return QStringLiteral("not a socket");
-    case ETIMEDOUT: return QStringLiteral("connection timed out");
-    case EHOSTUNREACH: return QStringLiteral("no route to host");
-    case ENETUNREACH: return QStringLiteral("network unreachable");
+    case ECONNREFUSED:
+        return QStringLiteral("connection refused");
+    case ENOENT:
+        return QStringLiteral("no such socket");
+    case EACCES:
+        return QStringLiteral("permission denied");
+    case ENOTSOCK:
+        return QStringLiteral("not a socket");
+    case ETIMEDOUT:
+        return QStringLiteral("connection timed out");
+    case EHOSTUNREACH:
+        return QStringLiteral("no route to host");
+    case ENETUNREACH:
+        return QStringLiteral("network unreachable");
     default:
-        return QStringLiteral("cannot connect: ") + QString::fromLocal8Bit(std::strerror(int(osErrno)));
+        return QStringLiteral("cannot connect: ")
+            + QString::fromLocal8Bit(std::strerror(int(osErrno)));
     }
 }
 

@@ -15,17 +15,17 @@ namespace cw {
 struct TransferInfo {
     // What was asked, as it may be shown.
     QString method = QStringLiteral("GET");
-    QString path;              ///< "/healthz/readiness", no query; empty: never named (a secret)
-    QString peer;              ///< "127.0.0.1:5678"; empty: not named (a caller's prefix names it,
-                               ///< or it is a secret)
+    QString path; ///< "/healthz/readiness", no query; empty: never named (a secret)
+    QString peer; ///< "127.0.0.1:5678"; empty: not named (a caller's prefix names it,
+                  ///< or it is a secret)
     qint64 connectTimeoutMs = 0;
-    qint64 timeoutMs = 0;      ///< the whole transfer
-    qint64 maxBodyBytes = 0;   ///< the limit of the caller's write callback
+    qint64 timeoutMs = 0; ///< the whole transfer
+    qint64 maxBodyBytes = 0; ///< the limit of the caller's write callback
 
     // What happened.
-    long httpStatus = 0;       ///< of the last answer; 0 without one
-    long osErrno = 0;          ///< CURLINFO_OS_ERRNO (a caller may know better, e.g. a socket path)
-    bool connected = false;    ///< a connection was made (CURLINFO_CONNECT_TIME_T > 0)
+    long httpStatus = 0; ///< of the last answer; 0 without one
+    long osErrno = 0; ///< CURLINFO_OS_ERRNO (a caller may know better, e.g. a socket path)
+    bool connected = false; ///< a connection was made (CURLINFO_CONNECT_TIME_T > 0)
     bool bodyTooLarge = false; ///< the write callback refused more than maxBodyBytes
     /// curl's error buffer. Empty: curl_easy_strerror()'s generic text is used. It may name the
     /// host or the URL: leave it empty where they are secret.
@@ -39,20 +39,20 @@ struct TransferInfo {
 
 /// Where a transfer failed, which decides what its text names.
 enum class FailureScope {
-    None,       ///< no failure
+    None, ///< no failure
     Connection, ///< no usable connection (refused, DNS, TLS, connect timeout): names the peer
-    Exchange,   ///< connected, but no complete answer: names the request and the peer
-    Answer,     ///< the server answered, unusably (status, size): names the path only
+    Exchange, ///< connected, but no complete answer: names the request and the peer
+    Answer, ///< the server answered, unusably (status, size): names the path only
 };
 
 /// A transfer's outcome in words: the one wording for HTTP nodes, Docker and webhooks.
 struct CurlFailure {
     FetchError kind = FetchError::None;
     FailureScope scope = FailureScope::None;
-    QString reason;         ///< without subject: "connection refused", "no answer within 1500 ms"
-    QString text;           ///< with what TransferInfo names: "127.0.0.1:5678: connection refused",
-                            ///< "GET /healthz on 127.0.0.1:5678: no answer within 1500 ms",
-                            ///< "HTTP 503 from /healthz/readiness: {"status":"error"}"
+    QString reason; ///< without subject: "connection refused", "no answer within 1500 ms"
+    QString text; ///< with what TransferInfo names: "127.0.0.1:5678: connection refused",
+                  ///< "GET /healthz on 127.0.0.1:5678: no answer within 1500 ms",
+                  ///< "HTTP 503 from /healthz/readiness: {"status":"error"}"
     bool retryable = false; ///< trying again may help (not a bad URL or certificate, not a 4xx)
 
     [[nodiscard]] bool ok() const { return kind == FetchError::None; }

@@ -178,9 +178,9 @@ void CurlMulti::watchSocket(curl_socket_t fd, int what)
     // adopted): the kernel's answer decides then.
     const bool ok = socket.registered != 0
         ? (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0
-              || (errno == ENOENT && ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0))
+            || (errno == ENOENT && ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0))
         : (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0
-              || (errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0));
+            || (errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0));
     if (!ok) {
         qCWarning(lcHttp) << "epoll_ctl failed for socket" << fd << std::strerror(errno);
         socket.registered = 0;

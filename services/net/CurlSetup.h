@@ -22,11 +22,11 @@ QByteArray curlNoProxyList();
 /// What setCommonOptions() needs of one easy handle's owner.
 struct EasyOptions {
     qint64 connectTimeoutMs = 0;
-    qint64 timeoutMs = 0;           ///< the whole transfer, connect included; 0: none (streams)
+    qint64 timeoutMs = 0; ///< the whole transfer, connect included; 0: none (streams)
     const char *userAgent = nullptr; ///< curlUserAgent(), read on the constructing thread
-    const char *noProxy = nullptr;  ///< CURLOPT_NOPROXY ("*": never a proxy)
-    char *errorBuffer = nullptr;    ///< CURL_ERROR_SIZE bytes, alive as long as the handle
-    void *owner = nullptr;          ///< CURLOPT_PRIVATE: who the finished transfer belongs to
+    const char *noProxy = nullptr; ///< CURLOPT_NOPROXY ("*": never a proxy)
+    char *errorBuffer = nullptr; ///< CURL_ERROR_SIZE bytes, alive as long as the handle
+    void *owner = nullptr; ///< CURLOPT_PRIVATE: who the finished transfer belongs to
 };
 
 /// The options every request of the application shares, set in one place: no signals, the
@@ -36,8 +36,7 @@ struct EasyOptions {
 void setCommonOptions(CURL *easy, const EasyOptions &options);
 
 /// The owner @p easy was set up with (EasyOptions::owner), for a CurlMulti's DoneHandler.
-template<typename Owner>
-Owner *curlOwner(CURL *easy)
+template <typename Owner> Owner *curlOwner(CURL *easy)
 {
     void *owner = nullptr;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, &owner);

@@ -37,8 +37,9 @@ public Q_SLOTS:
 
     /// Carries out @p action on @p container (@p graceSeconds before a kill where it applies;
     /// negative: the runtime's default). Answers with actionFinished().
-    virtual void perform(quint64 requestId, const QString &container, cw::ContainerAction action,
-        int graceSeconds) = 0;
+    virtual void perform(
+        quint64 requestId, const QString &container, cw::ContainerAction action, int graceSeconds)
+        = 0;
     /// The last @p tail lines of @p container's output, in order: logsReady().
     virtual void fetchLogs(quint64 requestId, const QString &container, int tail) = 0;
     /// New lines of @p container's output from now on, as logLine(), until unfollowLogs() (kept

@@ -14,14 +14,13 @@
 #include "services/session/DeliveryLedger.h"
 #include "services/session/SyntheticHistory.h"
 
-#include <QDateTime>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDeadlineTimer>
-#include <QThread>
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
-
+#include <QThread>
 #include <algorithm>
 
 namespace cw {
@@ -50,8 +49,10 @@ ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
     m_actions->setClock(m_clock);
     registerAlertMetaTypes();
     connect(m_engine.get(), &AlertEngine::transition, this, &ClusterSession::onTransition);
-    connect(m_engine.get(), &AlertEngine::activeAlertsChanged, this, &ClusterSession::activeAlertsChanged);
-    connect(m_actions.get(), &ActionController::actionFinished, this, &ClusterSession::actionFinished);
+    connect(m_engine.get(), &AlertEngine::activeAlertsChanged, this,
+        &ClusterSession::activeAlertsChanged);
+    connect(
+        m_actions.get(), &ActionController::actionFinished, this, &ClusterSession::actionFinished);
 
     if (m_options.persistent) {
         // The audit trail, the history and the notifier each on their own thread, so a slow
@@ -69,11 +70,14 @@ ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
         m_historyThread = std::make_unique<WorkerThread>(QStringLiteral("cw-history"));
         m_history = m_historyThread->adopt(new AlertHistory(m_alertHistoryPath));
         connect(m_history, &AlertHistory::stored, this, &ClusterSession::onStored);
-        connect(m_history, &AlertHistory::notifyStatusChanged, this, &ClusterSession::notifyStatusChanged);
+        connect(m_history, &AlertHistory::notifyStatusChanged, this,
+            &ClusterSession::notifyStatusChanged);
         connect(m_history, &AlertHistory::acknowledged, this, &ClusterSession::acknowledged);
         connect(m_history, &AlertHistory::exportFinished, this, &ClusterSession::exportFinished);
-        connect(m_history, &AlertHistory::silencesChanged, this, [this](const QList<Silence> &active) { m_silences = active; });
-        connect(m_history, &AlertHistory::silenceAdded, this, [this](const Silence &silence) { m_silences << silence; });
+        connect(m_history, &AlertHistory::silencesChanged, this,
+            [this](const QList<Silence> &active) { m_silences = active; });
+        connect(m_history, &AlertHistory::silenceAdded, this,
+            [this](const Silence &silence) { m_silences << silence; });
         connect(m_history, &AlertHistory::silenceRemoved, this, [this](qint64 id) {
             m_silences.removeIf([id](const Silence &s) { return s.id == id; });
         });
@@ -87,23 +91,27 @@ ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
             if (count == 0 && std::exchange(m_historyFailing, false))
                 Q_EMIT historyRecovered();
         });
-        connect(m_history, &AlertHistory::queryFinished, this, [this](quint64 request, const QList<AlertTransition> &rows) {
-            if (request == m_restoreQuery) {
-                m_engine->restore(rows);   // where every alert stood when the app stopped
-            } else if (request == m_undeliveredQuery) {
-                m_ledger->restoreUndelivered(rows);
-                redeliver();
-            } else {
-                Q_EMIT queryFinished(request, rows);
-            }
-        });
+        connect(m_history, &AlertHistory::queryFinished, this,
+            [this](quint64 request, const QList<AlertTransition> &rows) {
+                if (request == m_restoreQuery) {
+                    m_engine->restore(rows); // where every alert stood when the app stopped
+                } else if (request == m_undeliveredQuery) {
+                    m_ledger->restoreUndelivered(rows);
+                    redeliver();
+                } else {
+                    Q_EMIT queryFinished(request, rows);
+                }
+            });
 
         m_notifyThread = std::make_unique<WorkerThread>(QStringLiteral("cw-notify"));
         m_notifier = m_notifyThread->adopt(new Notifier);
         connect(m_notifier, &Notifier::delivered, this,
-                [this](const QList<qint64> &refs, const QString &) { onDelivery(refs, true, QString()); });
+            [this](
+                const QList<qint64> &refs, const QString &) { onDelivery(refs, true, QString()); });
         connect(m_notifier, &Notifier::deliveryFailed, this,
-                [this](const QList<qint64> &refs, const QString &, const QString &error) { onDelivery(refs, false, error); });
+            [this](const QList<qint64> &refs, const QString &, const QString &error) {
+                onDelivery(refs, false, error);
+            });
 
         m_historyThread->start(m_history, &AlertHistory::open);
         m_notifyThread->start(m_notifier, &Notifier::start);
@@ -125,18 +133,20 @@ ClusterSession::~ClusterSession()
 {
     drainActions();
     m_evaluation.stop();
-    delete m_collectors;   // stops the threads before the state they feed goes away
+    delete m_collectors; // stops the threads before the state they feed goes away
     m_collectors = nullptr;
     if (m_history) {
         drainDeliveries();
         // Whatever the history has queued is committed before its thread ends (FIFO).
-        QMetaObject::invokeMethod(m_history, [] {}, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_history, [] {}, Qt::BlockingQueuedConnection);
     }
     m_notifyThread.reset();
     m_historyThread.reset();
     if (m_audit) {
         // Entries queued just before quitting are written first: the queue is FIFO.
-        QMetaObject::invokeMethod(m_audit, [] {}, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_audit, [] {}, Qt::BlockingQueuedConnection);
     }
     m_auditThread.reset();
 }
@@ -151,8 +161,8 @@ void ClusterSession::drainActions()
         connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
         connect(m_actions.get(), &ActionController::idle, &loop, &QEventLoop::quit);
         deadline.start(int(m_options.actionDrain.count()));
-        qCInfo(lcApp) << "waiting up to" << m_options.actionDrain.count() << "ms for" << m_actions->inFlight()
-                      << "action(s) in flight";
+        qCInfo(lcApp) << "waiting up to" << m_options.actionDrain.count() << "ms for"
+                      << m_actions->inFlight() << "action(s) in flight";
         loop.exec(QEventLoop::ExcludeUserInputEvents);
     }
     m_actions->abandonInFlight(QStringLiteral("Clusterwatch quit before the engine answered"));
@@ -166,15 +176,18 @@ void ClusterSession::drainDeliveries()
     QMetaObject::invokeMethod(m_notifier, &Notifier::flush, Qt::BlockingQueuedConnection);
     const QDeadlineTimer deadline(m_options.deliveryDrain);
     while (true) {
-        QMetaObject::invokeMethod(m_history, [] {}, Qt::BlockingQueuedConnection);   // commits, reports stored()
-        QCoreApplication::sendPostedEvents(this);   // only what the notifier and the history sent us
+        QMetaObject::invokeMethod(
+            m_history, [] {}, Qt::BlockingQueuedConnection); // commits, reports stored()
+        QCoreApplication::sendPostedEvents(this); // only what the notifier and the history sent us
         const bool rowsToCome = m_ledger->awaitingRows() > 0 && !m_historyFailing;
         if ((m_ledger->inFlight() == 0 && !rowsToCome) || deadline.hasExpired())
             break;
         QThread::msleep(10);
     }
     if (m_ledger->inFlight() > 0)
-        qCInfo(lcApp) << m_ledger->inFlight() << "alert message(s) still on their way at quit; they are sent again at the next start";
+        qCInfo(lcApp)
+            << m_ledger->inFlight()
+            << "alert message(s) still on their way at quit; they are sent again at the next start";
 }
 
 void ClusterSession::retireCollectors(const QString &why)
@@ -201,7 +214,8 @@ void ClusterSession::open(const ClusterConfig &config)
     retireCollectors(QStringLiteral("the cluster file was replaced before the engine answered"));
     m_config = config;
     m_actions->setGuard(RestartGuard(config.actions.restartLimit, config.actions.restartWindow));
-    m_actions->setGraceSeconds(int(std::chrono::ceil<std::chrono::seconds>(config.actions.stopGrace).count()));
+    m_actions->setGraceSeconds(
+        int(std::chrono::ceil<std::chrono::seconds>(config.actions.stopGrace).count()));
     m_runtimeEndpoint = config.docker.configured ? config.docker.display() : QString();
     m_runtimeReachable = false;
     m_actions->setEndpoint(m_runtimeEndpoint, false);
@@ -211,16 +225,16 @@ void ClusterSession::open(const ClusterConfig &config)
     m_recorder = std::make_unique<MetricsRecorder>(m_series.get(), m_clock);
     m_engine->setConfig(config);
     if (m_history) {
-        QMetaObject::invokeMethod(m_history, "setRetention", Q_ARG(int, config.alerts.retentionDays),
-                                  Q_ARG(qint64, config.alerts.maxHistoryRows));
+        QMetaObject::invokeMethod(m_history, "setRetention",
+            Q_ARG(int, config.alerts.retentionDays), Q_ARG(qint64, config.alerts.maxHistoryRows));
         QMetaObject::invokeMethod(m_notifier, "configure", Q_ARG(QString, config.name),
-                                  Q_ARG(QList<cw::WebhookConfig>, config.alerts.webhooks),
-                                  Q_ARG(qint64, qint64(config.alerts.groupWindow.count())),
-                                  Q_ARG(cw::DeliveryPolicy, m_options.delivery));
+            Q_ARG(QList<cw::WebhookConfig>, config.alerts.webhooks),
+            Q_ARG(qint64, qint64(config.alerts.groupWindow.count())),
+            Q_ARG(cw::DeliveryPolicy, m_options.delivery));
         if (!config.alerts.webhooks.isEmpty() && m_undeliveredQuery == 0) {
             // What the previous run could not deliver goes out now that there are targets.
             HistoryQuery undelivered;
-            undelivered.notifyStatuses = {NotifyStatus::Queued, NotifyStatus::Failed};
+            undelivered.notifyStatuses = { NotifyStatus::Queued, NotifyStatus::Failed };
             undelivered.fromMs = m_clock->now().wallMs - m_options.redeliverMaxAge.count();
             undelivered.newestFirst = false;
             undelivered.limit = 1000;
@@ -229,37 +243,49 @@ void ClusterSession::open(const ClusterConfig &config)
         m_redeliverTimer.start();
     }
 
-    m_collectors = m_options.makeCollectors ? m_options.makeCollectors(config) : new CollectorSet(config);
+    m_collectors
+        = m_options.makeCollectors ? m_options.makeCollectors(config) : new CollectorSet(config);
     m_collectors->setParent(this);
     ClusterState *state = m_state.get();
     connect(m_collectors, &CollectorSet::nodeSnapshotReady, state, &ClusterState::applyNode);
     connect(m_collectors, &CollectorSet::redisSnapshotReady, state, &ClusterState::applyRedis);
-    connect(m_collectors, &CollectorSet::postgresSnapshotReady, state, &ClusterState::applyPostgres);
-    connect(m_collectors, &CollectorSet::runtimeSnapshotReady, state, &ClusterState::applyContainers);
-    connect(m_collectors, &CollectorSet::containerStatsReady, state, &ClusterState::applyContainerStats);
-    connect(m_collectors, &CollectorSet::runtimeEventReceived, state, &ClusterState::applyRuntimeEvent);
-    connect(m_collectors, &CollectorSet::runtimeSnapshotReady, this, &ClusterSession::onRuntimeSnapshot);
-    connect(m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
-        m_recorder->recordNode(snapshot);
-        answered(snapshot.node, snapshot.health.ok());
-    });
-    connect(m_collectors, &CollectorSet::redisSnapshotReady, this, [this](const RedisSnapshot &snapshot) {
-        m_recorder->recordRedis(snapshot);
-        answered(kRedis, snapshot.reachable);
-    });
-    connect(m_collectors, &CollectorSet::postgresSnapshotReady, this, [this](const PostgresSnapshot &snapshot) {
-        m_recorder->recordPostgres(snapshot);
-        answered(kPostgres, snapshot.reachable);
-    });
-    connect(m_collectors, &CollectorSet::containerStatsReady, this, [this](const ContainerStats &stats) {
-        m_recorder->recordContainerStats(m_state->nodeOfContainer(stats.id), stats);
-    });
-    connect(m_collectors, &CollectorSet::actionFinished, m_actions.get(), &ActionController::onActionFinished);
-    connect(m_actions.get(), &ActionController::performRequested, m_collectors, &CollectorSet::perform);
+    connect(
+        m_collectors, &CollectorSet::postgresSnapshotReady, state, &ClusterState::applyPostgres);
+    connect(
+        m_collectors, &CollectorSet::runtimeSnapshotReady, state, &ClusterState::applyContainers);
+    connect(m_collectors, &CollectorSet::containerStatsReady, state,
+        &ClusterState::applyContainerStats);
+    connect(
+        m_collectors, &CollectorSet::runtimeEventReceived, state, &ClusterState::applyRuntimeEvent);
+    connect(m_collectors, &CollectorSet::runtimeSnapshotReady, this,
+        &ClusterSession::onRuntimeSnapshot);
+    connect(
+        m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
+            m_recorder->recordNode(snapshot);
+            answered(snapshot.node, snapshot.health.ok());
+        });
+    connect(m_collectors, &CollectorSet::redisSnapshotReady, this,
+        [this](const RedisSnapshot &snapshot) {
+            m_recorder->recordRedis(snapshot);
+            answered(kRedis, snapshot.reachable);
+        });
+    connect(m_collectors, &CollectorSet::postgresSnapshotReady, this,
+        [this](const PostgresSnapshot &snapshot) {
+            m_recorder->recordPostgres(snapshot);
+            answered(kPostgres, snapshot.reachable);
+        });
+    connect(m_collectors, &CollectorSet::containerStatsReady, this,
+        [this](const ContainerStats &stats) {
+            m_recorder->recordContainerStats(m_state->nodeOfContainer(stats.id), stats);
+        });
+    connect(m_collectors, &CollectorSet::actionFinished, m_actions.get(),
+        &ActionController::onActionFinished);
+    connect(
+        m_actions.get(), &ActionController::performRequested, m_collectors, &CollectorSet::perform);
     connect(m_collectors, &CollectorSet::logsReady, this,
-            [this](quint64, const QString &container, const QStringList &lines, const QString &error) {
-                Q_EMIT logsReady(container, lines, error);
-            });
+        [this](quint64, const QString &container, const QStringList &lines, const QString &error) {
+            Q_EMIT logsReady(container, lines, error);
+        });
     connect(m_collectors, &CollectorSet::logLine, this, &ClusterSession::logLine);
 
     m_awaitingRound.clear();
@@ -275,10 +301,12 @@ void ClusterSession::open(const ClusterConfig &config)
     m_sinceOpened.start();
     m_collectors->start();
     m_evaluation.start();
-    qCInfo(lcApp) << "monitoring" << config.name << "with" << config.nodes.size() << "nodes from" << config.sourceFile;
+    qCInfo(lcApp) << "monitoring" << config.name << "with" << config.nodes.size() << "nodes from"
+                  << config.sourceFile;
     Q_EMIT clusterOpened(config);
     Q_EMIT runtimeStatusChanged(m_runtimeEndpoint, false,
-                                m_runtimeEndpoint.isEmpty() ? QString() : QStringLiteral("connecting to ") + m_runtimeEndpoint);
+        m_runtimeEndpoint.isEmpty() ? QString()
+                                    : QStringLiteral("connecting to ") + m_runtimeEndpoint);
 }
 
 void ClusterSession::answered(const QString &source, bool ok)
@@ -286,7 +314,8 @@ void ClusterSession::answered(const QString &source, bool ok)
     if (m_awaitingRound.remove(source) && m_awaitingRound.isEmpty())
         Q_EMIT roundComplete();
     if (ok && m_awaitingLive.remove(source) && m_awaitingLive.isEmpty()) {
-        qCInfo(lcApp) << "live data from every source of" << m_config.name << "after" << m_sinceOpened.elapsed() << "ms";
+        qCInfo(lcApp) << "live data from every source of" << m_config.name << "after"
+                      << m_sinceOpened.elapsed() << "ms";
         Q_EMIT liveData(m_sinceOpened.elapsed());
     }
 }
@@ -295,9 +324,10 @@ void ClusterSession::onRuntimeSnapshot(const RuntimeSnapshot &snapshot)
 {
     m_runtimeReachable = snapshot.reachable;
     m_actions->setEndpoint(m_runtimeEndpoint, snapshot.reachable);
-    const QString detail = snapshot.reachable
-        ? QStringLiteral("%1 · API %2 · %3 containers").arg(m_runtimeEndpoint, snapshot.apiVersion).arg(snapshot.containers.size())
-        : snapshot.error;
+    const QString detail = snapshot.reachable ? QStringLiteral("%1 · API %2 · %3 containers")
+                                                    .arg(m_runtimeEndpoint, snapshot.apiVersion)
+                                                    .arg(snapshot.containers.size())
+                                              : snapshot.error;
     Q_EMIT discoveredContainersChanged(m_state->discovered());
     Q_EMIT runtimeStatusChanged(m_runtimeEndpoint, snapshot.reachable, detail);
     answered(kRuntime, snapshot.reachable);
@@ -320,13 +350,14 @@ void ClusterSession::onTransition(const AlertTransition &transition)
     AlertTransition t = transition;
     const bool paging = m_notifier && !m_config.alerts.webhooks.isEmpty();
     if (paging) {
-        const qint64 now = m_clock->now().wallMs;   // silences are set in wall time
+        const qint64 now = m_clock->now().wallMs; // silences are set in wall time
         const bool silenced = std::any_of(m_silences.cbegin(), m_silences.cend(),
-                                          [&](const Silence &s) { return s.matches(t.rule, t.subject, now); });
+            [&](const Silence &s) { return s.matches(t.rule, t.subject, now); });
         t.notify = silenced ? NotifyStatus::Silenced : NotifyStatus::Queued;
         if (!silenced) {
             // Paged now, not after the commit: a full disk must not keep the pager quiet.
-            const AlertTransition tracked = m_ledger->track(t, int(m_config.alerts.webhooks.size()));
+            const AlertTransition tracked
+                = m_ledger->track(t, int(m_config.alerts.webhooks.size()));
             QMetaObject::invokeMethod(m_notifier, "notify", Q_ARG(cw::AlertTransition, tracked));
         }
     }
@@ -354,8 +385,8 @@ void ClusterSession::onDelivery(const QList<qint64> &refs, bool delivered, const
 void ClusterSession::writeNotifyStatus(qint64 rowId, NotifyStatus status, const QString &error)
 {
     if (m_history)
-        QMetaObject::invokeMethod(m_history, "setNotifyStatus", Q_ARG(qint64, rowId), Q_ARG(cw::NotifyStatus, status),
-                                  Q_ARG(QString, error));
+        QMetaObject::invokeMethod(m_history, "setNotifyStatus", Q_ARG(qint64, rowId),
+            Q_ARG(cw::NotifyStatus, status), Q_ARG(QString, error));
 }
 
 void ClusterSession::redeliver()
@@ -363,8 +394,7 @@ void ClusterSession::redeliver()
     if (!m_notifier || m_config.alerts.webhooks.isEmpty())
         return;
     const QList<AlertTransition> again = m_ledger->redeliver(int(m_config.alerts.webhooks.size()),
-                                                             m_clock->now().wallMs,
-                                                             m_options.redeliverMaxAge.count());
+        m_clock->now().wallMs, m_options.redeliverMaxAge.count());
     if (!again.isEmpty())
         qCInfo(lcApp) << "trying" << again.size() << "undelivered alert message(s) again";
     for (const AlertTransition &t : again)
@@ -383,8 +413,8 @@ int ClusterSession::undeliveredMessages() const
     return m_ledger->undelivered();
 }
 
-ActionController::Verdict ClusterSession::requestAction(const QString &node, const QString &container,
-                                                        ContainerAction action, bool overrideGuard)
+ActionController::Verdict ClusterSession::requestAction(
+    const QString &node, const QString &container, ContainerAction action, bool overrideGuard)
 {
     return m_actions->request(node, container, action, overrideGuard);
 }
@@ -393,15 +423,17 @@ quint64 ClusterSession::queryHistory(const HistoryQuery &query)
 {
     const quint64 id = m_nextQuery++;
     if (m_history)
-        QMetaObject::invokeMethod(m_history, "query", Q_ARG(quint64, id), Q_ARG(cw::HistoryQuery, query));
+        QMetaObject::invokeMethod(
+            m_history, "query", Q_ARG(quint64, id), Q_ARG(cw::HistoryQuery, query));
     return id;
 }
 
 void ClusterSession::acknowledge(const QList<qint64> &ids, const QString &comment)
 {
     if (m_history)
-        QMetaObject::invokeMethod(m_history, "acknowledge", Q_ARG(QList<qint64>, ids), Q_ARG(QString, AuditLog::localUser()),
-                                  Q_ARG(QString, comment), Q_ARG(qint64, m_clock->now().wallMs));
+        QMetaObject::invokeMethod(m_history, "acknowledge", Q_ARG(QList<qint64>, ids),
+            Q_ARG(QString, AuditLog::localUser()), Q_ARG(QString, comment),
+            Q_ARG(qint64, m_clock->now().wallMs));
 }
 
 void ClusterSession::addSilence(Silence silence)
@@ -414,7 +446,8 @@ void ClusterSession::addSilence(Silence silence)
 void ClusterSession::exportHistory(const QString &path, const HistoryQuery &query)
 {
     if (m_history)
-        QMetaObject::invokeMethod(m_history, "exportCsv", Q_ARG(QString, path), Q_ARG(cw::HistoryQuery, query));
+        QMetaObject::invokeMethod(
+            m_history, "exportCsv", Q_ARG(QString, path), Q_ARG(cw::HistoryQuery, query));
 }
 
 void ClusterSession::fetchLogs(const QString &container, int lines)

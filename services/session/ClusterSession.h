@@ -11,7 +11,6 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -32,8 +31,7 @@ class WorkerThread;
 struct HistoryQuery;
 
 /// How a session is set up. The defaults are the workstation's.
-struct SessionOptions
-{
+struct SessionOptions {
     /// The audit trail of actions; empty: AuditLog::defaultPath().
     QString auditPath;
     /// The alert history; empty: alerts.sqlite beside the audit trail.
@@ -47,14 +45,14 @@ struct SessionOptions
     /// Retries within one delivery (the notifier's backoff).
     DeliveryPolicy delivery;
     /// How often webhook messages that could not be delivered are tried again.
-    std::chrono::milliseconds redeliverEvery{std::chrono::minutes(1)};
+    std::chrono::milliseconds redeliverEvery { std::chrono::minutes(1) };
     /// Messages older than this are not tried again (they stay "failed" in the history).
-    std::chrono::milliseconds redeliverMaxAge{std::chrono::hours(24)};
+    std::chrono::milliseconds redeliverMaxAge { std::chrono::hours(24) };
     /// At quit, actions still in flight are awaited this long, then audited as "outcome unknown".
-    std::chrono::milliseconds actionDrain{std::chrono::seconds(5)};
+    std::chrono::milliseconds actionDrain { std::chrono::seconds(5) };
     /// At quit, webhook messages on their way are awaited this long so that their outcome is
     /// recorded; those still unanswered stay "queued" and are sent again at the next start.
-    std::chrono::milliseconds deliveryDrain{std::chrono::seconds(3)};
+    std::chrono::milliseconds deliveryDrain { std::chrono::seconds(3) };
     /// The session's clock (wall time for display and storage, monotonic time for every
     /// duration); nullptr: the system's. Tests pass a manual one. Must outlive the session.
     const Clock *clock = nullptr;
@@ -75,8 +73,7 @@ struct SessionOptions
 /// Paging does not wait for the history: an alert transition goes to the webhooks and to
 /// alertRaised() at once, and its delivery outcome is written to its history row whenever that
 /// row is committed. Undelivered messages are retried every redeliverEvery, and after a restart.
-class ClusterSession final : public QObject
-{
+class ClusterSession final : public QObject {
     Q_OBJECT
 public:
     explicit ClusterSession(SessionOptions options = {}, QObject *parent = nullptr);
@@ -114,8 +111,8 @@ public:
     [[nodiscard]] QStringList unansweredSources() const;
 
     /// Asks for @p action (confirmed by the operator). Refused in read-only sessions.
-    ActionController::Verdict requestAction(const QString &node, const QString &container, cw::ContainerAction action,
-                                            bool overrideGuard);
+    ActionController::Verdict requestAction(const QString &node, const QString &container,
+        cw::ContainerAction action, bool overrideGuard);
     /// Fills the chart samples with @p hours of generated data ending now (demos, benchmarks).
     void fillSyntheticHistory(int hours);
 
@@ -150,7 +147,8 @@ Q_SIGNALS:
     /// The alert history committed a transition (with its row id).
     void alertStored(const cw::AlertTransition &transition);
     void notifyStatusChanged(qint64 id, cw::NotifyStatus status, const QString &error);
-    void acknowledged(const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs);
+    void acknowledged(
+        const QList<qint64> &ids, const QString &by, const QString &comment, qint64 timeMs);
     void queryFinished(quint64 requestId, const QList<cw::AlertTransition> &rows);
     void exportFinished(const QString &path, qint64 rows, const QString &error);
     void historyPendingChanged(int count);
@@ -186,30 +184,30 @@ private:
     std::unique_ptr<AlertEngine> m_engine;
     std::unique_ptr<ActionController> m_actions;
     std::unique_ptr<DeliveryLedger> m_ledger;
-    CollectorSet *m_collectors = nullptr;   ///< a child; retired on replacement
+    CollectorSet *m_collectors = nullptr; ///< a child; retired on replacement
 
     QString m_auditPath;
     QString m_alertHistoryPath;
     std::unique_ptr<WorkerThread> m_auditThread;
-    AuditLog *m_audit = nullptr;            ///< lives on m_auditThread
+    AuditLog *m_audit = nullptr; ///< lives on m_auditThread
     std::unique_ptr<WorkerThread> m_historyThread;
-    AlertHistory *m_history = nullptr;      ///< lives on m_historyThread
+    AlertHistory *m_history = nullptr; ///< lives on m_historyThread
     std::unique_ptr<WorkerThread> m_notifyThread;
-    Notifier *m_notifier = nullptr;         ///< lives on m_notifyThread
+    Notifier *m_notifier = nullptr; ///< lives on m_notifyThread
 
     QList<Silence> m_silences;
     bool m_historyFailing = false;
     quint64 m_nextQuery = 1;
-    quint64 m_restoreQuery = 0;     ///< where every alert stood: restores the engine
+    quint64 m_restoreQuery = 0; ///< where every alert stood: restores the engine
     quint64 m_undeliveredQuery = 0; ///< messages the previous run could not deliver
     quint64 m_nextLogRequest = 1;
     QString m_runtimeEndpoint;
     bool m_runtimeReachable = false;
 
-    QTimer m_evaluation;   ///< the one evaluation clock, every second
+    QTimer m_evaluation; ///< the one evaluation clock, every second
     QTimer m_redeliverTimer;
-    QSet<QString> m_awaitingRound;   ///< sources that have not answered at all yet
-    QSet<QString> m_awaitingLive;    ///< sources that have not answered successfully yet
+    QSet<QString> m_awaitingRound; ///< sources that have not answered at all yet
+    QSet<QString> m_awaitingLive; ///< sources that have not answered successfully yet
     QElapsedTimer m_sinceOpened;
 };
 

@@ -7,7 +7,8 @@ namespace cw {
 QString DeliveryLedger::identity(const AlertTransition &t)
 {
     // One alert cannot enter the same state twice in the same millisecond.
-    return t.key() + QLatin1Char('@') + QString::number(t.timeMs) + QLatin1Char('/') + toString(t.state);
+    return t.key() + QLatin1Char('@') + QString::number(t.timeMs) + QLatin1Char('/')
+        + toString(t.state);
 }
 
 AlertTransition DeliveryLedger::track(const AlertTransition &transition, int targets, qint64 rowId)
@@ -38,18 +39,19 @@ std::optional<DeliveryLedger::Update> DeliveryLedger::stored(const AlertTransiti
             failed.id = stored.id;
     }
     if (const auto decided = m_decidedUnstored.constFind(id); decided != m_decidedUnstored.cend()) {
-        Update update{stored.id, decided->first, decided->second};
+        Update update { stored.id, decided->first, decided->second };
         m_decidedUnstored.erase(decided);
         return update;
     }
     return std::nullopt;
 }
 
-std::optional<DeliveryLedger::Update> DeliveryLedger::outcome(qint64 ref, bool delivered, const QString &error)
+std::optional<DeliveryLedger::Update> DeliveryLedger::outcome(
+    qint64 ref, bool delivered, const QString &error)
 {
     const auto it = m_entries.find(ref);
     if (it == m_entries.end())
-        return std::nullopt;   // not ours: a message of a ledger that was replaced
+        return std::nullopt; // not ours: a message of a ledger that was replaced
     --it->pending;
     if (delivered)
         it->sent = true;
@@ -59,8 +61,8 @@ std::optional<DeliveryLedger::Update> DeliveryLedger::outcome(qint64 ref, bool d
     std::optional<Update> update;
     if (!it->reported && (it->sent || it->pending <= 0)) {
         it->reported = true;
-        update = Update{it->transition.id, it->sent ? NotifyStatus::Sent : NotifyStatus::Failed,
-                        it->sent ? QString() : it->error};
+        update = Update { it->transition.id, it->sent ? NotifyStatus::Sent : NotifyStatus::Failed,
+            it->sent ? QString() : it->error };
         if (!it->sent) {
             AlertTransition failed = it->transition;
             failed.notify = NotifyStatus::Failed;
@@ -68,7 +70,7 @@ std::optional<DeliveryLedger::Update> DeliveryLedger::outcome(qint64 ref, bool d
             m_failed.append(failed);
         }
         if (it->transition.id == 0)
-            m_decidedUnstored.insert(identity(it->transition), {update->status, update->error});
+            m_decidedUnstored.insert(identity(it->transition), { update->status, update->error });
     }
     if (it->pending <= 0) {
         if (it->transition.id == 0 && !it->reported)
@@ -82,7 +84,7 @@ void DeliveryLedger::restoreUndelivered(const QList<AlertTransition> &rows)
 {
     for (const AlertTransition &row : rows) {
         const bool known = std::any_of(m_failed.cbegin(), m_failed.cend(),
-                                       [&](const AlertTransition &t) { return t.id == row.id; });
+            [&](const AlertTransition &t) { return t.id == row.id; });
         if (row.id > 0 && !known)
             m_failed.append(row);
     }
@@ -94,7 +96,7 @@ QList<AlertTransition> DeliveryLedger::redeliver(int targets, qint64 nowMs, qint
     const QList<AlertTransition> failed = std::exchange(m_failed, {});
     for (const AlertTransition &t : failed) {
         if (nowMs - t.timeMs > maxAgeMs)
-            continue;   // too old to page about now; it stays "failed" in the history
+            continue; // too old to page about now; it stays "failed" in the history
         again << track(t, targets, t.id);
     }
     return again;

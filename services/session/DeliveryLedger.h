@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace cw {
@@ -19,12 +18,10 @@ namespace cw {
 /// "sent" as soon as one target took it, "failed" when every target failed. Failed ones stay
 /// undelivered and are handed out again by redeliver(), also those read back from the history
 /// after a restart, until a target takes them or they are older than the redelivery age.
-class DeliveryLedger
-{
+class DeliveryLedger {
 public:
-    struct Update
-    {
-        qint64 rowId = 0;   ///< the history row to write; 0 while it is not stored yet
+    struct Update {
+        qint64 rowId = 0; ///< the history row to write; 0 while it is not stored yet
         NotifyStatus status = NotifyStatus::None;
         QString error;
     };
@@ -52,10 +49,9 @@ public:
     [[nodiscard]] int awaitingRows() const { return int(m_decidedUnstored.size()); }
 
 private:
-    struct Entry
-    {
-        AlertTransition transition;   ///< as tracked (id: the history row, 0 when not stored)
-        int pending = 0;              ///< targets that have not answered
+    struct Entry {
+        AlertTransition transition; ///< as tracked (id: the history row, 0 when not stored)
+        int pending = 0; ///< targets that have not answered
         bool sent = false;
         bool reported = false;
         QString error;
@@ -63,10 +59,10 @@ private:
     static QString identity(const AlertTransition &t);
 
     qint64 m_nextRef = -1;
-    QHash<qint64, Entry> m_entries;          ///< by reference
-    QHash<QString, qint64> m_unstored;       ///< identity → reference, until the row is committed
-    QHash<QString, std::pair<NotifyStatus, QString>> m_decidedUnstored;   ///< identity → outcome
-    QList<AlertTransition> m_failed;         ///< undelivered (id = row id, or 0)
+    QHash<qint64, Entry> m_entries; ///< by reference
+    QHash<QString, qint64> m_unstored; ///< identity → reference, until the row is committed
+    QHash<QString, std::pair<NotifyStatus, QString>> m_decidedUnstored; ///< identity → outcome
+    QList<AlertTransition> m_failed; ///< undelivered (id = row id, or 0)
 };
 
 } // namespace cw

@@ -8,7 +8,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
-
 #include <algorithm>
 #include <cmath>
 
@@ -17,10 +16,14 @@ namespace cw {
 QString toString(CheckStatus status)
 {
     switch (status) {
-    case CheckStatus::Ok: return QStringLiteral("OK");
-    case CheckStatus::Warning: return QStringLiteral("WARNING");
-    case CheckStatus::Critical: return QStringLiteral("CRITICAL");
-    case CheckStatus::Unknown: return QStringLiteral("UNKNOWN");
+    case CheckStatus::Ok:
+        return QStringLiteral("OK");
+    case CheckStatus::Warning:
+        return QStringLiteral("WARNING");
+    case CheckStatus::Critical:
+        return QStringLiteral("CRITICAL");
+    case CheckStatus::Unknown:
+        return QStringLiteral("UNKNOWN");
     }
     return {};
 }
@@ -31,10 +34,14 @@ namespace {
 int rank(CheckStatus status)
 {
     switch (status) {
-    case CheckStatus::Ok: return 0;
-    case CheckStatus::Warning: return 1;
-    case CheckStatus::Unknown: return 2;
-    case CheckStatus::Critical: return 3;
+    case CheckStatus::Ok:
+        return 0;
+    case CheckStatus::Warning:
+        return 1;
+    case CheckStatus::Unknown:
+        return 2;
+    case CheckStatus::Critical:
+        return 3;
     }
     return 0;
 }
@@ -42,10 +49,14 @@ int rank(CheckStatus status)
 CheckStatus statusOf(NodeState state)
 {
     switch (state) {
-    case NodeState::Healthy: return CheckStatus::Ok;
-    case NodeState::Degraded: return CheckStatus::Warning;
-    case NodeState::Down: return CheckStatus::Critical;
-    case NodeState::Unknown: return CheckStatus::Unknown;
+    case NodeState::Healthy:
+        return CheckStatus::Ok;
+    case NodeState::Degraded:
+        return CheckStatus::Warning;
+    case NodeState::Down:
+        return CheckStatus::Critical;
+    case NodeState::Unknown:
+        return CheckStatus::Unknown;
     }
     return CheckStatus::Unknown;
 }
@@ -53,9 +64,12 @@ CheckStatus statusOf(NodeState state)
 CheckStatus statusOf(Severity severity)
 {
     switch (severity) {
-    case Severity::Critical: return CheckStatus::Critical;
-    case Severity::Warning: return CheckStatus::Warning;
-    case Severity::Info: return CheckStatus::Ok;
+    case Severity::Critical:
+        return CheckStatus::Critical;
+    case Severity::Warning:
+        return CheckStatus::Warning;
+    case Severity::Info:
+        return CheckStatus::Ok;
     }
     return CheckStatus::Warning;
 }
@@ -77,16 +91,16 @@ QJsonObject probe(const EndpointResult &result)
 }
 
 /// Collects the rows of the report, the worst status and the headline's problems.
-struct Builder
-{
+struct Builder {
     CheckStatus worst = CheckStatus::Ok;
-    QStringList problems;   ///< for the headline
-    QStringList subjects;   ///< what the headline already names
+    QStringList problems; ///< for the headline
+    QStringList subjects; ///< what the headline already names
     QList<CheckReport::Row> rows;
 
     /// @p subject: what the row is about; a rule finding about a subject the headline already
     /// names (node_down about a node shown down) is listed but not repeated in the headline.
-    void add(CheckStatus status, const QString &what, const QString &detail, const QString &subject = QString())
+    void add(CheckStatus status, const QString &what, const QString &detail,
+        const QString &subject = QString())
     {
         if (rank(status) > rank(worst))
             worst = status;
@@ -95,23 +109,24 @@ struct Builder
             problems << what + QLatin1Char(' ') + detail;
             subjects << about;
         }
-        rows.append({status, what, detail});
+        rows.append({ status, what, detail });
     }
 };
 
 } // namespace
 
 CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding> &findings,
-                             const QStringList &unanswered, qint64 startedMs, qint64 durationMs)
+    const QStringList &unanswered, qint64 startedMs, qint64 durationMs)
 {
     const ClusterConfig &config = state.config();
     Builder b;
     QJsonObject root;
-    root.insert(QStringLiteral("schema"), QStringLiteral("clusterwatch-check/%1").arg(CheckReport::kSchemaVersion));
+    root.insert(QStringLiteral("schema"),
+        QStringLiteral("clusterwatch-check/%1").arg(CheckReport::kSchemaVersion));
     root.insert(QStringLiteral("cluster"), config.name);
     root.insert(QStringLiteral("config"), config.sourceFile);
     root.insert(QStringLiteral("checked_at"),
-                QDateTime::fromMSecsSinceEpoch(startedMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        QDateTime::fromMSecsSinceEpoch(startedMs, Qt::UTC).toString(Qt::ISODateWithMs));
     root.insert(QStringLiteral("duration_ms"), durationMs);
 
     QJsonArray nodes;
@@ -125,20 +140,25 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         o.insert(QStringLiteral("state"), toString(node.verdict.state));
         o.insert(QStringLiteral("reason"), node.verdict.reason);
         const bool polled = node.last.timestampMs > 0;
-        o.insert(QStringLiteral("healthz"), polled ? QJsonValue(probe(node.last.health)) : QJsonValue());
-        o.insert(QStringLiteral("readiness"), polled ? QJsonValue(probe(node.last.readiness)) : QJsonValue());
+        o.insert(
+            QStringLiteral("healthz"), polled ? QJsonValue(probe(node.last.health)) : QJsonValue());
+        o.insert(QStringLiteral("readiness"),
+            polled ? QJsonValue(probe(node.last.readiness)) : QJsonValue());
         o.insert(QStringLiteral("metrics"), toString(node.last.metricsState));
         o.insert(QStringLiteral("version"), node.last.values.version);
         o.insert(QStringLiteral("leader"),
-                 node.last.values.leader ? QJsonValue(*node.last.values.leader) : QJsonValue(QJsonValue::Null));
-        o.insert(QStringLiteral("memory_bytes"), optionalNumber(node.last.values.residentMemoryBytes));
+            node.last.values.leader ? QJsonValue(*node.last.values.leader)
+                                    : QJsonValue(QJsonValue::Null));
+        o.insert(
+            QStringLiteral("memory_bytes"), optionalNumber(node.last.values.residentMemoryBytes));
         if (node.container) {
             QJsonObject c;
             c.insert(QStringLiteral("name"), node.container->name);
             c.insert(QStringLiteral("state"), node.container->state);
             c.insert(QStringLiteral("restart_count"), node.container->restartCount);
-            c.insert(QStringLiteral("exit_code"), node.container->exitCode ? QJsonValue(*node.container->exitCode)
-                                                                             : QJsonValue(QJsonValue::Null));
+            c.insert(QStringLiteral("exit_code"),
+                node.container->exitCode ? QJsonValue(*node.container->exitCode)
+                                         : QJsonValue(QJsonValue::Null));
             o.insert(QStringLiteral("container"), c);
         } else {
             o.insert(QStringLiteral("container"), QJsonValue());
@@ -148,7 +168,8 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         if (!node.verdict.reason.isEmpty())
             detail += QStringLiteral(": ") + node.verdict.reason;
         else if (polled)
-            detail += QStringLiteral(" (/healthz %1 ms)").arg(node.last.health.responseMs, 0, 'f', 0);
+            detail
+                += QStringLiteral(" (/healthz %1 ms)").arg(node.last.health.responseMs, 0, 'f', 0);
         b.add(status, node.config.name, detail);
     }
     root.insert(QStringLiteral("nodes"), nodes);
@@ -160,7 +181,7 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         o.insert(QStringLiteral("answered"), state.hasRedis());
         o.insert(QStringLiteral("reachable"), r.reachable);
         const CheckStatus status = !state.hasRedis() ? CheckStatus::Unknown
-                                   : r.reachable     ? CheckStatus::Ok
+            : r.reachable                            ? CheckStatus::Ok
                                                      : CheckStatus::Critical;
         o.insert(QStringLiteral("status"), toString(status));
         if (r.reachable) {
@@ -173,9 +194,10 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
             o.insert(QStringLiteral("error"), r.error);
         root.insert(QStringLiteral("redis"), o);
         b.add(status, QStringLiteral("redis"),
-              !state.hasRedis() ? QStringLiteral("no answer")
-              : r.reachable     ? QStringLiteral("reachable, ping %1 ms").arg(r.pingMs, 0, 'f', r.pingMs < 1 ? 2 : 1)
-                                : QStringLiteral("unreachable: ") + r.error);
+            !state.hasRedis() ? QStringLiteral("no answer")
+                : r.reachable ? QStringLiteral("reachable, ping %1 ms")
+                                    .arg(r.pingMs, 0, 'f', r.pingMs < 1 ? 2 : 1)
+                              : QStringLiteral("unreachable: ") + r.error);
         if (r.reachable && r.queueRead) {
             QJsonObject q;
             q.insert(QStringLiteral("waiting"), r.queue.waiting);
@@ -186,11 +208,11 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
             q.insert(QStringLiteral("paused"), r.queue.paused);
             root.insert(QStringLiteral("queue"), q);
             b.add(CheckStatus::Ok, QStringLiteral("queue"),
-                  QStringLiteral("%1 waiting, %2 active, %3 delayed%4")
-                      .arg(r.queue.waiting)
-                      .arg(r.queue.active)
-                      .arg(r.queue.delayed)
-                      .arg(r.queue.paused ? QStringLiteral(", paused") : QString()));
+                QStringLiteral("%1 waiting, %2 active, %3 delayed%4")
+                    .arg(r.queue.waiting)
+                    .arg(r.queue.active)
+                    .arg(r.queue.delayed)
+                    .arg(r.queue.paused ? QStringLiteral(", paused") : QString()));
         } else {
             root.insert(QStringLiteral("queue"), QJsonValue());
         }
@@ -206,7 +228,7 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         o.insert(QStringLiteral("answered"), state.hasPostgres());
         o.insert(QStringLiteral("reachable"), p.reachable);
         const CheckStatus status = !state.hasPostgres() ? CheckStatus::Unknown
-                                   : p.reachable        ? CheckStatus::Ok
+            : p.reachable                               ? CheckStatus::Ok
                                                         : CheckStatus::Critical;
         o.insert(QStringLiteral("status"), toString(status));
         if (p.reachable) {
@@ -219,9 +241,11 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
             o.insert(QStringLiteral("error"), p.error);
         root.insert(QStringLiteral("postgres"), o);
         b.add(status, QStringLiteral("postgres"),
-              !state.hasPostgres() ? QStringLiteral("no answer")
-              : p.reachable        ? QStringLiteral("reachable, %1/%2 connections").arg(p.totalConnections()).arg(p.maxConnections)
-                                   : QStringLiteral("unreachable: ") + p.error);
+            !state.hasPostgres() ? QStringLiteral("no answer")
+                : p.reachable    ? QStringLiteral("reachable, %1/%2 connections")
+                                    .arg(p.totalConnections())
+                                    .arg(p.maxConnections)
+                              : QStringLiteral("unreachable: ") + p.error);
         if (p.reachable && p.n8nSchema) {
             QJsonObject e;
             for (std::size_t i = 0; i < kExecutionStatuses.size(); ++i)
@@ -229,11 +253,11 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
             e.insert(QStringLiteral("stuck_running"), p.stuckRunning);
             root.insert(QStringLiteral("executions"), e);
             b.add(CheckStatus::Ok, QStringLiteral("executions"),
-                  QStringLiteral("%1 running, %2 waiting, %3 crashed, %4 stuck")
-                      .arg(p.executionsWith("running"))
-                      .arg(p.executionsWith("waiting"))
-                      .arg(p.executionsWith("crashed"))
-                      .arg(p.stuckRunning));
+                QStringLiteral("%1 running, %2 waiting, %3 crashed, %4 stuck")
+                    .arg(p.executionsWith("running"))
+                    .arg(p.executionsWith("waiting"))
+                    .arg(p.executionsWith("crashed"))
+                    .arg(p.stuckRunning));
         } else {
             root.insert(QStringLiteral("executions"), QJsonValue());
         }
@@ -259,9 +283,13 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         }
         o.insert(QStringLiteral("containers"), containers);
         root.insert(QStringLiteral("runtime"), o);
-        b.add(state.runtimeReachable() ? CheckStatus::Ok : CheckStatus::Warning, QStringLiteral("runtime"),
-              state.runtimeReachable() ? QStringLiteral("%1, %2 containers mapped").arg(config.docker.display()).arg(containers.size())
-                                       : QStringLiteral("%1 not reachable").arg(config.docker.display()));
+        b.add(state.runtimeReachable() ? CheckStatus::Ok : CheckStatus::Warning,
+            QStringLiteral("runtime"),
+            state.runtimeReachable()
+                ? QStringLiteral("%1, %2 containers mapped")
+                      .arg(config.docker.display())
+                      .arg(containers.size())
+                : QStringLiteral("%1 not reachable").arg(config.docker.display()));
     } else {
         root.insert(QStringLiteral("runtime"), QJsonValue());
     }
@@ -271,18 +299,20 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
         const AlertRuleConfig *rule = config.alerts.rule(finding.rule);
         const Severity severity = rule ? rule->severity : Severity::Warning;
         const CheckStatus status = !finding.condition ? CheckStatus::Ok
-                                   : *finding.condition ? statusOf(severity)
-                                                        : CheckStatus::Ok;
+            : *finding.condition                      ? statusOf(severity)
+                                                      : CheckStatus::Ok;
         QJsonObject o;
         o.insert(QStringLiteral("rule"), finding.rule);
         o.insert(QStringLiteral("subject"), finding.subject);
         o.insert(QStringLiteral("severity"), toString(severity));
-        o.insert(QStringLiteral("condition"), finding.condition ? QJsonValue(*finding.condition) : QJsonValue());
+        o.insert(QStringLiteral("condition"),
+            finding.condition ? QJsonValue(*finding.condition) : QJsonValue());
         o.insert(QStringLiteral("status"), toString(status));
         o.insert(QStringLiteral("summary"), finding.summary);
         rules.append(o);
         if (finding.condition && *finding.condition)
-            b.add(status, finding.rule + QLatin1Char('/') + finding.subject, finding.summary, finding.subject);
+            b.add(status, finding.rule + QLatin1Char('/') + finding.subject, finding.summary,
+                finding.subject);
     }
     root.insert(QStringLiteral("rules"), rules);
 
@@ -298,15 +328,17 @@ CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding>
     report.unanswered = unanswered;
     report.durationMs = durationMs;
     report.headline = toString(b.worst) + QStringLiteral(" - ")
-        + (b.problems.isEmpty() ? QStringLiteral("%1: %2 nodes healthy").arg(config.name).arg(state.nodes().size())
-                                : config.name + QStringLiteral(": ") + b.problems.join(QStringLiteral("; ")));
+        + (b.problems.isEmpty()
+                ? QStringLiteral("%1: %2 nodes healthy").arg(config.name).arg(state.nodes().size())
+                : config.name + QStringLiteral(": ") + b.problems.join(QStringLiteral("; ")));
     root.insert(QStringLiteral("status"), toString(b.worst));
     root.insert(QStringLiteral("exit_code"), report.exitCode());
     root.insert(QStringLiteral("headline"), report.headline);
     QJsonArray problems;
     for (const CheckReport::Row &row : std::as_const(b.rows)) {
         if (row.status != CheckStatus::Ok)
-            problems.append(QString(toString(row.status) + QLatin1Char(' ') + row.what + QStringLiteral(": ") + row.detail));
+            problems.append(QString(toString(row.status) + QLatin1Char(' ') + row.what
+                + QStringLiteral(": ") + row.detail));
     }
     root.insert(QStringLiteral("problems"), problems);
     report.rows = b.rows;
@@ -324,40 +356,45 @@ QString CheckReport::table() const
         whatWidth = std::max(whatWidth, row.what.size());
     }
     QString out = headline + QLatin1Char('\n');
-    out += QStringLiteral("STATUS").leftJustified(statusWidth + 2) + QStringLiteral("WHAT").leftJustified(whatWidth + 2)
-        + QStringLiteral("DETAIL\n");
+    out += QStringLiteral("STATUS").leftJustified(statusWidth + 2)
+        + QStringLiteral("WHAT").leftJustified(whatWidth + 2) + QStringLiteral("DETAIL\n");
     for (const Row &row : rows)
-        out += toString(row.status).leftJustified(statusWidth + 2) + row.what.leftJustified(whatWidth + 2) + row.detail
-            + QLatin1Char('\n');
+        out += toString(row.status).leftJustified(statusWidth + 2)
+            + row.what.leftJustified(whatWidth + 2) + row.detail + QLatin1Char('\n');
     return out;
 }
 
 std::optional<std::chrono::milliseconds> parseCheckTimeout(const QString &text)
 {
-    static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$"));
     const QRegularExpressionMatch match = pattern.match(text);
     if (!match.hasMatch())
         return std::nullopt;
     const double number = match.captured(1).toDouble();
     const QString unit = match.captured(2);
-    const double factor = unit == QLatin1String("ms") ? 1 : unit == QLatin1String("m") ? 60'000 : 1000;
+    const double factor = unit == QLatin1String("ms") ? 1
+        : unit == QLatin1String("m")                  ? 60'000
+                                                      : 1000;
     const double ms = number * factor;
     if (ms < 1 || ms > 3'600'000)
         return std::nullopt;
     return std::chrono::milliseconds(qint64(std::llround(ms)));
 }
 
-HealthCheck::HealthCheck(ClusterConfig config, std::chrono::milliseconds timeout, SessionOptions options, QObject *parent)
+HealthCheck::HealthCheck(ClusterConfig config, std::chrono::milliseconds timeout,
+    SessionOptions options, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_timeout(timeout)
 {
-    options.persistent = false;   // a check neither writes history nor pages nor acts
+    options.persistent = false; // a check neither writes history nor pages nor acts
     options.readOnly = true;
     m_session = std::make_unique<ClusterSession>(std::move(options));
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &HealthCheck::finish);
-    connect(m_session.get(), &ClusterSession::roundComplete, this, &HealthCheck::finish, Qt::QueuedConnection);
+    connect(m_session.get(), &ClusterSession::roundComplete, this, &HealthCheck::finish,
+        Qt::QueuedConnection);
 }
 
 HealthCheck::~HealthCheck() = default;
@@ -369,7 +406,8 @@ void HealthCheck::start()
     m_deadline.start(int(m_timeout.count()));
     m_session->open(m_config);
     if (m_session->everySourceAnswered())
-        QMetaObject::invokeMethod(this, &HealthCheck::finish, Qt::QueuedConnection);   // nothing to ask
+        QMetaObject::invokeMethod(
+            this, &HealthCheck::finish, Qt::QueuedConnection); // nothing to ask
 }
 
 void HealthCheck::finish()
@@ -383,9 +421,9 @@ void HealthCheck::finish()
     state->tick(now);
     AlertRules rules(state);
     const QList<RuleFinding> findings = rules.evaluate(now.monoMs);
-    const CheckReport report = buildCheckReport(*state, findings, m_session->unansweredSources(), m_startedMs,
-                                                m_elapsed.elapsed());
-    m_session->close();   // a source still waiting for its timeout must not hold the answer back
+    const CheckReport report = buildCheckReport(
+        *state, findings, m_session->unansweredSources(), m_startedMs, m_elapsed.elapsed());
+    m_session->close(); // a source still waiting for its timeout must not hold the answer back
     Q_EMIT finished(report);
 }
 

@@ -7,7 +7,6 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -19,7 +18,7 @@ struct RuleFinding;
 
 /// The monitoring-plugin states (Nagios, Icinga, Sensu): also the exit codes of `check`.
 enum class CheckStatus { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
-QString toString(CheckStatus status);   ///< "OK", "WARNING", "CRITICAL", "UNKNOWN"
+QString toString(CheckStatus status); ///< "OK", "WARNING", "CRITICAL", "UNKNOWN"
 
 /// One round of every source of a cluster, judged: what `clusterwatch check` prints.
 ///
@@ -29,25 +28,23 @@ QString toString(CheckStatus status);   ///< "OK", "WARNING", "CRITICAL", "UNKNO
 /// rule's condition holding), else OK. Rules are judged "right now": their `for` durations are
 /// not waited for, and rules that need more than one round (worker_stalled, failed_rate) report
 /// no finding.
-struct CheckReport
-{
+struct CheckReport {
     /// Bumped when a field changes meaning or goes away; new fields do not bump it.
     static constexpr int kSchemaVersion = 1;
 
     /// One line of the table: a node, a service, or a rule whose condition holds.
-    struct Row
-    {
+    struct Row {
         CheckStatus status = CheckStatus::Ok;
         QString what;
         QString detail;
     };
 
     CheckStatus status = CheckStatus::Unknown;
-    QString headline;        ///< "CRITICAL - redis unreachable; n8n-worker-1 down"
-    QStringList unanswered;  ///< sources with no answer within the timeout
+    QString headline; ///< "CRITICAL - redis unreachable; n8n-worker-1 down"
+    QStringList unanswered; ///< sources with no answer within the timeout
     qint64 durationMs = 0;
     QList<Row> rows;
-    QJsonObject json;        ///< the whole report, schema "clusterwatch-check/1"
+    QJsonObject json; ///< the whole report, schema "clusterwatch-check/1"
 
     [[nodiscard]] int exitCode() const { return int(status); }
     /// A table for people: one line per node, service and rule finding.
@@ -56,19 +53,18 @@ struct CheckReport
 
 /// Judges @p state (one round of answers) and @p findings (AlertRules right now).
 CheckReport buildCheckReport(const ClusterState &state, const QList<RuleFinding> &findings,
-                             const QStringList &unanswered, qint64 startedMs, qint64 durationMs);
+    const QStringList &unanswered, qint64 startedMs, qint64 durationMs);
 
 /// "10s", "1500ms", "2m" or a number of seconds, > 0 and at most an hour; nullopt otherwise.
 std::optional<std::chrono::milliseconds> parseCheckTimeout(const QString &text);
 
 /// Runs one round on a read-only, non-persistent ClusterSession: opens @p config, waits until
 /// every source has answered (or @p timeout), evaluates the rules once and emits finished().
-class HealthCheck final : public QObject
-{
+class HealthCheck final : public QObject {
     Q_OBJECT
 public:
-    HealthCheck(ClusterConfig config, std::chrono::milliseconds timeout, SessionOptions options = {},
-                QObject *parent = nullptr);
+    HealthCheck(ClusterConfig config, std::chrono::milliseconds timeout,
+        SessionOptions options = {}, QObject *parent = nullptr);
     ~HealthCheck() override;
 
     void start();

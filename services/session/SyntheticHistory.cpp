@@ -5,13 +5,13 @@
 #include "services/base/Logging.h"
 
 #include <QRandomGenerator>
-
 #include <algorithm>
 #include <cmath>
 
 namespace cw {
 
-void fillSyntheticSeries(TimeSeriesStore *store, const ClusterConfig &config, int hours, qint64 nowMs)
+void fillSyntheticSeries(
+    TimeSeriesStore *store, const ClusterConfig &config, int hours, qint64 nowMs)
 {
     const qint64 now = nowMs;
     const qint64 step = std::max<qint64>(1000, config.pollInterval.count());
@@ -23,14 +23,17 @@ void fillSyntheticSeries(TimeSeriesStore *store, const ClusterConfig &config, in
     for (qint64 t = from; t < now; t += step) {
         for (int i = 0; i < config.nodes.size(); ++i) {
             const QString &node = config.nodes[i].name;
-            const qint64 outageStart = from + (qint64(i) * 7'919'000) % std::max<qint64>(1, now - from);
+            const qint64 outageStart
+                = from + (qint64(i) * 7'919'000) % std::max<qint64>(1, now - from);
             const bool down = t >= outageStart && t < outageStart + 180'000;
-            const double load = 35 + 20 * wave(t, 24, i * 0.1) + 8 * wave(t, 1.5, i * 0.3) + random.bounded(6.0);
-            for (const char *metric : {"cpu", "container_cpu"}) {
+            const double load
+                = 35 + 20 * wave(t, 24, i * 0.1) + 8 * wave(t, 1.5, i * 0.3) + random.bounded(6.0);
+            for (const char *metric : { "cpu", "container_cpu" }) {
                 const QString id = MetricsRecorder::nodeSeries(node, metric);
                 down ? void(store->appendGap(id, t)) : void(store->append(id, t, load));
             }
-            const double memoryPercent = 40 + 15 * wave(t, 24, 0.2 + i * 0.05) + random.bounded(2.0);
+            const double memoryPercent
+                = 40 + 15 * wave(t, 24, 0.2 + i * 0.05) + random.bounded(2.0);
             const QString memPct = MetricsRecorder::nodeSeries(node, "memory_percent");
             const QString mem = MetricsRecorder::nodeSeries(node, "memory");
             const QString response = MetricsRecorder::nodeSeries(node, "response");
@@ -49,15 +52,18 @@ void fillSyntheticSeries(TimeSeriesStore *store, const ClusterConfig &config, in
         store->append(QStringLiteral("queue/active"), t, double(random.bounded(4, 11)));
         store->append(QStringLiteral("queue/delayed"), t, double(random.bounded(0, 3)));
         store->append(QStringLiteral("queue/failed"), t, double((t - from) / 3'600'000));
-        store->append(QStringLiteral("queue/completed_per_min"), t, 180 + 60 * wave(t, 24, 0) + random.bounded(20.0));
+        store->append(QStringLiteral("queue/completed_per_min"), t,
+            180 + 60 * wave(t, 24, 0) + random.bounded(20.0));
         store->append(QStringLiteral("redis/memory"), t, 3.0e6 + 1.0e6 * wave(t, 6, 0.5));
         store->append(QStringLiteral("redis/clients"), t, double(random.bounded(20, 26)));
         store->append(QStringLiteral("postgres/connections"), t, double(random.bounded(8, 14)));
-        store->append(QStringLiteral("postgres/executions/running"), t, double(random.bounded(2, 9)));
-        store->append(QStringLiteral("postgres/executions/waiting"), t, double(random.bounded(0, 3)));
+        store->append(
+            QStringLiteral("postgres/executions/running"), t, double(random.bounded(2, 9)));
+        store->append(
+            QStringLiteral("postgres/executions/waiting"), t, double(random.bounded(0, 3)));
     }
-    qCInfo(lcApp) << "filled" << hours << "h of synthetic chart history:" << store->count() << "series,"
-                  << store->memoryBytes() / (1024 * 1024) << "MiB";
+    qCInfo(lcApp) << "filled" << hours << "h of synthetic chart history:" << store->count()
+                  << "series," << store->memoryBytes() / (1024 * 1024) << "MiB";
 }
 
 } // namespace cw

@@ -5,24 +5,23 @@
 
 #include "services/history/AlertHistory.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTemporaryDir>
-
+#include <benchmark/benchmark.h>
 #include <memory>
 
 namespace {
 
 constexpr qint64 kRows = 1'000'000;
-constexpr qint64 kSpanMs = 89LL * 86'400'000;   // within the default retention (90 days)
+constexpr qint64 kSpanMs = 89LL * 86'400'000; // within the default retention (90 days)
 const qint64 kNow = QDateTime::currentMSecsSinceEpoch();
 
-const char *const kRules[] = {"cpu_high", "memory_high", "worker_stalled", "worker_readiness", "redis_down",
-                              "postgres_down", "queue_backlog", "failed_executions", "stuck_running", "restart_loop"};
+const char *const kRules[]
+    = { "cpu_high", "memory_high", "worker_stalled", "worker_readiness", "redis_down",
+          "postgres_down", "queue_backlog", "failed_executions", "stuck_running", "restart_loop" };
 
 // A realistic mix: 30 subjects, mostly warnings, half with a detail block.
 cw::AlertTransition sample(qint64 k, qint64 timeMs)
@@ -33,19 +32,24 @@ cw::AlertTransition sample(qint64 k, qint64 timeMs)
     t.rule = QLatin1String(kRules[h % 10]);
     t.subject = QStringLiteral("n8n-worker-%1").arg((h >> 8) % 30);
     const quint32 s = (h >> 16) % 100;
-    t.severity = s < 15 ? cw::Severity::Critical : s < 40 ? cw::Severity::Info : cw::Severity::Warning;
+    t.severity = s < 15 ? cw::Severity::Critical
+        : s < 40        ? cw::Severity::Info
+                        : cw::Severity::Warning;
     t.state = (h >> 4) % 2 ? cw::AlertState::Firing : cw::AlertState::Resolved;
-    t.summary = QStringLiteral("CPU %1 % on %2 (> 80 % for 30 s)").arg(80 + (h >> 20) % 20).arg(t.subject);
+    t.summary = QStringLiteral("CPU %1 % on %2 (> 80 % for 30 s)")
+                    .arg(80 + (h >> 20) % 20)
+                    .arg(t.subject);
     if (t.state == cw::AlertState::Firing)
         t.detail = t.rule == QLatin1String("redis_down")
-            ? QStringLiteral("connect ECONNREFUSED 127.0.0.1:6379\nworkers waiting for jobs: 4\nqueue bull:jobs unreadable")
-            : QStringLiteral("last samples: 91 %, 93 %, 95 %, 92 %\nthreshold 80 % for 30 s\nnode role worker");
+            ? QStringLiteral("connect ECONNREFUSED 127.0.0.1:6379\nworkers waiting for jobs: "
+                             "4\nqueue bull:jobs unreadable")
+            : QStringLiteral(
+                "last samples: 91 %, 93 %, 95 %, 92 %\nthreshold 80 % for 30 s\nnode role worker");
     t.notify = cw::NotifyStatus::Sent;
     return t;
 }
 
-struct Fixture
-{
+struct Fixture {
     QTemporaryDir dir;
     QString path;
     double fillSeconds = 0;
@@ -73,7 +77,7 @@ Fixture &million()
             history.appendMany(batch);
         }
         f->fillSeconds = double(clock.nsecsElapsed()) / 1e9;
-    }   // closing checkpoints the WAL into the file
+    } // closing checkpoints the WAL into the file
     f->fileBytes = QFileInfo(f->path).size() + QFileInfo(f->path + QStringLiteral("-wal")).size();
     return *f;
 }
@@ -89,7 +93,8 @@ void BM_AppendCommitted(benchmark::State &state)
         ++n;
     }
     state.SetItemsProcessed(state.iterations());
-    state.counters["transitions_per_s"] = benchmark::Counter(double(n), benchmark::Counter::kIsRate);
+    state.counters["transitions_per_s"]
+        = benchmark::Counter(double(n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_AppendCommitted)->MinTime(1.5)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
@@ -105,7 +110,8 @@ void BM_AppendBatch100(benchmark::State &state)
             batch << sample(n, kNow + n);
         history.appendMany(batch);
     }
-    state.counters["transitions_per_s"] = benchmark::Counter(double(n), benchmark::Counter::kIsRate);
+    state.counters["transitions_per_s"]
+        = benchmark::Counter(double(n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_AppendBatch100)->MinTime(1.0)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
@@ -138,12 +144,14 @@ void BM_Query1M(benchmark::State &state)
 {
     cw::AlertHistory history(million().path);
     history.open();
-    cw::HistoryQuery q;   // limit 5,000 = the model's bound
+    cw::HistoryQuery q; // limit 5,000 = the model's bound
     switch (Filter(state.range(0))) {
-    case NoFilter: state.SetLabel("newest 5,000"); break;
+    case NoFilter:
+        state.SetLabel("newest 5,000");
+        break;
     case CriticalOnOneNode:
         state.SetLabel("critical on one node");
-        q.severities = {cw::Severity::Critical};
+        q.severities = { cw::Severity::Critical };
         q.subject = QStringLiteral("n8n-worker-7");
         break;
     case RuleAndSubject:
@@ -158,7 +166,7 @@ void BM_Query1M(benchmark::State &state)
     case LastHour:
         state.SetLabel("last hour, warning+critical");
         q.fromMs = kNow - 3'600'000;
-        q.severities = {cw::Severity::Warning, cw::Severity::Critical};
+        q.severities = { cw::Severity::Warning, cw::Severity::Critical };
         break;
     case RareSearchAll:
         state.SetLabel("search with no match (full scan)");
@@ -167,7 +175,7 @@ void BM_Query1M(benchmark::State &state)
     }
     qsizetype rows = 0;
     QObject::connect(&history, &cw::AlertHistory::queryFinished, &history,
-                     [&rows](quint64, const QList<cw::AlertTransition> &r) { rows = r.size(); });
+        [&rows](quint64, const QList<cw::AlertTransition> &r) { rows = r.size(); });
     quint64 id = 0;
     for (auto _ : state)
         history.query(++id, q);

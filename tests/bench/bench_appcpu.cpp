@@ -5,32 +5,30 @@
 // rendering, 1920×1080). The 24 h buffers are filled with synthetic timestamps first, then live
 // polling runs for a measured minute. CPU is getrusage() of this process (all its threads).
 
+#include "BenchCluster.h"
 #include "app/Application.h"
 #include "models/timeseries/TimeSeriesStore.h"
 #include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 #include "views/charts/ChartsPanel.h"
 
-#include "BenchCluster.h"
-
-#include <benchmark/benchmark.h>
-
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QTimer>
 #include <QFile>
 #include <QTemporaryDir>
-
+#include <QTimer>
+#include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 namespace {
 
 double cpuSeconds()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 double statusMiB(const char *field)
@@ -40,7 +38,8 @@ double statusMiB(const char *field)
         return -1;
     for (const QByteArray &line : status.readAll().split('\n')) {
         if (line.startsWith(field))
-            return line.mid(qsizetype(std::strlen(field))).trimmed().split(' ').value(0).toDouble() / 1024.0;
+            return line.mid(qsizetype(std::strlen(field))).trimmed().split(' ').value(0).toDouble()
+                / 1024.0;
     }
     return -1;
 }
@@ -61,7 +60,8 @@ void BM_AppWith24hCharts(benchmark::State &state)
 {
     const qint64 spanMs = state.range(0) * 60'000;
     for (auto _ : state) {
-        cw::SettingsStore settings(cluster->dir.filePath(QStringLiteral("settings-%1.ini").arg(spanMs)));
+        cw::SettingsStore settings(
+            cluster->dir.filePath(QStringLiteral("settings-%1.ini").arg(spanMs)));
         cw::Application app(&settings, cluster->dir.filePath(QStringLiteral("audit.jsonl")));
         app.window()->resize(1920, 1080);
         app.showWindow();
@@ -72,7 +72,7 @@ void BM_AppWith24hCharts(benchmark::State &state)
         const double rssBefore = statusMiB("VmRSS:");
         app.fillSyntheticHistory(24);
         app.window()->chartsPanel()->setSpan(spanMs);
-        spin(5'000);   // connections up, first polls done
+        spin(5'000); // connections up, first polls done
         const double rssFull = statusMiB("VmRSS:");
         const double start = cpuSeconds();
         QElapsedTimer wall;
@@ -99,12 +99,15 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     Cluster c;
     if (!c.start()) {
-        std::fprintf(stderr, "bench_appcpu: could not start the local cluster: %s\n", qPrintable(c.error));
+        std::fprintf(
+            stderr, "bench_appcpu: could not start the local cluster: %s\n", qPrintable(c.error));
         return 1;
     }
     cluster = &c;
-    std::printf("12 nodes (nginx), redis-server, PostgreSQL 15 on loopback; polled at 1 Hz; window 1920x1080 offscreen\n"
-                "goals: cpu_pct_of_core <= 5 with the 24 h range shown; rss <= 150 MB with full 24 h buffers\n");
+    std::printf("12 nodes (nginx), redis-server, PostgreSQL 15 on loopback; polled at 1 Hz; window "
+                "1920x1080 offscreen\n"
+                "goals: cpu_pct_of_core <= 5 with the 24 h range shown; rss <= 150 MB with full 24 "
+                "h buffers\n");
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

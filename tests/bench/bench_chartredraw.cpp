@@ -8,13 +8,11 @@
 #include "models/timeseries/TimeSeriesStore.h"
 #include "views/charts/TimeChart.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
-
 #include <algorithm>
+#include <benchmark/benchmark.h>
 #include <memory>
 
 namespace {
@@ -23,20 +21,20 @@ constexpr qint64 Now = 1'790'000'000'000;
 constexpr qint64 Day = 86'400;
 constexpr int Series = 12;
 
-struct Fixture
-{
+struct Fixture {
     cw::TimeSeriesStore store;
     cw::ChartLegendModel legend;
     std::unique_ptr<cw::TimeChart> chart;
-    QImage frame{1920, 1080, QImage::Format_ARGB32_Premultiplied};
+    QImage frame { 1920, 1080, QImage::Format_ARGB32_Premultiplied };
 
     Fixture()
     {
-        cw::ChartSpec spec{QStringLiteral("cpu"), QStringLiteral("CPU"), cw::ChartUnit::Percent, {}, {{QStringLiteral("alert 80 %"), 80}}, 100, {}};
+        cw::ChartSpec spec { QStringLiteral("cpu"), QStringLiteral("CPU"), cw::ChartUnit::Percent,
+            {}, { { QStringLiteral("alert 80 %"), 80 } }, 100, {} };
         quint32 seed = 7;
         for (int s = 0; s < Series; ++s) {
             const QString id = QStringLiteral("node/n%1/cpu").arg(s);
-            spec.series.append({QStringLiteral("n8n-worker-%1").arg(s), {id}});
+            spec.series.append({ QStringLiteral("n8n-worker-%1").arg(s), { id } });
             double v = 20 + s * 4;
             for (qint64 k = Day - 1; k >= 0; --k) {
                 seed = seed * 1'664'525u + 1'013'904'223u;
@@ -76,7 +74,7 @@ void BM_RefreshOnly(benchmark::State &state)
     qint64 now = Now;
     for (auto _ : state) {
         fixture->chart->refresh(now);
-        now += 1000;   // the window moves like the live one
+        now += 1000; // the window moves like the live one
     }
     state.counters["points"] = double(fixture->chart->lastPointCount());
     state.counters["plot_px"] = fixture->chart->plotWidth();
@@ -134,8 +132,8 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     Fixture f;
     fixture = &f;
-    std::printf("chart: %d series x %lld samples (24 h at 1 Hz), 1920x1080, plot %d px wide\n", Series,
-                static_cast<long long>(Day), f.chart->plotWidth());
+    std::printf("chart: %d series x %lld samples (24 h at 1 Hz), 1920x1080, plot %d px wide\n",
+        Series, static_cast<long long>(Day), f.chart->plotWidth());
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

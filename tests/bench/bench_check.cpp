@@ -5,11 +5,9 @@
 
 #include "BenchCluster.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QCoreApplication>
 #include <QElapsedTimer>
-
+#include <benchmark/benchmark.h>
 #include <csignal>
 #include <fcntl.h>
 #include <spawn.h>
@@ -23,8 +21,7 @@ namespace {
 
 cwtest::BenchCluster *cluster = nullptr;
 
-struct Outcome
-{
+struct Outcome {
     int exitCode = -1;
     double wallMs = 0;
     double peakRssMiB = 0;
@@ -36,7 +33,7 @@ struct Outcome
 Outcome runCheck(const QByteArray &format)
 {
     const QByteArray file = cluster->file.toLocal8Bit();
-    QList<QByteArray> args{QByteArray(CLUSTERWATCH_BINARY), "check", "--config", file};
+    QList<QByteArray> args { QByteArray(CLUSTERWATCH_BINARY), "check", "--config", file };
     if (!format.isEmpty())
         args << format;
     std::vector<char *> argv;
@@ -56,7 +53,7 @@ Outcome runCheck(const QByteArray &format)
         return outcome;
     }
     int status = 0;
-    rusage usage{};
+    rusage usage {};
     wait4(pid, &status, 0, &usage);
     outcome.wallMs = double(wall.nsecsElapsed()) / 1e6;
     posix_spawn_file_actions_destroy(&actions);
@@ -77,7 +74,8 @@ void BM_Check12Nodes(benchmark::State &state)
     for (auto _ : state) {
         const Outcome o = runCheck(format);
         if (o.exitCode != 0) {
-            state.SkipWithError(qPrintable(QStringLiteral("check exited %1, expected 0 (OK)").arg(o.exitCode)));
+            state.SkipWithError(
+                qPrintable(QStringLiteral("check exited %1, expected 0 (OK)").arg(o.exitCode)));
             return;
         }
         state.SetIterationTime(o.wallMs / 1000.0);
@@ -90,22 +88,29 @@ void BM_Check12Nodes(benchmark::State &state)
     state.counters["peak_rss_MiB"] = worstRss;
     state.counters["cpu_ms_per_check"] = runs ? cpu / runs : 0;
 }
-BENCHMARK(BM_Check12Nodes)->Arg(0)->Arg(1)->Iterations(20)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Check12Nodes)
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(20)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    for (const char *variable : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+    for (const char *variable : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
         qunsetenv(variable);
     cwtest::BenchCluster c;
     if (!c.start()) {
-        std::fprintf(stderr, "bench_check: could not start the local cluster: %s\n", qPrintable(c.error));
+        std::fprintf(
+            stderr, "bench_check: could not start the local cluster: %s\n", qPrintable(c.error));
         return 1;
     }
     cluster = &c;
-    std::printf("clusterwatch check: 12 nodes (nginx), redis-server, PostgreSQL 15 on loopback; no display; "
+    std::printf("clusterwatch check: 12 nodes (nginx), redis-server, PostgreSQL 15 on loopback; no "
+                "display; "
                 "arg 0 = table, 1 = --json; time and peak RSS of the whole child process\n");
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();

@@ -18,10 +18,10 @@
 
 #include "DockerEngine.h"
 #include "models/ClusterConfig.h"
-#include "models/items/ClusterModel.h"
 #include "models/RuntimeTypes.h"
-#include "services/runtime/docker/DockerClient.h"
+#include "models/items/ClusterModel.h"
 #include "services/base/WorkerThread.h"
+#include "services/runtime/docker/DockerClient.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -30,11 +30,9 @@
 #include <QMutexLocker>
 #include <QThread>
 #include <QTimer>
-
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <atomic>
+#include <benchmark/benchmark.h>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -79,8 +77,7 @@ bool waitUntil(const std::function<bool()> &done, std::chrono::milliseconds time
 
 /// The docker CLI against @p engine on a thread of its own: the main thread must keep delivering
 /// events while the CLI runs. (A QThread, not std::async: QProcess wants an event dispatcher.)
-class CliCall
-{
+class CliCall {
 public:
     CliCall(cwtest::DockerEngine &engine, const QStringList &args)
         : m_thread(QThread::create([this, &engine, args] { m_ok = engine.docker(args); }))
@@ -103,12 +100,11 @@ private:
     std::unique_ptr<QThread> m_thread;
 };
 
-struct Sample
-{
+struct Sample {
     QString container;
-    qint64 eventNs = 0;   ///< the die event's timeNano
-    qint64 clientNs = 0;  ///< DockerClient emitted eventReceived (its thread)
-    qint64 modelNs = 0;   ///< ClusterModel's dataChanged turned the row "exited…"
+    qint64 eventNs = 0; ///< the die event's timeNano
+    qint64 clientNs = 0; ///< DockerClient emitted eventReceived (its thread)
+    qint64 modelNs = 0; ///< ClusterModel's dataChanged turned the row "exited…"
     bool viaEvent = false;
     bool complete() const { return eventNs > 0 && modelNs > 0; }
 };
@@ -167,9 +163,9 @@ void BM_DieEventToModel(benchmark::State &state)
     Sample sample;
     bool measuring = false;
     bool inEventDelivery = false;
-    QHash<QString, QString> polledState;  // container name -> state in the latest snapshot
+    QHash<QString, QString> polledState; // container name -> state in the latest snapshot
     QMutex clientTimesMutex;
-    QHash<QString, qint64> clientTimes;   // "id/timeNano" of die events -> emission time
+    QHash<QString, qint64> clientTimes; // "id/timeNano" of die events -> emission time
 
     cw::DockerEndpoint endpoint { engine.host(), false, {}, true };
     cw::WorkerThread thread(QStringLiteral("cw-docker"));
@@ -180,7 +176,8 @@ void BM_DieEventToModel(benchmark::State &state)
     };
 
     // Runs on the client's thread at emission; connected first, so before the queued delivery.
-    QObject::connect(client, &cw::DockerClient::eventReceived, client,
+    QObject::connect(
+        client, &cw::DockerClient::eventReceived, client,
         [&](const cw::RuntimeEvent &e) {
             if (e.action != QLatin1String("die"))
                 return;
@@ -189,20 +186,24 @@ void BM_DieEventToModel(benchmark::State &state)
             clientTimes.insert(clientKey(e), now);
         },
         Qt::DirectConnection);
-    QObject::connect(client, &cw::DockerClient::snapshotReady, &cluster, &cw::ClusterState::applyContainers,
-        Qt::QueuedConnection);
-    QObject::connect(client, &cw::DockerClient::snapshotReady, &model,
+    QObject::connect(client, &cw::DockerClient::snapshotReady, &cluster,
+        &cw::ClusterState::applyContainers, Qt::QueuedConnection);
+    QObject::connect(
+        client, &cw::DockerClient::snapshotReady, &model,
         [&](const cw::RuntimeSnapshot &s) {
             for (const cw::ContainerInfo &c : s.containers)
                 polledState.insert(c.name, c.state);
         },
         Qt::QueuedConnection);
-    QObject::connect(client, &cw::DockerClient::statsReady, &cluster, &cw::ClusterState::applyContainerStats,
-        Qt::QueuedConnection);
-    // What the application's connection to applyRuntimeEvent does, plus noting which path changed the row.
-    QObject::connect(client, &cw::DockerClient::eventReceived, &model,
+    QObject::connect(client, &cw::DockerClient::statsReady, &cluster,
+        &cw::ClusterState::applyContainerStats, Qt::QueuedConnection);
+    // What the application's connection to applyRuntimeEvent does, plus noting which path changed
+    // the row.
+    QObject::connect(
+        client, &cw::DockerClient::eventReceived, &model,
         [&](const cw::RuntimeEvent &e) {
-            if (measuring && e.action == QLatin1String("die") && e.name == sample.container && sample.eventNs == 0) {
+            if (measuring && e.action == QLatin1String("die") && e.name == sample.container
+                && sample.eventNs == 0) {
                 sample.eventNs = e.timeNano;
                 const QMutexLocker lock(&clientTimesMutex);
                 sample.clientNs = clientTimes.take(clientKey(e));
@@ -214,7 +215,8 @@ void BM_DieEventToModel(benchmark::State &state)
         Qt::QueuedConnection);
 
     const auto stateOf = [&](const QString &name) {
-        return model.data(model.index(model.rowOf(name), 0), cw::ClusterModel::ContainerStateRole).toString();
+        return model.data(model.index(model.rowOf(name), 0), cw::ClusterModel::ContainerStateRole)
+            .toString();
     };
     QObject::connect(&model, &QAbstractItemModel::dataChanged, &model,
         [&](const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) {
@@ -235,9 +237,14 @@ void BM_DieEventToModel(benchmark::State &state)
     thread.start(client, &cw::DockerClient::start);
 
     const auto running = [&](const QString &name) {
-        return stateOf(name) == QLatin1String("running") && polledState.value(name) == QLatin1String("running");
+        return stateOf(name) == QLatin1String("running")
+            && polledState.value(name) == QLatin1String("running");
     };
-    if (!waitUntil([&] { return std::all_of(nodes.cbegin(), nodes.cend(), [&](const cw::NodeConfig &n) { return running(n.name); }); },
+    if (!waitUntil(
+            [&] {
+                return std::all_of(nodes.cbegin(), nodes.cend(),
+                    [&](const cw::NodeConfig &n) { return running(n.name); });
+            },
             30s)) {
         state.SkipWithError("the model never showed every container running");
         return;
@@ -249,15 +256,18 @@ void BM_DieEventToModel(benchmark::State &state)
         sample.container = name;
         measuring = true;
         CliCall kill(engine, { QStringLiteral("kill"), name });
-        const bool seen = waitUntil([&] { return sample.complete() && kill.finished(); }, kDieTimeout);
+        const bool seen
+            = waitUntil([&] { return sample.complete() && kill.finished(); }, kDieTimeout);
         measuring = false;
         if (!kill.ok())
             return QStringLiteral("docker kill: ") + engine.errorString();
         if (!seen)
-            return sample.modelNs == 0 ? QStringLiteral("the model did not show %1 exited").arg(name)
-                                       : QStringLiteral("no die event for %1").arg(name);
+            return sample.modelNs == 0
+                ? QStringLiteral("the model did not show %1 exited").arg(name)
+                : QStringLiteral("no die event for %1").arg(name);
         CliCall start(engine, { QStringLiteral("start"), name });
-        const bool back = waitUntil([&] { return start.finished() && running(name); }, kRunningTimeout);
+        const bool back
+            = waitUntil([&] { return start.finished() && running(name); }, kRunningTimeout);
         if (!start.ok())
             return QStringLiteral("docker start: ") + engine.errorString();
         if (!back)
@@ -274,8 +284,8 @@ void BM_DieEventToModel(benchmark::State &state)
     std::vector<Sample> samples;
     int missed = 0;
     for (auto _ : state) {
-        std::printf("%4s  %-14s %-5s %14s %14s %12s\n", "#", "container", "via", "event->client", "client->model",
-            "total (ms)");
+        std::printf("%4s  %-14s %-5s %14s %14s %12s\n", "#", "container", "via", "event->client",
+            "client->model", "total (ms)");
         for (int i = 0; i < iterations; ++i) {
             const QString name = nodes.at(i % containers).name;
             const QString error = cycle(name);
@@ -286,7 +296,8 @@ void BM_DieEventToModel(benchmark::State &state)
             }
             samples.push_back(sample);
             const Sample &s = sample;
-            std::printf("%4d  %-14s %-5s %14s %14s %12.2f\n", i + 1, qPrintable(name), s.viaEvent ? "event" : "poll",
+            std::printf("%4d  %-14s %-5s %14s %14s %12.2f\n", i + 1, qPrintable(name),
+                s.viaEvent ? "event" : "poll",
                 s.clientNs ? qPrintable(QString::number(ms(s.clientNs - s.eventNs), 'f', 2)) : "-",
                 s.clientNs ? qPrintable(QString::number(ms(s.modelNs - s.clientNs), 'f', 3)) : "-",
                 ms(s.modelNs - s.eventNs));
@@ -308,18 +319,23 @@ void BM_DieEventToModel(benchmark::State &state)
         std::sort(total.begin(), total.end());
         std::sort(toClient.begin(), toClient.end());
         std::sort(toModel.begin(), toModel.end());
-        const auto within = std::count_if(total.cbegin(), total.cend(), [](double v) { return v <= 100.0; });
-        const double withinPct = total.empty() ? 0.0 : 100.0 * double(within) / double(total.size());
+        const auto within
+            = std::count_if(total.cbegin(), total.cend(), [](double v) { return v <= 100.0; });
+        const double withinPct
+            = total.empty() ? 0.0 : 100.0 * double(within) / double(total.size());
 
-        std::printf("\ndie event -> model over %zu kills of %d containers (%d missed):\n", total.size(), containers,
-            missed);
-        std::printf("  total          min %7.2f  p50 %7.2f  p95 %7.2f  max %7.2f ms  within 100 ms: %.0f%%\n",
-            total.empty() ? 0.0 : total.front(), median(total), percentile(total, 95), total.empty() ? 0.0 : total.back(),
-            withinPct);
-        std::printf("  event->client  min %7.2f  p50 %7.2f  p95 %7.2f  max %7.2f ms  (daemon -> DockerClient thread)\n",
+        std::printf("\ndie event -> model over %zu kills of %d containers (%d missed):\n",
+            total.size(), containers, missed);
+        std::printf("  total          min %7.2f  p50 %7.2f  p95 %7.2f  max %7.2f ms  within 100 "
+                    "ms: %.0f%%\n",
+            total.empty() ? 0.0 : total.front(), median(total), percentile(total, 95),
+            total.empty() ? 0.0 : total.back(), withinPct);
+        std::printf("  event->client  min %7.2f  p50 %7.2f  p95 %7.2f  max %7.2f ms  (daemon -> "
+                    "DockerClient thread)\n",
             toClient.empty() ? 0.0 : toClient.front(), median(toClient), percentile(toClient, 95),
             toClient.empty() ? 0.0 : toClient.back());
-        std::printf("  client->model  min %7.3f  p50 %7.3f  p95 %7.3f  max %7.3f ms  (queued to the main thread)\n",
+        std::printf("  client->model  min %7.3f  p50 %7.3f  p95 %7.3f  max %7.3f ms  (queued to "
+                    "the main thread)\n",
             toModel.empty() ? 0.0 : toModel.front(), median(toModel), percentile(toModel, 95),
             toModel.empty() ? 0.0 : toModel.back());
         std::printf("  changed by the event first: %d of %zu\n\n", viaEvent, total.size());

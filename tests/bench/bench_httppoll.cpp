@@ -10,8 +10,8 @@
 #include "NodeFarm.h"
 #include "models/ClusterConfig.h"
 #include "models/Snapshots.h"
-#include "services/collectors/HttpCollector.h"
 #include "services/base/WorkerThread.h"
+#include "services/collectors/HttpCollector.h"
 
 #include <QCoreApplication>
 #include <atomic>

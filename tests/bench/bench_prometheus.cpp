@@ -5,12 +5,10 @@
 #include "TestSupport.h"
 #include "services/collectors/PrometheusParser.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QDirIterator>
 #include <QFileInfo>
-
 #include <algorithm>
+#include <benchmark/benchmark.h>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -18,9 +16,8 @@
 
 namespace {
 
-struct Capture
-{
-    std::string name;  // e.g. v1.123.81/under_load/main
+struct Capture {
+    std::string name; // e.g. v1.123.81/under_load/main
     QByteArray body;
 };
 
@@ -37,7 +34,7 @@ std::vector<Capture> loadCaptures()
             continue;
         const QByteArray raw = file.readAll();
         if (!raw.startsWith("HTTP/1.1 200"))
-            continue;  // the webhook processor's 404 pages
+            continue; // the webhook processor's 404 pages
         QString name = QDir(root).relativeFilePath(path);
         name.chop(int(qstrlen(".http")));
         name.replace(QStringLiteral("_metrics"), QString());
@@ -79,7 +76,7 @@ void parseStream(benchmark::State &state, const QByteArray &body)
     setCounters(state, body.size());
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {

@@ -6,11 +6,9 @@
 #include "models/timeseries/TimeSeries.h"
 #include "models/timeseries/TimeSeriesStore.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QString>
-
 #include <algorithm>
+#include <benchmark/benchmark.h>
 #include <cmath>
 #include <vector>
 

@@ -12,12 +12,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
     const QByteArrayView body(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
     switch (data[0] % 7) {
-    case 0: (void)cw::parseContainerList(body); break;
-    case 1: (void)cw::parseContainerInspect(body); break;
-    case 2: (void)cw::parseContainerStats(body); break;
-    case 3: (void)cw::parseDockerEvent(body); break;
-    case 4: (void)cw::parseEngineVersion(body); break;
-    case 5: (void)cw::parseApiError(body); break;
+    case 0:
+        (void)cw::parseContainerList(body);
+        break;
+    case 1:
+        (void)cw::parseContainerInspect(body);
+        break;
+    case 2:
+        (void)cw::parseContainerStats(body);
+        break;
+    case 3:
+        (void)cw::parseDockerEvent(body);
+        break;
+    case 4:
+        (void)cw::parseEngineVersion(body);
+        break;
+    case 5:
+        (void)cw::parseApiError(body);
+        break;
     case 6: {
         cw::DockerLogDemuxer demuxer(false);
         qsizetype offset = 0;

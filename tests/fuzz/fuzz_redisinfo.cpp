@@ -7,7 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    const auto info = cw::parseRedisInfo(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
+    const auto info
+        = cw::parseRedisInfo(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)));
     if (!info.ok() && info.error().isEmpty())
         __builtin_trap();
     return 0;

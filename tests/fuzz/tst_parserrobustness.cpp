@@ -4,31 +4,30 @@
 // this file explore further when built with clang.
 
 #include "TestSupport.h"
-#include "services/config/ConfigLoader.h"
 #include "services/collectors/PrometheusParser.h"
+#include "services/config/ConfigLoader.h"
 
 #include <QDirIterator>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QTest>
-
 #include <random>
 
 using namespace cw;
 
 namespace {
 
-constexpr std::uint32_t kSeed = 0x6e38'6e21;  // fixed: a failure must reproduce
+constexpr std::uint32_t kSeed = 0x6e38'6e21; // fixed: a failure must reproduce
 constexpr int kMutationsPerParser = 4000;
 
 const QString kSecret = QStringLiteral("Fuzz-S3cret-Never-Shown");
 
-class Mutator
-{
+class Mutator {
 public:
     explicit Mutator(std::uint32_t seed)
         : m_rng(seed)
-    { }
+    {
+    }
 
     qsizetype below(qsizetype n) { return n <= 0 ? 0 : qsizetype(m_rng() % std::uint64_t(n)); }
 
@@ -45,31 +44,31 @@ private:
     QByteArray mutateOnce(QByteArray data, const QList<QByteArray> &corpus)
     {
         switch (below(8)) {
-        case 0: {  // bit flips
+        case 0: { // bit flips
             const int flips = 1 + int(below(8));
             for (int i = 0; i < flips && !data.isEmpty(); ++i)
                 data[below(data.size())] ^= char(1 << below(8));
             return data;
         }
-        case 1:  // truncation
+        case 1: // truncation
             return data.left(below(data.size() + 1));
-        case 2: {  // splice: a prefix of this one and a suffix of another
+        case 2: { // splice: a prefix of this one and a suffix of another
             const QByteArray &other = corpus[below(corpus.size())];
             return data.left(below(data.size() + 1)) + other.mid(below(other.size() + 1));
         }
-        case 3: {  // duplicate a line
+        case 3: { // duplicate a line
             QList<QByteArray> lines = data.split('\n');
             const qsizetype at = below(lines.size());
             lines.insert(below(lines.size() + 1), lines[at]);
             return lines.join('\n');
         }
-        case 4: {  // delete a line
+        case 4: { // delete a line
             QList<QByteArray> lines = data.split('\n');
             if (lines.size() > 1)
                 lines.removeAt(below(lines.size()));
             return lines.join('\n');
         }
-        case 5: {  // insert interesting bytes
+        case 5: { // insert interesting bytes
             static const QList<QByteArray> tokens = { "\"", "\\", "{", "}", "=", ",", "\n", "\r",
                 "\t", " ", "#", "# TYPE ", "# HELP ", "NaN", "+Inf", "-Inf", "1e308", "1e999", "-0",
                 ":", "- ", "[", "]", "&a", "*a", "${", "${X}", "%", "!!binary", "|", ">", "'",
@@ -79,12 +78,12 @@ private:
             data.insert(below(data.size() + 1), token);
             return data;
         }
-        case 6: {  // overwrite a byte with a random one
+        case 6: { // overwrite a byte with a random one
             if (!data.isEmpty())
                 data[below(data.size())] = char(below(256));
             return data;
         }
-        default: {  // repeat a chunk many times (long lines, deep nesting)
+        default: { // repeat a chunk many times (long lines, deep nesting)
             if (data.isEmpty())
                 return data;
             const qsizetype from = below(data.size());
@@ -141,10 +140,9 @@ qsizetype lineCount(const QByteArray &text)
     return text.count('\n') + 1;
 }
 
-}  // namespace
+} // namespace
 
-class TestParserRobustness : public QObject
-{
+class TestParserRobustness : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -258,8 +256,8 @@ void TestParserRobustness::configMutations()
             qPrintable(QStringLiteral("mutation %1: line out of range: %2").arg(i).arg(error)));
         QVERIFY2(!error.contains(kSecret),
             qPrintable(QStringLiteral("mutation %1 leaks a password").arg(i)));
-        QVERIFY2(
-            error.size() < 600, qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
+        QVERIFY2(error.size() < 600,
+            qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
     }
     qInfo("%d mutated cluster files: %d loaded, %d rejected with a line", kMutationsPerParser,
         accepted, rejected);

@@ -34,8 +34,9 @@ namespace {
 constexpr qint64 kHour = 3'600'000;
 constexpr qint64 kDay = 24 * kHour;
 
-AlertTransition row(qint64 id, qint64 timeMs, const QString &rule, const QString &subject, Severity severity,
-                    AlertState state, const QString &summary, const QString &causedBy = QString())
+AlertTransition row(qint64 id, qint64 timeMs, const QString &rule, const QString &subject,
+    Severity severity, AlertState state, const QString &summary,
+    const QString &causedBy = QString())
 {
     AlertTransition t;
     t.id = id;
@@ -67,8 +68,7 @@ QList<qint64> shownIds(const QAbstractItemModel *model)
 
 } // namespace
 
-class TestAlertsPanel : public QObject
-{
+class TestAlertsPanel : public QObject {
     Q_OBJECT
 private:
     qint64 m_now = 0;
@@ -78,20 +78,25 @@ private:
     {
         const QString cause = QStringLiteral("redis_down/redis");
         return {
-            row(7, m_now - 50'000, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical,
-                AlertState::Firing, QStringLiteral("Redis unreachable: ECONNREFUSED 127.0.0.1:6379")),
-            row(6, m_now - 60'000, QStringLiteral("readiness_failing"), QStringLiteral("n8n-worker-1"), Severity::Critical,
-                AlertState::Firing, QStringLiteral("readiness 503 on n8n-worker-1"), cause),
-            row(5, m_now - 2 * kHour + 60'000, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), Severity::Warning,
-                AlertState::Resolved, QStringLiteral("CPU 41 % on n8n-main")),
-            row(4, m_now - 2 * kHour, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), Severity::Warning,
-                AlertState::Firing, QStringLiteral("CPU 93 % on n8n-main")),
-            row(3, m_now - 3 * kDay + 1000, QStringLiteral("queue_backlog"), QStringLiteral("queue"), Severity::Warning,
-                AlertState::Firing, QStringLiteral("1,204 jobs waiting")),
-            row(2, m_now - 3 * kDay, QStringLiteral("redis_no_persistence"), QStringLiteral("redis"), Severity::Info,
-                AlertState::Firing, QStringLiteral("AOF disabled")),
-            row(1, m_now - 100 * kDay, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical,
-                AlertState::Resolved, QStringLiteral("Redis answers again")),
+            row(7, m_now - 50'000, QStringLiteral("redis_down"), QStringLiteral("redis"),
+                Severity::Critical, AlertState::Firing,
+                QStringLiteral("Redis unreachable: ECONNREFUSED 127.0.0.1:6379")),
+            row(6, m_now - 60'000, QStringLiteral("readiness_failing"),
+                QStringLiteral("n8n-worker-1"), Severity::Critical, AlertState::Firing,
+                QStringLiteral("readiness 503 on n8n-worker-1"), cause),
+            row(5, m_now - 2 * kHour + 60'000, QStringLiteral("cpu_high"),
+                QStringLiteral("n8n-main"), Severity::Warning, AlertState::Resolved,
+                QStringLiteral("CPU 41 % on n8n-main")),
+            row(4, m_now - 2 * kHour, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"),
+                Severity::Warning, AlertState::Firing, QStringLiteral("CPU 93 % on n8n-main")),
+            row(3, m_now - 3 * kDay + 1000, QStringLiteral("queue_backlog"),
+                QStringLiteral("queue"), Severity::Warning, AlertState::Firing,
+                QStringLiteral("1,204 jobs waiting")),
+            row(2, m_now - 3 * kDay, QStringLiteral("redis_no_persistence"),
+                QStringLiteral("redis"), Severity::Info, AlertState::Firing,
+                QStringLiteral("AOF disabled")),
+            row(1, m_now - 100 * kDay, QStringLiteral("redis_down"), QStringLiteral("redis"),
+                Severity::Critical, AlertState::Resolved, QStringLiteral("Redis answers again")),
         };
     }
 
@@ -99,16 +104,21 @@ private:
     {
         const QString cause = QStringLiteral("redis_down/redis");
         return {
-            row(0, m_now - 95'000, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical, AlertState::Firing,
+            row(0, m_now - 95'000, QStringLiteral("redis_down"), QStringLiteral("redis"),
+                Severity::Critical, AlertState::Firing,
                 QStringLiteral("Redis unreachable: ECONNREFUSED 127.0.0.1:6379")),
-            row(0, m_now - 80'000, QStringLiteral("readiness_failing"), QStringLiteral("n8n-worker-1"), Severity::Critical,
-                AlertState::Firing, QStringLiteral("n8n-worker-1 /healthz/readiness: 503"), cause),
-            row(0, m_now - 78'000, QStringLiteral("readiness_failing"), QStringLiteral("n8n-worker-2"), Severity::Critical,
-                AlertState::Firing, QStringLiteral("n8n-worker-2 /healthz/readiness: 503"), cause),
-            row(0, m_now - 20 * 60'000, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), Severity::Warning,
-                AlertState::Firing, QStringLiteral("CPU 93 % on n8n-main (> 80 % for 30 s)")),
-            row(0, m_now - 10'000, QStringLiteral("queue_backlog"), QStringLiteral("queue"), Severity::Warning,
-                AlertState::Pending, QStringLiteral("1,204 jobs waiting (> 1,000)")),
+            row(0, m_now - 80'000, QStringLiteral("readiness_failing"),
+                QStringLiteral("n8n-worker-1"), Severity::Critical, AlertState::Firing,
+                QStringLiteral("n8n-worker-1 /healthz/readiness: 503"), cause),
+            row(0, m_now - 78'000, QStringLiteral("readiness_failing"),
+                QStringLiteral("n8n-worker-2"), Severity::Critical, AlertState::Firing,
+                QStringLiteral("n8n-worker-2 /healthz/readiness: 503"), cause),
+            row(0, m_now - 20 * 60'000, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"),
+                Severity::Warning, AlertState::Firing,
+                QStringLiteral("CPU 93 % on n8n-main (> 80 % for 30 s)")),
+            row(0, m_now - 10'000, QStringLiteral("queue_backlog"), QStringLiteral("queue"),
+                Severity::Warning, AlertState::Pending,
+                QStringLiteral("1,204 jobs waiting (> 1,000)")),
         };
     }
 
@@ -117,9 +127,10 @@ private:
         view->clearSelection();
         for (int r : rows)
             view->selectionModel()->select(view->model()->index(r, 0),
-                                           QItemSelectionModel::Select | QItemSelectionModel::Rows);
+                QItemSelectionModel::Select | QItemSelectionModel::Rows);
         if (!rows.isEmpty())
-            view->selectionModel()->setCurrentIndex(view->model()->index(rows.first(), 0), QItemSelectionModel::NoUpdate);
+            view->selectionModel()->setCurrentIndex(
+                view->model()->index(rows.first(), 0), QItemSelectionModel::NoUpdate);
     }
 
 private Q_SLOTS:
@@ -136,20 +147,23 @@ private Q_SLOTS:
         AlertsPanel panel(&history);
         auto *header = panel.findChild<QLabel *>(QStringLiteral("activeAlertsHeader"));
         QVERIFY(header);
-        QVERIFY2(header->text().contains(QLatin1String("No active alerts")), qPrintable(header->text()));
+        QVERIFY2(
+            header->text().contains(QLatin1String("No active alerts")), qPrintable(header->text()));
         panel.setActiveAlerts(activeRows());
         QCOMPARE(panel.activeView()->model()->rowCount(), 5);
-        QCOMPARE(header->text(), QStringLiteral("5 active alerts: 3 critical · 2 warning · 1 pending"));
+        QCOMPARE(
+            header->text(), QStringLiteral("5 active alerts: 3 critical · 2 warning · 1 pending"));
         const QAbstractItemModel *model = panel.activeView()->model();
-        QCOMPARE(model->index(0, 0).data(ActiveAlertsModel::GroupedTextRole).toString(), QStringLiteral("+2 grouped"));
+        QCOMPARE(model->index(0, 0).data(ActiveAlertsModel::GroupedTextRole).toString(),
+            QStringLiteral("+2 grouped"));
         QCOMPARE(model->index(1, 0).data(ActiveAlertsModel::CausedByTextRole).toString(),
-                 QStringLiteral("caused by redis_down/redis"));
+            QStringLiteral("caused by redis_down/redis"));
         // Grouped rows are set smaller than their cause.
         panel.resize(1000, 700);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QVERIFY(panel.activeView()->visualRect(model->index(1, 0)).height()
-                < panel.activeView()->visualRect(model->index(0, 0)).height());
+            < panel.activeView()->visualRect(model->index(0, 0)).height());
         panel.setActiveAlerts({});
         QVERIFY(header->text().contains(QLatin1String("all clear")));
     }
@@ -159,11 +173,11 @@ private Q_SLOTS:
         AlertHistoryModel history;
         history.setRows(historyRows());
         AlertsPanel panel(&history);
-        panel.setKnownRules({QStringLiteral("worker_stalled")});
-        panel.setKnownSubjects({QStringLiteral("n8n-worker-2")});
+        panel.setKnownRules({ QStringLiteral("worker_stalled") });
+        panel.setKnownSubjects({ QStringLiteral("n8n-worker-2") });
         const QAbstractItemModel *shown = panel.historyView()->model();
         QCOMPARE(shown->rowCount(), 7);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 6, 5, 4, 3, 2, 1}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 6, 5, 4, 3, 2, 1 }));
 
         auto *rule = panel.findChild<QComboBox *>(QStringLiteral("ruleFilter"));
         auto *subject = panel.findChild<QComboBox *>(QStringLiteral("subjectFilter"));
@@ -179,42 +193,43 @@ private Q_SLOTS:
         QVERIFY(subject->findData(QStringLiteral("n8n-main")) > 0);
 
         info->setChecked(false);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 6, 5, 4, 3, 1}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 6, 5, 4, 3, 1 }));
         warning->setChecked(false);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 6, 1}));
-        critical->setChecked(false);   // the last one stays ticked: nothing ticked would mean "all"
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 6, 1 }));
+        critical->setChecked(false); // the last one stays ticked: nothing ticked would mean "all"
         QVERIFY(critical->isChecked());
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 6, 1}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 6, 1 }));
         warning->setChecked(true);
         info->setChecked(true);
         QCOMPARE(shown->rowCount(), 7);
 
         QVERIFY(selectData(rule, QStringLiteral("redis_down")) > 0);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 1}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 1 }));
         QVERIFY(selectData(range, 90 * kDay) >= 0);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7 }));
         QVERIFY(selectData(rule, QString()) == 0);
         QVERIFY(selectData(subject, QStringLiteral("n8n-main")) > 0);
-        QCOMPARE(shownIds(shown), (QList<qint64>{5, 4}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 5, 4 }));
         QVERIFY(selectData(range, kHour) >= 0);
         QCOMPARE(shown->rowCount(), 0);
         QVERIFY(selectData(subject, QString()) == 0);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 6}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 6 }));
         QVERIFY(selectData(range, 7 * kDay) >= 0);
-        QCOMPARE(shownIds(shown), (QList<qint64>{7, 6, 5, 4, 3, 2}));
+        QCOMPARE(shownIds(shown), (QList<qint64> { 7, 6, 5, 4, 3, 2 }));
 
         // Search waits for the typing to stop, then matches summary, subject or rule.
         auto *search = panel.findChild<QLineEdit *>(QStringLiteral("historySearch"));
         QVERIFY(search);
         QTest::keyClicks(search, QStringLiteral("econnrefused"));
-        QCOMPARE(shown->rowCount(), 6);   // not yet
-        QTRY_COMPARE_WITH_TIMEOUT(shownIds(shown), (QList<qint64>{7}), 2000);
+        QCOMPARE(shown->rowCount(), 6); // not yet
+        QTRY_COMPARE_WITH_TIMEOUT(shownIds(shown), (QList<qint64> { 7 }), 2000);
         search->setText(QStringLiteral("n8n-worker"));
-        QTRY_COMPARE_WITH_TIMEOUT(shownIds(shown), (QList<qint64>{6}), 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(shownIds(shown), (QList<qint64> { 6 }), 2000);
 
         auto *status = panel.findChild<QLabel *>(QStringLiteral("historyStatus"));
         QVERIFY(status);
-        QVERIFY2(status->text().startsWith(QLatin1String("history: 1 row of 7 loaded")), qPrintable(status->text()));
+        QVERIFY2(status->text().startsWith(QLatin1String("history: 1 row of 7 loaded")),
+            qPrintable(status->text()));
     }
 
     void queryRequestedOnceAfterTyping()
@@ -241,7 +256,8 @@ private Q_SLOTS:
         selectData(range, kDay);
         QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 2, 2000);
         const auto q2 = requested.at(1).at(0).value<HistoryQuery>();
-        QVERIFY(q2.fromMs >= before - kDay && q2.fromMs <= QDateTime::currentMSecsSinceEpoch() - kDay);
+        QVERIFY(
+            q2.fromMs >= before - kDay && q2.fromMs <= QDateTime::currentMSecsSinceEpoch() - kDay);
         QCOMPARE(q2.search, QStringLiteral("worker"));
     }
 
@@ -254,22 +270,24 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         auto *ack = panel.findChild<QPushButton *>(QStringLiteral("ackButton"));
         QVERIFY(ack);
-        QVERIFY(!ack->isEnabled());   // nothing selected
+        QVERIFY(!ack->isEnabled()); // nothing selected
         QSignalSpy requested(&panel, &AlertsPanel::acknowledgeRequested);
 
-        selectRows(panel.historyView(), {0, 2});   // ids 7 and 5
+        selectRows(panel.historyView(), { 0, 2 }); // ids 7 and 5
         QVERIFY(ack->isEnabled());
         QTest::mouseClick(ack, Qt::LeftButton);
         auto *dialog = panel.findChild<QInputDialog *>(QStringLiteral("ackDialog"));
         QVERIFY(dialog);
         QVERIFY(dialog->isVisible());
-        QVERIFY2(dialog->labelText().contains(QLatin1String("2 history entries")), qPrintable(dialog->labelText()));
-        QCOMPARE(requested.count(), 0);   // nothing until confirmed
+        QVERIFY2(dialog->labelText().contains(QLatin1String("2 history entries")),
+            qPrintable(dialog->labelText()));
+        QCOMPARE(requested.count(), 0); // nothing until confirmed
         dialog->setTextValue(QStringLiteral("Redis restarted by hand, watching"));
         dialog->accept();
         QCOMPARE(requested.count(), 1);
-        QCOMPARE(requested.at(0).at(0).value<QList<qint64>>(), (QList<qint64>{5, 7}));
-        QCOMPARE(requested.at(0).at(1).toString(), QStringLiteral("Redis restarted by hand, watching"));
+        QCOMPARE(requested.at(0).at(0).value<QList<qint64>>(), (QList<qint64> { 5, 7 }));
+        QCOMPARE(
+            requested.at(0).at(1).toString(), QStringLiteral("Redis restarted by hand, watching"));
 
         // Cancelled: no request.
         QTest::mouseClick(ack, Qt::LeftButton);
@@ -287,8 +305,9 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QSignalSpy requested(&panel, &AlertsPanel::silenceRequested);
-        selectRows(panel.historyView(), {2});   // cpu_high / n8n-main
-        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("silenceButton")), Qt::LeftButton);
+        selectRows(panel.historyView(), { 2 }); // cpu_high / n8n-main
+        QTest::mouseClick(
+            panel.findChild<QPushButton *>(QStringLiteral("silenceButton")), Qt::LeftButton);
         auto *dialog = panel.findChild<QDialog *>(QStringLiteral("silenceDialog"));
         QVERIFY(dialog);
         auto *rule = dialog->findChild<QLineEdit *>(QStringLiteral("silenceRule"));
@@ -302,8 +321,9 @@ private Q_SLOTS:
         QStringList choices;
         for (int i = 0; i < duration->count(); ++i)
             choices << duration->itemText(i);
-        QCOMPARE(choices, (QStringList{QStringLiteral("15 minutes"), QStringLiteral("1 hour"), QStringLiteral("4 hours"),
-                                       QStringLiteral("24 hours")}));
+        QCOMPARE(choices,
+            (QStringList { QStringLiteral("15 minutes"), QStringLiteral("1 hour"),
+                QStringLiteral("4 hours"), QStringLiteral("24 hours") }));
         QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
         // Emptying both fields would silence everything: refused.
         rule->clear();
@@ -323,8 +343,10 @@ private Q_SLOTS:
         QCOMPARE(s.comment, QStringLiteral("load test until 18:00"));
         QVERIFY(s.createdMs >= before && s.createdMs <= after);
         QCOMPARE(s.untilMs - s.createdMs, 4 * kHour);
-        QVERIFY(s.matches(QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), after + 3 * kHour));
-        QVERIFY(!s.matches(QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), after + 5 * kHour));
+        QVERIFY(
+            s.matches(QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), after + 3 * kHour));
+        QVERIFY(
+            !s.matches(QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), after + 5 * kHour));
     }
 
     void exportWithTheFiltersShown()
@@ -337,30 +359,36 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.findChild<QCheckBox *>(QStringLiteral("severity_info"))->setChecked(false);
-        QVERIFY(selectData(panel.findChild<QComboBox *>(QStringLiteral("subjectFilter")), QStringLiteral("redis")) > 0);
-        QVERIFY(selectData(panel.findChild<QComboBox *>(QStringLiteral("rangeFilter")), 7 * kDay) >= 0);
-        panel.findChild<QLineEdit *>(QStringLiteral("historySearch"))->setText(QStringLiteral("unreachable"));
+        QVERIFY(selectData(panel.findChild<QComboBox *>(QStringLiteral("subjectFilter")),
+                    QStringLiteral("redis"))
+            > 0);
+        QVERIFY(
+            selectData(panel.findChild<QComboBox *>(QStringLiteral("rangeFilter")), 7 * kDay) >= 0);
+        panel.findChild<QLineEdit *>(QStringLiteral("historySearch"))
+            ->setText(QStringLiteral("unreachable"));
         QTRY_COMPARE_WITH_TIMEOUT(panel.historyView()->model()->rowCount(), 1, 2000);
 
         QSignalSpy requested(&panel, &AlertsPanel::exportRequested);
         const qint64 before = QDateTime::currentMSecsSinceEpoch();
-        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("exportButton")), Qt::LeftButton);
+        QTest::mouseClick(
+            panel.findChild<QPushButton *>(QStringLiteral("exportButton")), Qt::LeftButton);
         auto *dialog = panel.findChild<QFileDialog *>(QStringLiteral("exportDialog"));
         QVERIFY(dialog);
         QCOMPARE(dialog->acceptMode(), QFileDialog::AcceptSave);
         const QString path = dir.filePath(QStringLiteral("alerts.csv"));
         dialog->selectFile(path);
-        static_cast<QDialog *>(dialog)->accept();   // public there, QFileDialog's override runs
+        static_cast<QDialog *>(dialog)->accept(); // public there, QFileDialog's override runs
         QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, 2000);
         QCOMPARE(QDir::cleanPath(requested.at(0).at(0).toString()), QDir::cleanPath(path));
         const auto q = requested.at(0).at(1).value<HistoryQuery>();
-        QVERIFY(q.severities == (QList<Severity>{Severity::Critical, Severity::Warning}));
+        QVERIFY(q.severities == (QList<Severity> { Severity::Critical, Severity::Warning }));
         QCOMPARE(q.subject, QStringLiteral("redis"));
         QCOMPARE(q.rule, QString());
         QCOMPARE(q.search, QStringLiteral("unreachable"));
-        QVERIFY(q.fromMs >= before - 7 * kDay && q.fromMs <= QDateTime::currentMSecsSinceEpoch() - 7 * kDay);
+        QVERIFY(q.fromMs >= before - 7 * kDay
+            && q.fromMs <= QDateTime::currentMSecsSinceEpoch() - 7 * kDay);
         QCOMPARE(q.toMs, qint64(0));
-        QVERIFY(q.limit <= 0);   // the whole matching history, not the rows loaded
+        QVERIFY(q.limit <= 0); // the whole matching history, not the rows loaded
         // The same filters as the rows on screen.
         const HistoryQuery shown = panel.currentQuery();
         QVERIFY(shown.severities == q.severities);
@@ -373,37 +401,42 @@ private Q_SLOTS:
         AlertHistoryModel history;
         QList<AlertTransition> many;
         for (int i = 1; i <= 1234; ++i)
-            many << row(i, m_now - i * 1000, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), Severity::Warning,
-                        AlertState::Firing, QStringLiteral("CPU"));
+            many << row(i, m_now - i * 1000, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"),
+                Severity::Warning, AlertState::Firing, QStringLiteral("CPU"));
         history.setRows(many);
         AlertsPanel panel(&history);
         auto *status = panel.findChild<QLabel *>(QStringLiteral("historyStatus"));
         QCOMPARE(status->text(), QStringLiteral("history: 1,234 rows"));
         panel.setPending(2);
         panel.showHistoryError(QStringLiteral("/tmp/x/alerts.sqlite: database is locked"));
-        QCOMPARE(status->text(), QStringLiteral("history: 1,234 rows · 2 writes pending · last error: "
-                                                "/tmp/x/alerts.sqlite: database is locked"));
+        QCOMPARE(status->text(),
+            QStringLiteral("history: 1,234 rows · 2 writes pending · last error: "
+                           "/tmp/x/alerts.sqlite: database is locked"));
         panel.setPending(0);
         panel.showHistoryError(QString());
         panel.showExportResult(QStringLiteral("/tmp/a.csv"), 1234, QString());
-        QCOMPARE(status->text(), QStringLiteral("history: 1,234 rows · exported 1,234 rows to /tmp/a.csv"));
-        panel.showExportResult(QStringLiteral("/root/no.csv"), 0, QStringLiteral("Permission denied"));
-        QVERIFY(status->text().endsWith(QLatin1String("export to /root/no.csv failed: Permission denied")));
+        QCOMPARE(status->text(),
+            QStringLiteral("history: 1,234 rows · exported 1,234 rows to /tmp/a.csv"));
+        panel.showExportResult(
+            QStringLiteral("/root/no.csv"), 0, QStringLiteral("Permission denied"));
+        QVERIFY(status->text().endsWith(
+            QLatin1String("export to /root/no.csv failed: Permission denied")));
         // A live transition counts at once.
-        history.prepend(row(5000, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical,
-                            AlertState::Firing, QStringLiteral("down")));
+        history.prepend(row(5000, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"),
+            Severity::Critical, AlertState::Firing, QStringLiteral("down")));
         QVERIFY(status->text().startsWith(QLatin1String("history: 1,235 rows")));
     }
 
     void trayWithoutTrayDoesNothing()
     {
-        QVERIFY2(!QSystemTrayIcon::isSystemTrayAvailable(), "the offscreen platform has no system tray");
+        QVERIFY2(
+            !QSystemTrayIcon::isSystemTrayAvailable(), "the offscreen platform has no system tray");
         TrayNotifier tray;
         QVERIFY(!tray.available());
         QVERIFY(tray.findChildren<QSystemTrayIcon *>().isEmpty());
         QSignalSpy shown(&tray, &TrayNotifier::messageShown);
-        tray.notify(row(1, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical,
-                        AlertState::Firing, QStringLiteral("Redis unreachable")));
+        tray.notify(row(1, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"),
+            Severity::Critical, AlertState::Firing, QStringLiteral("Redis unreachable")));
         tray.setActiveAlerts(activeRows());
         QTest::qWait(50);
         QCOMPARE(shown.count(), 0);
@@ -411,40 +444,42 @@ private Q_SLOTS:
 
     void trayGroupsABurst()
     {
-        TrayNotifier tray(true, nullptr);   // as if the desktop had a tray
+        TrayNotifier tray(true, nullptr); // as if the desktop had a tray
         QVERIFY(tray.available());
         QCOMPARE(tray.interval(), 10'000);
         tray.setInterval(300);
         QSignalSpy shown(&tray, &TrayNotifier::messageShown);
         // Not worth a message: pending, and info.
-        tray.notify(row(1, m_now, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), Severity::Warning,
-                        AlertState::Pending, QStringLiteral("CPU 85 %")));
-        tray.notify(row(2, m_now, QStringLiteral("redis_no_persistence"), QStringLiteral("redis"), Severity::Info,
-                        AlertState::Firing, QStringLiteral("AOF off")));
+        tray.notify(row(1, m_now, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"),
+            Severity::Warning, AlertState::Pending, QStringLiteral("CPU 85 %")));
+        tray.notify(row(2, m_now, QStringLiteral("redis_no_persistence"), QStringLiteral("redis"),
+            Severity::Info, AlertState::Firing, QStringLiteral("AOF off")));
         QCOMPARE(shown.count(), 0);
 
-        tray.notify(row(3, m_now, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), Severity::Warning,
-                        AlertState::Firing, QStringLiteral("CPU 93 % on n8n-main")));
+        tray.notify(row(3, m_now, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"),
+            Severity::Warning, AlertState::Firing, QStringLiteral("CPU 93 % on n8n-main")));
         QCOMPARE(shown.count(), 1);
         QCOMPARE(shown.at(0).at(0).toString(), QStringLiteral("WARNING firing: cpu_high/n8n-main"));
         // A burst inside the interval: one more message, led by the critical one.
         for (int i = 1; i <= 4; ++i) {
-            tray.notify(row(10 + i, m_now, QStringLiteral("readiness_failing"), QStringLiteral("n8n-worker-%1").arg(i),
-                            Severity::Critical, AlertState::Firing, QStringLiteral("readiness 503"),
-                            QStringLiteral("redis_down/redis")));
+            tray.notify(row(10 + i, m_now, QStringLiteral("readiness_failing"),
+                QStringLiteral("n8n-worker-%1").arg(i), Severity::Critical, AlertState::Firing,
+                QStringLiteral("readiness 503"), QStringLiteral("redis_down/redis")));
         }
-        tray.notify(row(20, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical,
-                        AlertState::Firing, QStringLiteral("Redis unreachable")));
+        tray.notify(row(20, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"),
+            Severity::Critical, AlertState::Firing, QStringLiteral("Redis unreachable")));
         QCOMPARE(shown.count(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, 2000);
-        QCOMPARE(shown.at(1).at(0).toString(), QStringLiteral("CRITICAL firing: readiness_failing/n8n-worker-1"));
+        QCOMPARE(shown.at(1).at(0).toString(),
+            QStringLiteral("CRITICAL firing: readiness_failing/n8n-worker-1"));
         const QString text = shown.at(1).at(1).toString();
         QVERIFY2(text.contains(QLatin1String("caused by redis_down/redis")), qPrintable(text));
-        QVERIFY2(text.contains(QLatin1String("+4 more: readiness_failing/n8n-worker-2")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("+4 more: readiness_failing/n8n-worker-2")),
+            qPrintable(text));
         QTest::qWait(700);
-        QCOMPARE(shown.count(), 2);   // nothing queued: no empty message
-        tray.notify(row(30, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"), Severity::Critical,
-                        AlertState::Resolved, QStringLiteral("Redis answers again")));
+        QCOMPARE(shown.count(), 2); // nothing queued: no empty message
+        tray.notify(row(30, m_now, QStringLiteral("redis_down"), QStringLiteral("redis"),
+            Severity::Critical, AlertState::Resolved, QStringLiteral("Redis answers again")));
         QCOMPARE(shown.count(), 3);
         QCOMPARE(shown.at(2).at(0).toString(), QStringLiteral("Resolved: redis_down/redis"));
     }

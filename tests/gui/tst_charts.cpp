@@ -2,6 +2,9 @@
 // lines are drawn (checked on the pixels), a down node is a break, hover names time and values,
 // the ranges switch, both themes stay legible; and on a live local cluster (nginx n8n nodes,
 // a real redis-server) the running application's charts fill with real samples.
+#include "NodeFarm.h"
+#include "RedisServer.h"
+#include "TestSupport.h"
 #include "app/Application.h"
 #include "models/items/ChartLegendModel.h"
 #include "models/items/ChartSpec.h"
@@ -11,15 +14,11 @@
 #include "views/charts/ChartsPanel.h"
 #include "views/charts/TimeChart.h"
 
-#include "NodeFarm.h"
-#include "RedisServer.h"
-#include "TestSupport.h"
-
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QImage>
-#include <QSignalSpy>
 #include <QLineSeries>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -27,8 +26,7 @@
 
 using namespace cw;
 
-class TestCharts : public QObject
-{
+class TestCharts : public QObject {
     Q_OBJECT
 private:
     qint64 m_now = 0;
@@ -38,8 +36,9 @@ private:
     {
         ClusterConfig config;
         config.name = QStringLiteral("charts");
-        for (const char *name : {"n8n-main", "n8n-worker-1", "n8n-worker-2"})
-            config.nodes.append({QLatin1String(name), NodeRole::Worker, QUrl(QStringLiteral("http://127.0.0.1:1")), {}});
+        for (const char *name : { "n8n-main", "n8n-worker-1", "n8n-worker-2" })
+            config.nodes.append({ QLatin1String(name), NodeRole::Worker,
+                QUrl(QStringLiteral("http://127.0.0.1:1")), {} });
         config.docker.configured = true;
         config.redis.configured = true;
         return config;
@@ -65,7 +64,8 @@ private:
     // Where a chart value is drawn, in the chart widget's (= its grab's) pixels.
     static QPoint pixelOf(TimeChart *chart, const QPointF &value, QAbstractSeries *series)
     {
-        const QPointF scene = chart->chart()->mapToScene(chart->chart()->mapToPosition(value, series));
+        const QPointF scene
+            = chart->chart()->mapToScene(chart->chart()->mapToPosition(value, series));
         return chart->mapFromScene(scene);
     }
 
@@ -126,7 +126,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.refreshNow(m_now);
         QCoreApplication::processEvents();
-        panel.refreshNow(m_now);   // after layout: the plot has its final width
+        panel.refreshNow(m_now); // after layout: the plot has its final width
         screenshot(&panel, QStringLiteral("charts-light.png"));
 
         TimeChart *cpu = panel.chart(QStringLiteral("cpu"));
@@ -149,7 +149,8 @@ private Q_SLOTS:
             top = std::max(top, p.y());
         QCOMPARE(top, 97.0);
         // Never more points than about two per pixel column per line.
-        QVERIFY2(cpu->lastPointCount() <= 3 * (2 * cpu->plotWidth() + 4) + 2, qPrintable(QString::number(cpu->lastPointCount())));
+        QVERIFY2(cpu->lastPointCount() <= 3 * (2 * cpu->plotWidth() + 4) + 2,
+            qPrintable(QString::number(cpu->lastPointCount())));
 
         // The dashed alert line at 80 %.
         QCOMPARE(cpu->thresholdLines().size(), 1);
@@ -173,12 +174,16 @@ private Q_SLOTS:
             dashPixels += on ? 1 : 0;
         }
         QVERIFY2(dashPixels > total / 4 && dashPixels < total * 95 / 100,
-                 qPrintable(QStringLiteral("%1 of %2 pixels of the 80 % row are threshold-coloured").arg(dashPixels).arg(total)));
+            qPrintable(QStringLiteral("%1 of %2 pixels of the 80 % row are threshold-coloured")
+                           .arg(dashPixels)
+                           .arg(total)));
         QLineSeries *worker1 = cpu->segments(1).constFirst();
         const QPoint before = pixelOf(cpu, QPointF(double(m_now - 250'000), 42), worker1);
         const QPoint during = pixelOf(cpu, QPointF(double(m_now - 150'000), 42), worker1);
-        QVERIFY2(colorAround(image, before.x(), before.y(), colors.line(1)), "worker-1's line is missing");
-        QVERIFY2(!colorAround(image, during.x(), during.y(), colors.line(1)), "worker-1 is drawn during its outage");
+        QVERIFY2(colorAround(image, before.x(), before.y(), colors.line(1)),
+            "worker-1's line is missing");
+        QVERIFY2(!colorAround(image, during.x(), during.y(), colors.line(1)),
+            "worker-1 is drawn during its outage");
 
         // The queue crossed 1,000: its threshold is on the scale and labelled.
         TimeChart *queue = panel.chart(QStringLiteral("queue"));
@@ -190,10 +195,12 @@ private Q_SLOTS:
         const QString text = cpu->hoverText();
         QVERIFY2(text.contains(QStringLiteral("n8n-worker-1: 42.0 %")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("n8n-worker-2: 5.0 %")), qPrintable(text));
-        QVERIFY2(text.startsWith(QDateTime::fromMSecsSinceEpoch(m_now - 60'000).toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
-                 qPrintable(text));
+        QVERIFY2(text.startsWith(QDateTime::fromMSecsSinceEpoch(m_now - 60'000)
+                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+            qPrintable(text));
         cpu->hoverAt(during);
-        QVERIFY2(cpu->hoverText().contains(QStringLiteral("n8n-worker-1: no data (down)")), qPrintable(cpu->hoverText()));
+        QVERIFY2(cpu->hoverText().contains(QStringLiteral("n8n-worker-1: no data (down)")),
+            qPrintable(cpu->hoverText()));
         screenshot(cpu, QStringLiteral("chart-cpu-hover.png"));
         cpu->hoverAt(QPoint(1, 1));
         QVERIFY(cpu->hoverText().isEmpty());
@@ -215,8 +222,11 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.refreshNow(QDateTime::currentMSecsSinceEpoch() + 3'600'000);
         TimeChart *cpu = panel.chart(QStringLiteral("cpu"));
-        QTRY_VERIFY_WITH_TIMEOUT(cpu->timeAxis()->max().toMSecsSinceEpoch() <= QDateTime::currentMSecsSinceEpoch(), 5000);
-        QVERIFY(cpu->timeAxis()->max().toMSecsSinceEpoch() > QDateTime::currentMSecsSinceEpoch() - 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cpu->timeAxis()->max().toMSecsSinceEpoch() <= QDateTime::currentMSecsSinceEpoch(),
+            5000);
+        QVERIFY(cpu->timeAxis()->max().toMSecsSinceEpoch()
+            > QDateTime::currentMSecsSinceEpoch() - 5000);
     }
 
     void rangesAndFullDay()
@@ -225,7 +235,8 @@ private Q_SLOTS:
         TimeSeriesStore store;
         for (qint64 k = 86'399; k >= 0; --k) {
             const qint64 t = m_now - k * 1000;
-            store.append(QStringLiteral("node/n8n-main/cpu"), t, k == 40'000 ? 99.5 : 10 + double(k % 13));
+            store.append(
+                QStringLiteral("node/n8n-main/cpu"), t, k == 40'000 ? 99.5 : 10 + double(k % 13));
             store.append(QStringLiteral("node/n8n-worker-1/cpu"), t, 30);
         }
         ChartsPanel panel;
@@ -244,11 +255,12 @@ private Q_SLOTS:
         TimeChart *cpu = panel.chart(QStringLiteral("cpu"));
         QCOMPARE(cpu->timeAxis()->format(), QStringLiteral("HH:mm"));
         QCOMPARE(cpu->timeAxis()->min().msecsTo(cpu->timeAxis()->max()), qint64(86'400'000));
-        QVERIFY2(cpu->lastPointCount() < 3 * (2 * cpu->plotWidth() + 4) + 2, qPrintable(QString::number(cpu->lastPointCount())));
+        QVERIFY2(cpu->lastPointCount() < 3 * (2 * cpu->plotWidth() + 4) + 2,
+            qPrintable(QString::number(cpu->lastPointCount())));
         double top = 0;
         for (const QPointF &p : cpu->segments(0).constFirst()->points())
             top = std::max(top, p.y());
-        QCOMPARE(top, 99.5);   // the one-second spike of the day is still drawn
+        QCOMPARE(top, 99.5); // the one-second spike of the day is still drawn
         screenshot(&panel, QStringLiteral("charts-24h.png"));
 
         auto *fiveMinutes = panel.findChild<QToolButton *>(QStringLiteral("range5min"));
@@ -259,11 +271,14 @@ private Q_SLOTS:
 
     void bothThemesLegible()
     {
-        for (const ChartColors &colors : {ChartColors::light(), ChartColors::darkTheme()}) {
+        for (const ChartColors &colors : { ChartColors::light(), ChartColors::darkTheme() }) {
             for (int i = 0; i < colors.lines.size(); ++i) {
                 QVERIFY2(ChartColors::contrast(colors.line(i), colors.plotBackground) >= 3.0,
-                         qPrintable(QStringLiteral("%1 line %2: contrast %3").arg(colors.dark ? u"dark" : u"light")
-                                        .arg(i).arg(ChartColors::contrast(colors.line(i), colors.plotBackground))));
+                    qPrintable(
+                        QStringLiteral("%1 line %2: contrast %3")
+                            .arg(colors.dark ? u"dark" : u"light")
+                            .arg(i)
+                            .arg(ChartColors::contrast(colors.line(i), colors.plotBackground))));
             }
             QVERIFY(ChartColors::contrast(colors.text, colors.background) >= 7.0);
             QVERIFY(ChartColors::contrast(colors.threshold, colors.plotBackground) >= 3.0);
@@ -281,14 +296,17 @@ private Q_SLOTS:
         TimeChart *cpu = panel.chart(QStringLiteral("cpu"));
         const QImage image = cpu->grab().toImage();
         const QPoint corner(3, 3);
-        QVERIFY2(image.pixelColor(corner).lightnessF() < 0.2, qPrintable(image.pixelColor(corner).name()));
+        QVERIFY2(image.pixelColor(corner).lightnessF() < 0.2,
+            qPrintable(image.pixelColor(corner).name()));
         QLineSeries *main = cpu->segments(0).constFirst();
-        const QPoint at = pixelOf(cpu, QPointF(double(m_now - 100'000), main->points().constFirst().y()), main);
+        const QPoint at
+            = pixelOf(cpu, QPointF(double(m_now - 100'000), main->points().constFirst().y()), main);
         bool found = false;
         for (const QPointF &p : main->points()) {
             const QPoint px = pixelOf(cpu, p, main);
             if (std::abs(px.x() - at.x()) < 3)
-                found = found || colorAround(image, px.x(), px.y(), ChartColors::darkTheme().line(0));
+                found
+                    = found || colorAround(image, px.x(), px.y(), ChartColors::darkTheme().line(0));
         }
         QVERIFY2(found, "main's line is not drawn in the dark theme's colour");
         screenshot(&panel, QStringLiteral("charts-dark.png"));
@@ -297,21 +315,29 @@ private Q_SLOTS:
     void liveClusterFillsTheCharts()
     {
         cwtest::NodeFarm farm;
-        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main, cwtest::NodeFarm::CaptureSet::UnderLoad);
-        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker, cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-main"), cwtest::NodeFarm::Kind::Main,
+            cwtest::NodeFarm::CaptureSet::UnderLoad);
+        farm.addNode(QStringLiteral("n8n-worker-1"), cwtest::NodeFarm::Kind::Worker,
+            cwtest::NodeFarm::CaptureSet::UnderLoad);
         QVERIFY2(farm.start(), qPrintable(farm.errorString()));
         cwtest::RedisServer redis;
         QVERIFY2(redis.start(), qPrintable(redis.errorString()));
         QString error;
-        redis.command({QStringLiteral("RPUSH"), QStringLiteral("bull:jobs:wait"), QStringLiteral("1"), QStringLiteral("2"),
-                       QStringLiteral("3")}, &error);
+        redis.command({ QStringLiteral("RPUSH"), QStringLiteral("bull:jobs:wait"),
+                          QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3") },
+            &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QString file = cwtest::writeFile(m_dir, QStringLiteral("live.yaml"),
             "name: live-charts\npoll_interval: 250ms\n"
             "nodes:\n"
-            "  - { name: n8n-main, role: main, url: " + farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + " }\n"
-            "  - { name: n8n-worker-1, role: worker, url: " + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8() + " }\n"
-            "redis: { host: 127.0.0.1, port: " + QByteArray::number(redis.port()) + " }\n");
+            "  - { name: n8n-main, role: main, url: "
+                + farm.url(QStringLiteral("n8n-main")).toString().toUtf8()
+                + " }\n"
+                  "  - { name: n8n-worker-1, role: worker, url: "
+                + farm.url(QStringLiteral("n8n-worker-1")).toString().toUtf8()
+                + " }\n"
+                  "redis: { host: 127.0.0.1, port: "
+                + QByteArray::number(redis.port()) + " }\n");
         SettingsStore settings(m_dir.filePath(QStringLiteral("settings.ini")));
         Application app(&settings, m_dir.filePath(QStringLiteral("audit.jsonl")));
         app.showWindow();
@@ -319,9 +345,11 @@ private Q_SLOTS:
         ChartsPanel *panel = app.window()->chartsPanel();
         ChartLegendModel *queue = panel->legend(QStringLiteral("queue"));
         QVERIFY(queue);
-        QTRY_COMPARE_WITH_TIMEOUT(queue->index(0).data().toString(), QStringLiteral("waiting  3"), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            queue->index(0).data().toString(), QStringLiteral("waiting  3"), 10'000);
         QTRY_VERIFY_WITH_TIMEOUT(app.history()->series(QStringLiteral("node/n8n-worker-1/response"))
-                                     && app.history()->series(QStringLiteral("node/n8n-worker-1/response"))->size() >= 4, 10'000);
+                && app.history()->series(QStringLiteral("node/n8n-worker-1/response"))->size() >= 4,
+            10'000);
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         panel->refreshNow(now);
         TimeChart *response = panel->chart(QStringLiteral("response"));
@@ -330,9 +358,13 @@ private Q_SLOTS:
 
         // A node going down draws a break: its samples become gaps.
         farm.setHealthFailing(QStringLiteral("n8n-worker-1"), true);
-        QTRY_VERIFY_WITH_TIMEOUT(app.history()->series(QStringLiteral("node/n8n-worker-1/response"))->newest().isGap(), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            app.history()->series(QStringLiteral("node/n8n-worker-1/response"))->newest().isGap(),
+            10'000);
         farm.setHealthFailing(QStringLiteral("n8n-worker-1"), false);
-        QTRY_VERIFY_WITH_TIMEOUT(!app.history()->series(QStringLiteral("node/n8n-worker-1/response"))->newest().isGap(), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !app.history()->series(QStringLiteral("node/n8n-worker-1/response"))->newest().isGap(),
+            10'000);
         QTest::qWait(600);
         panel->refreshNow(QDateTime::currentMSecsSinceEpoch());
         QCOMPARE(response->segments(1).size(), 2);

@@ -8,8 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-class TestCli : public QObject
-{
+class TestCli : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
@@ -34,21 +33,23 @@ private Q_SLOTS:
     void badFileIsRefused_data()
     {
         QTest::addColumn<QByteArray>("yaml");
-        QTest::addColumn<QString>("expected");   // in stderr
+        QTest::addColumn<QString>("expected"); // in stderr
 
-        QTest::newRow("bad role") << QByteArray("name: demo\nnodes:\n  - name: n8n-main\n    role: wroker\n"
-                                                "    url: http://127.0.0.1:5678\n")
+        QTest::newRow("bad role") << QByteArray(
+            "name: demo\nnodes:\n  - name: n8n-main\n    role: wroker\n"
+            "    url: http://127.0.0.1:5678\n")
                                   << QStringLiteral("bad.yaml:4: nodes[0].role");
-        QTest::newRow("unknown key") << QByteArray("name: demo\npoll_intervall: 1s\nnodes:\n  - name: a\n    role: main\n"
-                                                   "    url: http://127.0.0.1:5678\n")
-                                     << QStringLiteral("bad.yaml:2: poll_intervall");
+        QTest::newRow("unknown key")
+            << QByteArray("name: demo\npoll_intervall: 1s\nnodes:\n  - name: a\n    role: main\n"
+                          "    url: http://127.0.0.1:5678\n")
+            << QStringLiteral("bad.yaml:2: poll_intervall");
         // yaml-cpp stops at the block entry inside the unclosed flow sequence, on line 3.
         QTest::newRow("yaml syntax") << QByteArray("name: demo\nnodes: [\n  - name: a\n")
                                      << QStringLiteral("bad.yaml:3: YAML syntax error");
-        QTest::newRow("unset password variable")
-            << QByteArray("name: demo\nnodes:\n  - name: a\n    role: main\n    url: http://127.0.0.1:5678\n"
-                          "postgres:\n  host: 127.0.0.1\n  password: ${CW_TEST_UNSET_VARIABLE}\n")
-            << QStringLiteral("CW_TEST_UNSET_VARIABLE");
+        QTest::newRow("unset password variable") << QByteArray(
+            "name: demo\nnodes:\n  - name: a\n    role: main\n    url: http://127.0.0.1:5678\n"
+            "postgres:\n  host: 127.0.0.1\n  password: ${CW_TEST_UNSET_VARIABLE}\n")
+                                                 << QStringLiteral("CW_TEST_UNSET_VARIABLE");
     }
 
     void badFileIsRefused()
@@ -58,7 +59,7 @@ private Q_SLOTS:
         const QString path = cwtest::writeFile(m_dir, QStringLiteral("bad.yaml"), yaml);
         QProcess process;
         process.setProcessEnvironment(environment());
-        process.start(QStringLiteral(CLUSTERWATCH_BINARY), {QStringLiteral("--config"), path});
+        process.start(QStringLiteral(CLUSTERWATCH_BINARY), { QStringLiteral("--config"), path });
         QVERIFY(process.waitForFinished(10'000));
         const QString err = QString::fromLocal8Bit(process.readAllStandardError());
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
@@ -72,33 +73,38 @@ private Q_SLOTS:
         QProcess process;
         process.setProcessEnvironment(environment());
         process.start(QStringLiteral(CLUSTERWATCH_BINARY),
-                      {QStringLiteral("--config"), m_dir.filePath(QStringLiteral("does-not-exist.yaml"))});
+            { QStringLiteral("--config"), m_dir.filePath(QStringLiteral("does-not-exist.yaml")) });
         QVERIFY(process.waitForFinished(10'000));
         QCOMPARE(process.exitCode(), 2);
-        QVERIFY(QString::fromLocal8Bit(process.readAllStandardError()).contains(QStringLiteral("does-not-exist.yaml")));
+        QVERIFY(QString::fromLocal8Bit(process.readAllStandardError())
+                    .contains(QStringLiteral("does-not-exist.yaml")));
     }
 
     void goodFileOpensTheDashboardAndIsRemembered()
     {
-        const QString path = cwtest::writeFile(
-            m_dir, QStringLiteral("good.yaml"),
+        const QString path = cwtest::writeFile(m_dir, QStringLiteral("good.yaml"),
             "name: demo\npoll_interval: 1s\nnodes:\n  - name: n8n-main\n    role: main\n"
-            "    url: http://127.0.0.1:" + QByteArray::number(cwtest::freeLoopbackPort()) + "\n"
-            "postgres:\n  host: 127.0.0.1\n  port: " + QByteArray::number(cwtest::freeLoopbackPort())
-            + "\n  password: ${CW_TEST_DB_PASSWORD}\n");
+            "    url: http://127.0.0.1:"
+                + QByteArray::number(cwtest::freeLoopbackPort())
+                + "\n"
+                  "postgres:\n  host: 127.0.0.1\n  port: "
+                + QByteArray::number(cwtest::freeLoopbackPort())
+                + "\n  password: ${CW_TEST_DB_PASSWORD}\n");
         QProcess process;
         process.setProcessEnvironment(environment());
-        process.start(QStringLiteral(CLUSTERWATCH_BINARY), {QStringLiteral("--config"), path});
+        process.start(QStringLiteral(CLUSTERWATCH_BINARY), { QStringLiteral("--config"), path });
         QVERIFY(process.waitForStarted());
         // The window stays open, polling a cluster that refuses: no exit, no crash.
         QVERIFY(!process.waitForFinished(2500));
         process.terminate();
         QVERIFY(process.waitForFinished(10'000));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
-        const QString output = QString::fromLocal8Bit(process.readAllStandardError() + process.readAllStandardOutput());
+        const QString output = QString::fromLocal8Bit(
+            process.readAllStandardError() + process.readAllStandardOutput());
         QVERIFY2(!output.contains(QStringLiteral("s3cr3t-Pa55word")), "a password was printed");
 
-        QSettings saved(m_dir.filePath(QStringLiteral("config/Clusterwatch/clusterwatch.conf")), QSettings::IniFormat);
+        QSettings saved(m_dir.filePath(QStringLiteral("config/Clusterwatch/clusterwatch.conf")),
+            QSettings::IniFormat);
         QCOMPARE(saved.value(QStringLiteral("cluster/lastFile")).toString(), path);
     }
 };

@@ -3,6 +3,9 @@
 // down and come back, read the result and the audit trail; the restart-storm guard; 304 and 404;
 // the container log with the ERROR filter; and a missing Docker socket that leaves the rest of
 // the monitoring running.
+#include "DockerEngine.h"
+#include "NodeFarm.h"
+#include "TestSupport.h"
 #include "app/Application.h"
 #include "models/items/ClusterModel.h"
 #include "models/items/LogLinesModel.h"
@@ -11,10 +14,6 @@
 #include "views/LogPanel.h"
 #include "views/MainWindow.h"
 #include "views/NodeTileDelegate.h"
-
-#include "DockerEngine.h"
-#include "NodeFarm.h"
-#include "TestSupport.h"
 
 #include <QAbstractButton>
 #include <QFile>
@@ -30,8 +29,7 @@
 
 using cwtest::NodeFarm;
 
-class TestDockerActions : public QObject
-{
+class TestDockerActions : public QObject {
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
@@ -42,7 +40,8 @@ private:
     static QStringList tile(cw::Application &app, const QString &node)
     {
         const int row = app.nodes()->rowOf(node);
-        return row < 0 ? QStringList() : cw::NodeTileDelegate::tileLines(app.nodes()->index(row, 0));
+        return row < 0 ? QStringList()
+                       : cw::NodeTileDelegate::tileLines(app.nodes()->index(row, 0));
     }
     static QVariant nodeData(cw::Application &app, const QString &node, int role)
     {
@@ -69,7 +68,8 @@ private:
         return list && list->count() > 0 ? list->item(0)->text() : QString();
     }
     /// Confirms @p action on the selected node through the real dialog.
-    static bool confirm(cw::Application &app, cw::ContainerAction action, QString *dialogText = nullptr)
+    static bool confirm(
+        cw::Application &app, cw::ContainerAction action, QString *dialogText = nullptr)
     {
         app.window()->confirmAction(action);
         QMessageBox *box = dialog(app, QStringLiteral("confirmActionDialog"));
@@ -89,23 +89,31 @@ private Q_SLOTS:
         QVERIFY2(m_engine.start(), qPrintable(m_engine.errorString()));
         QVERIFY2(m_engine.buildImage(), qPrintable(m_engine.errorString()));
         // An n8n-looking container the cluster file does not name: listed as discovered.
-        QVERIFY2(m_engine.runContainer(QStringLiteral("n8n-worker-9")), qPrintable(m_engine.errorString()));
+        QVERIFY2(m_engine.runContainer(QStringLiteral("n8n-worker-9")),
+            qPrintable(m_engine.errorString()));
         QVERIFY2(m_engine.runContainer(QStringLiteral("n8n-worker-1"),
-                                       {QStringLiteral("sh"), QStringLiteral("-c"),
-                                        QStringLiteral("echo 'n8n worker is now ready'; sleep 0.3; "
-                                                       "echo 'ERROR Redis unavailable' >&2; sleep 0.3; "
-                                                       "echo 'WARN lock renewal slow'")}),
-                 qPrintable(m_engine.errorString()));
+                     { QStringLiteral("sh"), QStringLiteral("-c"),
+                         QStringLiteral("echo 'n8n worker is now ready'; sleep 0.3; "
+                                        "echo 'ERROR Redis unavailable' >&2; sleep 0.3; "
+                                        "echo 'WARN lock renewal slow'") }),
+            qPrintable(m_engine.errorString()));
         m_farm.addNode(QStringLiteral("n8n-main"), NodeFarm::Kind::Main);
         m_farm.addNode(QStringLiteral("n8n-worker-1"), NodeFarm::Kind::Worker);
         QVERIFY2(m_farm.start(), qPrintable(m_farm.errorString()));
-        const auto url = [this](const char *n) { return m_farm.url(QString::fromLatin1(n)).toString().toUtf8(); };
+        const auto url = [this](const char *n) {
+            return m_farm.url(QString::fromLatin1(n)).toString().toUtf8();
+        };
         m_clusterFile = cwtest::writeFile(m_dir, QStringLiteral("cluster.yaml"),
             "name: docker-test\npoll_interval: 500ms\ntimeouts: { connect: 1s, request: 2s }\n"
-            "docker: { host: '" + m_engine.host().toUtf8() + "' }\n"
-            "nodes:\n"
-            "  - { name: n8n-main, role: main, url: " + url("n8n-main") + ", container: n8n-main-gone }\n"
-            "  - { name: n8n-worker-1, role: worker, url: " + url("n8n-worker-1") + ", container: n8n-worker-1 }\n");
+            "docker: { host: '"
+                + m_engine.host().toUtf8()
+                + "' }\n"
+                  "nodes:\n"
+                  "  - { name: n8n-main, role: main, url: "
+                + url("n8n-main")
+                + ", container: n8n-main-gone }\n"
+                  "  - { name: n8n-worker-1, role: worker, url: "
+                + url("n8n-worker-1") + ", container: n8n-worker-1 }\n");
         QVERIFY(!m_clusterFile.isEmpty());
     }
 
@@ -118,14 +126,19 @@ private Q_SLOTS:
         QVERIFY(app.openClusterFile(m_clusterFile));
         const QString worker = QStringLiteral("n8n-worker-1");
 
-        QTRY_VERIFY_WITH_TIMEOUT(tile(app, worker).value(5).startsWith(QStringLiteral("container running")), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            tile(app, worker).value(5).startsWith(QStringLiteral("container running")), 10'000);
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, worker).value(1), QStringLiteral("HEALTHY"), 5000);
-        const QString dockerStatus = app.window()->findChild<QLabel *>(QStringLiteral("dockerStatus"))->text();
-        QVERIFY2(dockerStatus.contains(m_engine.host()) && dockerStatus.contains(QStringLiteral("API 1.41")),
-                 qPrintable(dockerStatus));
-        const QString discovered = app.window()->findChild<QLabel *>(QStringLiteral("discoveredContainers"))->text();
-        QVERIFY2(discovered.contains(QStringLiteral("n8n-worker-9")) && !discovered.contains(QStringLiteral("n8n-worker-1 ")),
-                 qPrintable(discovered));
+        const QString dockerStatus
+            = app.window()->findChild<QLabel *>(QStringLiteral("dockerStatus"))->text();
+        QVERIFY2(dockerStatus.contains(m_engine.host())
+                && dockerStatus.contains(QStringLiteral("API 1.41")),
+            qPrintable(dockerStatus));
+        const QString discovered
+            = app.window()->findChild<QLabel *>(QStringLiteral("discoveredContainers"))->text();
+        QVERIFY2(discovered.contains(QStringLiteral("n8n-worker-9"))
+                && !discovered.contains(QStringLiteral("n8n-worker-1 ")),
+            qPrintable(discovered));
 
         // The log of the selected node, filtered to ERROR like the seed's grep.
         app.window()->selectNode(worker);
@@ -140,7 +153,8 @@ private Q_SLOTS:
         }
         // Each line once, in order (the tail and the followed stream must not overlap).
         QCOMPARE(shown.count(QStringLiteral("ERROR Redis unavailable")), 1);
-        QVERIFY2(shown.indexOf(QStringLiteral("n8n worker is now ready")) < errorRow, qPrintable(shown.join(u'|')));
+        QVERIFY2(shown.indexOf(QStringLiteral("n8n worker is now ready")) < errorRow,
+            qPrintable(shown.join(u'|')));
         logs->filtered()->setMinimumLevel(cw::LogLinesModel::Error);
         QCOMPARE(logs->filtered()->rowCount(), 1);
         logs->filtered()->setMinimumLevel(cw::LogLinesModel::Info);
@@ -149,7 +163,8 @@ private Q_SLOTS:
         // Record what the tile says while the restart happens.
         QStringList containerStates;
         connect(app.nodes(), &QAbstractItemModel::dataChanged, this, [&] {
-            const QString state = nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString();
+            const QString state
+                = nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString();
             if (containerStates.isEmpty() || containerStates.last() != state) {
                 containerStates << state;
                 if (state.startsWith(QStringLiteral("exited")))
@@ -161,16 +176,19 @@ private Q_SLOTS:
         app.window()->confirmAction(cw::ContainerAction::Restart);
         QMessageBox *box = dialog(app, QStringLiteral("confirmActionDialog"));
         QVERIFY(box);
-        QVERIFY2(box->text().contains(worker) && box->text().contains(m_engine.host()), qPrintable(box->text()));
+        QVERIFY2(box->text().contains(worker) && box->text().contains(m_engine.host()),
+            qPrintable(box->text()));
         screenshot(box, QStringLiteral("docker-confirm-restart.png"));
         box->button(QMessageBox::Yes)->click();
 
-        QTRY_VERIFY_WITH_TIMEOUT(latestResult(app).contains(QStringLiteral("  restart n8n-worker-1")), 20'000);
-        QVERIFY2(latestResult(app).contains(QStringLiteral(": done")), qPrintable(latestResult(app)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            latestResult(app).contains(QStringLiteral("  restart n8n-worker-1")), 20'000);
+        QVERIFY2(
+            latestResult(app).contains(QStringLiteral(": done")), qPrintable(latestResult(app)));
         QTRY_VERIFY_WITH_TIMEOUT(containerStates.contains(QStringLiteral("running"))
-                                     && std::any_of(containerStates.cbegin(), containerStates.cend(),
-                                                    [](const QString &s) { return s.startsWith(QStringLiteral("exited")); }),
-                                 10'000);
+                && std::any_of(containerStates.cbegin(), containerStates.cend(),
+                    [](const QString &s) { return s.startsWith(QStringLiteral("exited")); }),
+            10'000);
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, worker).value(1), QStringLiteral("HEALTHY"), 10'000);
         screenshot(app.window(), QStringLiteral("docker-after-restart.png"));
 
@@ -187,7 +205,8 @@ private Q_SLOTS:
         QCOMPARE(intent.value(QStringLiteral("result")).toString(), QStringLiteral("requested"));
         QCOMPARE(intent.value(QStringLiteral("action")).toString(), QStringLiteral("restart"));
         const QJsonObject entry = QJsonDocument::fromJson(audit.readLine()).object();
-        QCOMPARE(entry.value(QStringLiteral("action_id")).toString(), intent.value(QStringLiteral("action_id")).toString());
+        QCOMPARE(entry.value(QStringLiteral("action_id")).toString(),
+            intent.value(QStringLiteral("action_id")).toString());
         QVERIFY(!entry.value(QStringLiteral("action_id")).toString().isEmpty());
         QCOMPARE(entry.value(QStringLiteral("action")).toString(), QStringLiteral("restart"));
         QCOMPARE(entry.value(QStringLiteral("container")).toString(), worker);
@@ -197,18 +216,27 @@ private Q_SLOTS:
 
         // Start while running: 304, said so.
         QVERIFY(confirm(app, cw::ContainerAction::Start));
-        QTRY_VERIFY_WITH_TIMEOUT(latestResult(app).contains(QStringLiteral("  start n8n-worker-1")), 10'000);
-        QVERIFY2(latestResult(app).contains(QStringLiteral("already in that state")), qPrintable(latestResult(app)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            latestResult(app).contains(QStringLiteral("  start n8n-worker-1")), 10'000);
+        QVERIFY2(latestResult(app).contains(QStringLiteral("already in that state")),
+            qPrintable(latestResult(app)));
 
         // Stop: the node is down at once, by the die event; start brings it back.
         QVERIFY(confirm(app, cw::ContainerAction::Stop));
-        QTRY_VERIFY_WITH_TIMEOUT(nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString().startsWith(QStringLiteral("exited")), 15'000);
+        QTRY_VERIFY_WITH_TIMEOUT(nodeData(app, worker, cw::ClusterModel::ContainerStateRole)
+                                     .toString()
+                                     .startsWith(QStringLiteral("exited")),
+            15'000);
         QCOMPARE(tile(app, worker).value(1), QStringLiteral("DOWN"));
-        QVERIFY2(tile(app, worker).value(6).startsWith(QStringLiteral("container exited")), qPrintable(tile(app, worker).join(u'|')));
-        QTRY_VERIFY_WITH_TIMEOUT(latestResult(app).contains(QStringLiteral("  stop n8n-worker-1")), 15'000);
+        QVERIFY2(tile(app, worker).value(6).startsWith(QStringLiteral("container exited")),
+            qPrintable(tile(app, worker).join(u'|')));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            latestResult(app).contains(QStringLiteral("  stop n8n-worker-1")), 15'000);
         QVERIFY(!app.actions()->isBusy(worker));
         QVERIFY(confirm(app, cw::ContainerAction::Start));
-        QTRY_COMPARE_WITH_TIMEOUT(nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString(), QStringLiteral("running"), 15'000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString(),
+            QStringLiteral("running"), 15'000);
 
         // The restart-storm guard: a fourth restart within ten minutes needs an override.
         for (int i = 0; i < 2; ++i) {
@@ -218,8 +246,10 @@ private Q_SLOTS:
         }
         QVERIFY(confirm(app, cw::ContainerAction::Restart));
         QMessageBox *guard = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT((guard = dialog(app, QStringLiteral("guardOverrideDialog"))) != nullptr, 5000);
-        QVERIFY2(guard->text().contains(QStringLiteral("restarted 3 times")), qPrintable(guard->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (guard = dialog(app, QStringLiteral("guardOverrideDialog"))) != nullptr, 5000);
+        QVERIFY2(
+            guard->text().contains(QStringLiteral("restarted 3 times")), qPrintable(guard->text()));
         screenshot(guard, QStringLiteral("docker-storm-guard.png"));
         guard->button(QMessageBox::Cancel)->click();
         QVERIFY(!app.actions()->isBusy(worker));
@@ -227,8 +257,10 @@ private Q_SLOTS:
         // 404: the main's container does not exist.
         app.window()->selectNode(QStringLiteral("n8n-main"));
         QVERIFY(confirm(app, cw::ContainerAction::Restart));
-        QTRY_VERIFY_WITH_TIMEOUT(latestResult(app).contains(QStringLiteral("n8n-main-gone")), 10'000);
-        QVERIFY2(latestResult(app).contains(QStringLiteral("no such container")), qPrintable(latestResult(app)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            latestResult(app).contains(QStringLiteral("n8n-main-gone")), 10'000);
+        QVERIFY2(latestResult(app).contains(QStringLiteral("no such container")),
+            qPrintable(latestResult(app)));
 
         // Every action is in the trail twice, intent and result: restart, start (304), stop, start,
         // restart ×2, restart (404). The refused fourth restart never left: not an action.
@@ -238,15 +270,21 @@ private Q_SLOTS:
     void missingSocketKeepsMonitoring()
     {
         const QString file = cwtest::writeFile(m_dir, QStringLiteral("nosocket.yaml"),
-            "name: no-docker\npoll_interval: 500ms\ndocker: { host: 'unix://" + m_dir.filePath(QStringLiteral("missing.sock")).toUtf8() + "' }\n"
-            "nodes:\n  - { name: n8n-main, role: main, url: " + m_farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + ", container: n8n-main }\n");
+            "name: no-docker\npoll_interval: 500ms\ndocker: { host: 'unix://"
+                + m_dir.filePath(QStringLiteral("missing.sock")).toUtf8()
+                + "' }\n"
+                  "nodes:\n  - { name: n8n-main, role: main, url: "
+                + m_farm.url(QStringLiteral("n8n-main")).toString().toUtf8()
+                + ", container: n8n-main }\n");
         cw::SettingsStore settings(m_dir.filePath(QStringLiteral("settings2.ini")));
         cw::Application app(&settings, m_dir.filePath(QStringLiteral("audit2.jsonl")));
         app.showWindow();
         QVERIFY(app.openClusterFile(file));
         auto *status = app.window()->findChild<QLabel *>(QStringLiteral("dockerStatus"));
-        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("Docker not reachable at unix://")), 10'000);
-        QTRY_COMPARE_WITH_TIMEOUT(tile(app, QStringLiteral("n8n-main")).value(1), QStringLiteral("HEALTHY"), 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            status->text().contains(QStringLiteral("Docker not reachable at unix://")), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            tile(app, QStringLiteral("n8n-main")).value(1), QStringLiteral("HEALTHY"), 10'000);
         screenshot(app.window(), QStringLiteral("docker-socket-missing.png"));
     }
 };

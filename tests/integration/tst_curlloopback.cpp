@@ -16,7 +16,6 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTest>
-
 #include <optional>
 
 using namespace cw;
@@ -113,7 +112,8 @@ QString describe(const Outcome &o)
 {
     return QStringLiteral("curl %1 (%2): %3 [%4]")
         .arg(int(o.code))
-        .arg(QString::fromUtf8(curl_easy_strerror(o.code)), o.failure.text, toString(o.failure.kind));
+        .arg(QString::fromUtf8(curl_easy_strerror(o.code)), o.failure.text,
+            toString(o.failure.kind));
 }
 
 } // namespace
@@ -192,7 +192,8 @@ void TestCurlLoopback::errorPageAndBodyLimit()
     const Outcome notFound = get(missing, 2000, 3000);
     QCOMPARE(notFound.code, CURLE_OK);
     QCOMPARE(toString(notFound.failure.kind), toString(FetchError::HttpStatus));
-    QVERIFY2(notFound.failure.text.startsWith(QStringLiteral("HTTP 404 from /nope: Cannot GET /nope")),
+    QVERIFY2(
+        notFound.failure.text.startsWith(QStringLiteral("HTTP 404 from /nope: Cannot GET /nope")),
         qPrintable(describe(notFound)));
     QVERIFY(!notFound.failure.retryable);
 
@@ -217,9 +218,11 @@ void TestCurlLoopback::closedWithoutAnswer()
     url.setPort(closing.port());
     url.setPath(QStringLiteral("/healthz"));
     const Outcome o = get(url, 2000, 3000);
-    QVERIFY2(o.code == CURLE_GOT_NOTHING || o.code == CURLE_RECV_ERROR || o.code == CURLE_SEND_ERROR,
+    QVERIFY2(
+        o.code == CURLE_GOT_NOTHING || o.code == CURLE_RECV_ERROR || o.code == CURLE_SEND_ERROR,
         qPrintable(describe(o)));
-    const QString request = QStringLiteral("GET /healthz on 127.0.0.1:%1: connection ").arg(closing.port());
+    const QString request
+        = QStringLiteral("GET /healthz on 127.0.0.1:%1: connection ").arg(closing.port());
     QVERIFY2(o.failure.text.startsWith(request), qPrintable(describe(o)));
     QVERIFY(o.failure.scope == FailureScope::Exchange);
     QVERIFY(o.failure.retryable);

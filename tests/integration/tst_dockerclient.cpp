@@ -6,8 +6,8 @@
 #include "DockerEngine.h"
 #include "TestSupport.h"
 #include "models/RuntimeTypes.h"
-#include "services/runtime/docker/DockerClient.h"
 #include "services/base/WorkerThread.h"
+#include "services/runtime/docker/DockerClient.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -15,10 +15,9 @@
 #include <QLocale>
 #include <QMutex>
 #include <QSignalSpy>
-#include <QTest>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QTimer>
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -69,17 +68,30 @@ public:
     cw::DockerClient *client() const { return m_client; }
     QThread *thread() const { return m_thread.thread(); }
 
-    cw::RuntimeSnapshot snapshot(qsizetype i) const { return snapshots->at(i).at(0).value<cw::RuntimeSnapshot>(); }
+    cw::RuntimeSnapshot snapshot(qsizetype i) const
+    {
+        return snapshots->at(i).at(0).value<cw::RuntimeSnapshot>();
+    }
     cw::RuntimeSnapshot lastSnapshot() const
     {
         return snapshots->isEmpty() ? cw::RuntimeSnapshot {} : snapshot(snapshots->count() - 1);
     }
-    cw::RuntimeEvent event(qsizetype i) const { return events->at(i).at(0).value<cw::RuntimeEvent>(); }
-    cw::ActionResult action(qsizetype i) const { return actions->at(i).at(0).value<cw::ActionResult>(); }
-    cw::ContainerStats statsAt(qsizetype i) const { return stats->at(i).at(0).value<cw::ContainerStats>(); }
+    cw::RuntimeEvent event(qsizetype i) const
+    {
+        return events->at(i).at(0).value<cw::RuntimeEvent>();
+    }
+    cw::ActionResult action(qsizetype i) const
+    {
+        return actions->at(i).at(0).value<cw::ActionResult>();
+    }
+    cw::ContainerStats statsAt(qsizetype i) const
+    {
+        return stats->at(i).at(0).value<cw::ContainerStats>();
+    }
 
     /// Index of the first snapshot from @p from on that satisfies @p predicate, or -1.
-    qsizetype findSnapshot(const std::function<bool(const cw::RuntimeSnapshot &)> &predicate, qsizetype from = 0) const
+    qsizetype findSnapshot(
+        const std::function<bool(const cw::RuntimeSnapshot &)> &predicate, qsizetype from = 0) const
     {
         for (qsizetype i = from; i < snapshots->count(); ++i) {
             if (predicate(snapshot(i)))
@@ -107,20 +119,28 @@ public:
 
     void perform(quint64 id, const QString &container, cw::ContainerAction what, int grace = 2)
     {
-        QMetaObject::invokeMethod(m_client, [c = m_client, id, container, what, grace] { c->perform(id, container, what, grace); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_client,
+            [c = m_client, id, container, what, grace] { c->perform(id, container, what, grace); },
+            Qt::QueuedConnection);
     }
     void fetchLogs(quint64 id, const QString &container, int tail)
     {
-        QMetaObject::invokeMethod(m_client, [c = m_client, id, container, tail] { c->fetchLogs(id, container, tail); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_client, [c = m_client, id, container, tail] { c->fetchLogs(id, container, tail); },
+            Qt::QueuedConnection);
     }
     void follow(const QString &container, bool on)
     {
-        QMetaObject::invokeMethod(m_client, [c = m_client, container, on] {
-            if (on)
-                c->followLogs(container);
-            else
-                c->unfollowLogs(container);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_client,
+            [c = m_client, container, on] {
+                if (on)
+                    c->followLogs(container);
+                else
+                    c->unfollowLogs(container);
+            },
+            Qt::QueuedConnection);
     }
 
     std::unique_ptr<QSignalSpy> snapshots, stats, events, actions, logs, lines;
@@ -188,37 +208,43 @@ void TestDockerClient::initTestCase()
     QElapsedTimer timer;
     timer.start();
     m_engine.setTlsPort(cwtest::freeLoopbackPort());
-    QVERIFY2(m_engine.start(), qPrintable(QStringLiteral("dockerd did not start: ") + m_engine.errorString()));
+    QVERIFY2(m_engine.start(),
+        qPrintable(QStringLiteral("dockerd did not start: ") + m_engine.errorString()));
     const qint64 engineMs = timer.restart();
     QVERIFY2(m_engine.buildImage(), qPrintable(m_engine.errorString()));
     QVERIFY2(m_engine.runContainer(QStringLiteral("cw-main"), { QStringLiteral("sleep-loop") },
-                 { QStringLiteral("--restart"), QStringLiteral("unless-stopped"), QStringLiteral("--label"),
-                     QStringLiteral("cw.role=main"), QStringLiteral("-e"), QStringLiteral("N8N_ENCRYPTION_KEY=key-of-main"),
+                 { QStringLiteral("--restart"), QStringLiteral("unless-stopped"),
+                     QStringLiteral("--label"), QStringLiteral("cw.role=main"),
+                     QStringLiteral("-e"), QStringLiteral("N8N_ENCRYPTION_KEY=key-of-main"),
                      QStringLiteral("-e"), QStringLiteral("EXECUTIONS_MODE=queue") }),
         qPrintable(m_engine.errorString()));
     QVERIFY2(m_engine.runContainer(QStringLiteral("cw-worker-1"), { QStringLiteral("sleep-loop") },
-                 { QStringLiteral("--restart"), QStringLiteral("unless-stopped"), QStringLiteral("-e"),
-                     QStringLiteral("N8N_ENCRYPTION_KEY=another-key"), QStringLiteral("-e"), QStringLiteral("EXECUTIONS_MODE=queue") }),
+                 { QStringLiteral("--restart"), QStringLiteral("unless-stopped"),
+                     QStringLiteral("-e"), QStringLiteral("N8N_ENCRYPTION_KEY=another-key"),
+                     QStringLiteral("-e"), QStringLiteral("EXECUTIONS_MODE=queue") }),
         qPrintable(m_engine.errorString()));
     // Prints known lines to stdout and stderr, paced so the engine keeps their order.
     QVERIFY2(m_engine.runContainer(QStringLiteral("cw-logs"),
                  { QStringLiteral("sh"), QStringLiteral("-c"),
-                     QStringLiteral("echo out-1; sleep 0.05; echo err-1 >&2; sleep 0.05; echo 'out 2 ✓'; "
-                                    "sleep 0.05; echo err-2 >&2") },
+                     QStringLiteral(
+                         "echo out-1; sleep 0.05; echo err-1 >&2; sleep 0.05; echo 'out 2 ✓'; "
+                         "sleep 0.05; echo err-2 >&2") },
                  {}),
         qPrintable(m_engine.errorString()));
     QVERIFY2(m_engine.runContainer(QStringLiteral("cw-tty"),
-                 { QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo tty-out; echo tty-err >&2") },
+                 { QStringLiteral("sh"), QStringLiteral("-c"),
+                     QStringLiteral("echo tty-out; echo tty-err >&2") },
                  { QStringLiteral("-t") }),
         qPrintable(m_engine.errorString()));
-    qInfo("dockerd up in %lld ms, image and 4 containers in %lld ms (%s)", engineMs, timer.elapsed(),
-        qPrintable(m_engine.host()));
+    qInfo("dockerd up in %lld ms, image and 4 containers in %lld ms (%s)", engineMs,
+        timer.elapsed(), qPrintable(m_engine.host()));
 }
 
 void TestDockerClient::init()
 {
     // Whatever a failed test left stopped runs again (starting a running container is a no-op).
-    QVERIFY2(m_engine.docker({ QStringLiteral("start"), QStringLiteral("cw-main"), QStringLiteral("cw-worker-1") }),
+    QVERIFY2(m_engine.docker({ QStringLiteral("start"), QStringLiteral("cw-main"),
+                 QStringLiteral("cw-worker-1") }),
         qPrintable(m_engine.errorString()));
 }
 
@@ -241,8 +267,10 @@ void TestDockerClient::listShowsContainers()
     Harness h(m_engine.host());
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 5000);
     const cw::RuntimeSnapshot s = h.snapshot(0);
-    QVERIFY2(hasState(s, QStringLiteral("cw-main"), QStringLiteral("running")), qPrintable(describe(s)));
-    QVERIFY2(hasState(s, QStringLiteral("cw-worker-1"), QStringLiteral("running")), qPrintable(describe(s)));
+    QVERIFY2(
+        hasState(s, QStringLiteral("cw-main"), QStringLiteral("running")), qPrintable(describe(s)));
+    QVERIFY2(hasState(s, QStringLiteral("cw-worker-1"), QStringLiteral("running")),
+        qPrintable(describe(s)));
     QVERIFY2(findContainer(s, QStringLiteral("cw-logs")), qPrintable(describe(s)));
     const cw::ContainerInfo *main = findContainer(s, QStringLiteral("cw-main"));
     QCOMPARE(main->image, QLatin1String(cwtest::DockerEngine::kImage));
@@ -256,9 +284,11 @@ void TestDockerClient::listShowsContainers()
     // settings hash equal, different keys differ, and the key itself is nowhere in the snapshot.
     const cw::ContainerInfo *worker = findContainer(s, QStringLiteral("cw-worker-1"));
     const QString key = QStringLiteral("N8N_ENCRYPTION_KEY");
-    QVERIFY2(main->settingHashes.contains(key) && worker->settingHashes.contains(key), qPrintable(describe(s)));
+    QVERIFY2(main->settingHashes.contains(key) && worker->settingHashes.contains(key),
+        qPrintable(describe(s)));
     QVERIFY(main->settingHashes.value(key) != worker->settingHashes.value(key));
-    QCOMPARE(main->settingHashes.value(QStringLiteral("EXECUTIONS_MODE")), worker->settingHashes.value(QStringLiteral("EXECUTIONS_MODE")));
+    QCOMPARE(main->settingHashes.value(QStringLiteral("EXECUTIONS_MODE")),
+        worker->settingHashes.value(QStringLiteral("EXECUTIONS_MODE")));
     for (const QByteArray &hash : main->settingHashes)
         QVERIFY(!hash.contains("key-of-main"));
     // Polls keep coming at the interval.
@@ -280,53 +310,69 @@ void TestDockerClient::inspectOnlyOnChange()
 void TestDockerClient::restartCountAfterCrash()
 {
     Harness h(m_engine.host());
-    QTRY_VERIFY_WITH_TIMEOUT(hasState(h.lastSnapshot(), QStringLiteral("cw-worker-1"), QStringLiteral("running")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasState(h.lastSnapshot(), QStringLiteral("cw-worker-1"), QStringLiteral("running")), 5000);
     const int before = findContainer(h.lastSnapshot(), QStringLiteral("cw-worker-1"))->restartCount;
     const qsizetype from = h.snapshots->count();
     // PID 1 ends; the restart policy brings the container back and counts it. The exec'd kill
     // may itself be killed with its container (exit 137) before it reports: that is success too.
-    if (!m_engine.docker({ QStringLiteral("exec"), QStringLiteral("cw-worker-1"), QStringLiteral("kill"), QStringLiteral("1") }))
-        QVERIFY2(m_engine.errorString().contains(QStringLiteral("exit 137")), qPrintable(m_engine.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([&](const cw::RuntimeSnapshot &s) {
-        const cw::ContainerInfo *c = findContainer(s, QStringLiteral("cw-worker-1"));
-        return c && c->state == QLatin1String("running") && c->restartCount == before + 1;
-    }, from) >= 0, 8000);
+    if (!m_engine.docker({ QStringLiteral("exec"), QStringLiteral("cw-worker-1"),
+            QStringLiteral("kill"), QStringLiteral("1") }))
+        QVERIFY2(m_engine.errorString().contains(QStringLiteral("exit 137")),
+            qPrintable(m_engine.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        h.findSnapshot(
+            [&](const cw::RuntimeSnapshot &s) {
+                const cw::ContainerInfo *c = findContainer(s, QStringLiteral("cw-worker-1"));
+                return c && c->state == QLatin1String("running") && c->restartCount == before + 1;
+            },
+            from)
+            >= 0,
+        8000);
     QVERIFY(h.findEvent(QStringLiteral("cw-worker-1"), QStringLiteral("die")) >= 0);
 }
 
 void TestDockerClient::restartStopStartRoundTrip()
 {
     Harness h(m_engine.host());
-    QTRY_VERIFY_WITH_TIMEOUT(hasState(h.lastSnapshot(), QStringLiteral("cw-main"), QStringLiteral("running")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasState(h.lastSnapshot(), QStringLiteral("cw-main"), QStringLiteral("running")), 5000);
 
     // The die event's way to this thread: from the daemon's clock (the same host's), and from
     // the moment the client thread emitted it.
     QMutex mutex;
     QHash<QString, qint64> emittedNs;
-    QObject::connect(h.client(), &cw::DockerClient::eventReceived, h.client(), [&](const cw::RuntimeEvent &e) {
-        const QMutexLocker lock(&mutex);
-        emittedNs.insert(e.name + QLatin1Char('/') + e.action, steadyNs());
-    }, Qt::DirectConnection);
+    QObject::connect(
+        h.client(), &cw::DockerClient::eventReceived, h.client(),
+        [&](const cw::RuntimeEvent &e) {
+            const QMutexLocker lock(&mutex);
+            emittedNs.insert(e.name + QLatin1Char('/') + e.action, steadyNs());
+        },
+        Qt::DirectConnection);
     // The test thread idles in an event loop meanwhile, as the GUI thread does.
     QEventLoop idle;
     QObject receiver;
     bool dieReceived = false;
     qint64 dieDaemonToTestUs = -1;
     qint64 dieEmitToTestUs = -1;
-    QObject::connect(h.client(), &cw::DockerClient::eventReceived, &receiver, [&](const cw::RuntimeEvent &e) {
-        if (e.name != QLatin1String("cw-main") || e.action != QLatin1String("die") || dieReceived)
-            return;
-        const qint64 now = steadyNs();
-        dieReceived = true;
-        dieDaemonToTestUs = (std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                    .count()
-                                - e.timeNano)
-            / 1000;
-        const QMutexLocker lock(&mutex);
-        dieEmitToTestUs = (now - emittedNs.value(QStringLiteral("cw-main/die"))) / 1000;
-        idle.quit();
-    }, Qt::QueuedConnection);
+    QObject::connect(
+        h.client(), &cw::DockerClient::eventReceived, &receiver,
+        [&](const cw::RuntimeEvent &e) {
+            if (e.name != QLatin1String("cw-main") || e.action != QLatin1String("die")
+                || dieReceived)
+                return;
+            const qint64 now = steadyNs();
+            dieReceived = true;
+            dieDaemonToTestUs = (std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                        .count()
+                                    - e.timeNano)
+                / 1000;
+            const QMutexLocker lock(&mutex);
+            dieEmitToTestUs = (now - emittedNs.value(QStringLiteral("cw-main/die"))) / 1000;
+            idle.quit();
+        },
+        Qt::QueuedConnection);
 
     // stop
     const qsizetype from = h.snapshots->count();
@@ -345,16 +391,26 @@ void TestDockerClient::restartStopStartRoundTrip()
     QCOMPARE(stop.endpoint, m_engine.host());
     QCOMPARE(stop.message, QStringLiteral("cw-main stopped"));
     QVERIFY(stop.finishedMs >= stop.startedMs);
-    QTRY_VERIFY_WITH_TIMEOUT(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")) >= 0, 5000);
-    const cw::RuntimeEvent die = h.event(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")) >= 0, 5000);
+    const cw::RuntimeEvent die
+        = h.event(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die")));
     QCOMPARE(die.type, QStringLiteral("container"));
-    QCOMPARE(die.attributes.value(QStringLiteral("exitCode")), QStringLiteral("0")); // SIGTERM handled
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
-        return hasState(s, QStringLiteral("cw-main"), QStringLiteral("exited"));
-    }, from) >= 0, 5000);
-    const cw::RuntimeSnapshot stopped = h.snapshot(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
-        return hasState(s, QStringLiteral("cw-main"), QStringLiteral("exited"));
-    }, from));
+    QCOMPARE(
+        die.attributes.value(QStringLiteral("exitCode")), QStringLiteral("0")); // SIGTERM handled
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot(
+                                 [](const cw::RuntimeSnapshot &s) {
+                                     return hasState(
+                                         s, QStringLiteral("cw-main"), QStringLiteral("exited"));
+                                 },
+                                 from)
+            >= 0,
+        5000);
+    const cw::RuntimeSnapshot stopped = h.snapshot(h.findSnapshot(
+        [](const cw::RuntimeSnapshot &s) {
+            return hasState(s, QStringLiteral("cw-main"), QStringLiteral("exited"));
+        },
+        from));
     QCOMPARE(findContainer(stopped, QStringLiteral("cw-main"))->exitCode, std::optional<int>(0));
     qInfo("stop took %lld ms; die event: daemon clock -> test thread %lld us, of which client "
           "thread emit -> test thread %lld us",
@@ -369,9 +425,14 @@ void TestDockerClient::restartStopStartRoundTrip()
     QCOMPARE(cw::toString(h.findAction(2)->outcome), cw::toString(cw::ActionOutcome::Done));
     QCOMPARE(h.findAction(2)->message, QStringLiteral("cw-main started"));
     const qsizetype afterStart = h.snapshots->count();
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
-        return hasState(s, QStringLiteral("cw-main"), QStringLiteral("running"));
-    }, afterStart) >= 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot(
+                                 [](const cw::RuntimeSnapshot &s) {
+                                     return hasState(
+                                         s, QStringLiteral("cw-main"), QStringLiteral("running"));
+                                 },
+                                 afterStart)
+            >= 0,
+        5000);
 
     // restart
     const qsizetype eventsBefore = h.events->count();
@@ -380,23 +441,32 @@ void TestDockerClient::restartStopStartRoundTrip()
     QTRY_VERIFY_WITH_TIMEOUT(h.findAction(3).has_value(), 10000);
     const qint64 restartMs = timer.elapsed();
     QCOMPARE(cw::toString(h.findAction(3)->outcome), cw::toString(cw::ActionOutcome::Done));
-    QTRY_VERIFY_WITH_TIMEOUT(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("restart"), eventsBefore) >= 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        h.findEvent(QStringLiteral("cw-main"), QStringLiteral("restart"), eventsBefore) >= 0, 5000);
     QVERIFY(h.findEvent(QStringLiteral("cw-main"), QStringLiteral("die"), eventsBefore) >= 0);
     const qsizetype afterRestart = h.snapshots->count();
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
-        return hasState(s, QStringLiteral("cw-main"), QStringLiteral("running"));
-    }, afterRestart) >= 0, 5000);
-    qInfo("start took %lld ms, restart %lld ms (round trips through the client thread)", startMs, restartMs);
+    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot(
+                                 [](const cw::RuntimeSnapshot &s) {
+                                     return hasState(
+                                         s, QStringLiteral("cw-main"), QStringLiteral("running"));
+                                 },
+                                 afterRestart)
+            >= 0,
+        5000);
+    qInfo("start took %lld ms, restart %lld ms (round trips through the client thread)", startMs,
+        restartMs);
 }
 
 void TestDockerClient::alreadyInStateAndNoSuchContainer()
 {
     Harness h(m_engine.host());
-    QTRY_VERIFY_WITH_TIMEOUT(hasState(h.lastSnapshot(), QStringLiteral("cw-worker-1"), QStringLiteral("running")), 8000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasState(h.lastSnapshot(), QStringLiteral("cw-worker-1"), QStringLiteral("running")), 8000);
 
     h.perform(10, QStringLiteral("cw-worker-1"), cw::ContainerAction::Start);
     QTRY_VERIFY_WITH_TIMEOUT(h.findAction(10).has_value(), 5000);
-    QCOMPARE(cw::toString(h.findAction(10)->outcome), cw::toString(cw::ActionOutcome::AlreadyInState));
+    QCOMPARE(
+        cw::toString(h.findAction(10)->outcome), cw::toString(cw::ActionOutcome::AlreadyInState));
     QCOMPARE(h.findAction(10)->message, QStringLiteral("cw-worker-1 is already running"));
 
     h.perform(11, QStringLiteral("cw-worker-1"), cw::ContainerAction::Stop, 1);
@@ -404,17 +474,20 @@ void TestDockerClient::alreadyInStateAndNoSuchContainer()
     QCOMPARE(cw::toString(h.findAction(11)->outcome), cw::toString(cw::ActionOutcome::Done));
     h.perform(12, QStringLiteral("cw-worker-1"), cw::ContainerAction::Stop, 1);
     QTRY_VERIFY_WITH_TIMEOUT(h.findAction(12).has_value(), 5000);
-    QCOMPARE(cw::toString(h.findAction(12)->outcome), cw::toString(cw::ActionOutcome::AlreadyInState));
+    QCOMPARE(
+        cw::toString(h.findAction(12)->outcome), cw::toString(cw::ActionOutcome::AlreadyInState));
     QCOMPARE(h.findAction(12)->message, QStringLiteral("cw-worker-1 is already stopped"));
     h.perform(13, QStringLiteral("cw-worker-1"), cw::ContainerAction::Start);
     QTRY_VERIFY_WITH_TIMEOUT(h.findAction(13).has_value(), 5000);
     QCOMPARE(cw::toString(h.findAction(13)->outcome), cw::toString(cw::ActionOutcome::Done));
 
-    for (const cw::ContainerAction action : { cw::ContainerAction::Restart, cw::ContainerAction::Stop, cw::ContainerAction::Start }) {
+    for (const cw::ContainerAction action :
+        { cw::ContainerAction::Restart, cw::ContainerAction::Stop, cw::ContainerAction::Start }) {
         const quint64 id = 20 + quint64(action);
         h.perform(id, QStringLiteral("nope"), action);
         QTRY_VERIFY_WITH_TIMEOUT(h.findAction(id).has_value(), 5000);
-        QCOMPARE(cw::toString(h.findAction(id)->outcome), cw::toString(cw::ActionOutcome::NoSuchContainer));
+        QCOMPARE(cw::toString(h.findAction(id)->outcome),
+            cw::toString(cw::ActionOutcome::NoSuchContainer));
         QCOMPARE(h.findAction(id)->message, QStringLiteral("No such container: nope"));
         QCOMPARE(h.findAction(id)->endpoint, m_engine.host());
     }
@@ -428,7 +501,8 @@ void TestDockerClient::alreadyInStateAndNoSuchContainer()
 void TestDockerClient::statsArrive()
 {
     Harness h(m_engine.host());
-    QTRY_VERIFY_WITH_TIMEOUT(hasState(h.lastSnapshot(), QStringLiteral("cw-main"), QStringLiteral("running")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasState(h.lastSnapshot(), QStringLiteral("cw-main"), QStringLiteral("running")), 5000);
     const QString id = findContainer(h.lastSnapshot(), QStringLiteral("cw-main"))->id;
     auto samplesOf = [&](const QString &which) {
         QList<cw::ContainerStats> result;
@@ -446,16 +520,19 @@ void TestDockerClient::statsArrive()
     QVERIFY(first.memoryUsedBytes > 0);
     QVERIFY(first.memoryLimitBytes >= first.memoryUsedBytes);
     QVERIFY(std::abs(first.timestampMs - QDateTime::currentMSecsSinceEpoch()) < 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(samplesOf(id).size() >= 2 && samplesOf(id).last().cpuPercent.has_value(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        samplesOf(id).size() >= 2 && samplesOf(id).last().cpuPercent.has_value(), 5000);
     const double cpu = *samplesOf(id).last().cpuPercent;
     QVERIFY2(cpu >= 0 && cpu < 200, qPrintable(QString::number(cpu)));
     // Every running container has its stream; the client thread never waits for one.
-    const qsizetype running = std::count_if(h.lastSnapshot().containers.cbegin(), h.lastSnapshot().containers.cend(),
-        [](const cw::ContainerInfo &c) { return c.state == QLatin1String("running"); });
+    const qsizetype running
+        = std::count_if(h.lastSnapshot().containers.cbegin(), h.lastSnapshot().containers.cend(),
+            [](const cw::ContainerInfo &c) { return c.state == QLatin1String("running"); });
     QSet<QString> ids;
     for (qsizetype i = 0; i < h.stats->count(); ++i)
         ids.insert(h.statsAt(i).id);
-    QVERIFY2(ids.size() >= running, qPrintable(QStringLiteral("%1 of %2").arg(ids.size()).arg(running)));
+    QVERIFY2(
+        ids.size() >= running, qPrintable(QStringLiteral("%1 of %2").arg(ids.size()).arg(running)));
     QVERIFY(h.snapshots->count() >= 5); // polls went on meanwhile
     qInfo("first stats sample after %lld ms; CPU %.3f %%, memory %lld of %lld bytes", firstMs, cpu,
         samplesOf(id).last().memoryUsedBytes, samplesOf(id).last().memoryLimitBytes);
@@ -474,19 +551,23 @@ void TestDockerClient::logsTailDemultiplexed()
         byId.insert(args.at(0).value<quint64>(), args);
     QCOMPARE(byId.value(1).at(1).toString(), QStringLiteral("cw-logs"));
     QCOMPARE(byId.value(1).at(2).toStringList(),
-        QStringList({ QStringLiteral("out-1"), QStringLiteral("err-1"), QStringLiteral("out 2 ✓"), QStringLiteral("err-2") }));
+        QStringList({ QStringLiteral("out-1"), QStringLiteral("err-1"), QStringLiteral("out 2 ✓"),
+            QStringLiteral("err-2") }));
     QCOMPARE(byId.value(1).at(3).toString(), QString());
-    QCOMPARE(byId.value(2).at(2).toStringList(), QStringList({ QStringLiteral("out 2 ✓"), QStringLiteral("err-2") }));
+    QCOMPARE(byId.value(2).at(2).toStringList(),
+        QStringList({ QStringLiteral("out 2 ✓"), QStringLiteral("err-2") }));
     QCOMPARE(byId.value(3).at(2).toStringList(), QStringList());
     QCOMPARE(byId.value(3).at(3).toString(), QStringLiteral("No such container: nope"));
     // A TTY container's log is raw text, with stderr in the same stream.
-    QCOMPARE(byId.value(4).at(2).toStringList(), QStringList({ QStringLiteral("tty-out"), QStringLiteral("tty-err") }));
+    QCOMPARE(byId.value(4).at(2).toStringList(),
+        QStringList({ QStringLiteral("tty-out"), QStringLiteral("tty-err") }));
 }
 
 void TestDockerClient::followDeliversNewLines()
 {
     Harness h(m_engine.host());
-    QTRY_VERIFY_WITH_TIMEOUT(hasState(h.lastSnapshot(), QStringLiteral("cw-main"), QStringLiteral("running")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasState(h.lastSnapshot(), QStringLiteral("cw-main"), QStringLiteral("running")), 5000);
     h.follow(QStringLiteral("cw-main"), true);
     auto linesOf = [&](const QString &text) {
         for (qsizetype i = 0; i < h.lines->count(); ++i) {
@@ -497,15 +578,17 @@ void TestDockerClient::followDeliversNewLines()
     };
     // Writes to PID 1's stdout / stderr are the container's log.
     auto write = [&](const QString &text, int fd) {
-        return m_engine.docker({ QStringLiteral("exec"), QStringLiteral("cw-main"), QStringLiteral("sh"),
-            QStringLiteral("-c"), QStringLiteral("echo %1 > /proc/1/fd/%2").arg(text).arg(fd) });
+        return m_engine.docker({ QStringLiteral("exec"), QStringLiteral("cw-main"),
+            QStringLiteral("sh"), QStringLiteral("-c"),
+            QStringLiteral("echo %1 > /proc/1/fd/%2").arg(text).arg(fd) });
     };
     // The stream opens asynchronously: write until the first line arrives.
     QElapsedTimer timer;
     timer.start();
     int n = 0;
     while (h.lines->isEmpty() && timer.elapsed() < 5000) {
-        QVERIFY2(write(QStringLiteral("warmup-%1").arg(n++), 1), qPrintable(m_engine.errorString()));
+        QVERIFY2(
+            write(QStringLiteral("warmup-%1").arg(n++), 1), qPrintable(m_engine.errorString()));
         QTest::qWait(100);
     }
     QVERIFY2(!h.lines->isEmpty(), "follow delivered nothing within 5 s");
@@ -519,7 +602,8 @@ void TestDockerClient::followDeliversNewLines()
         const QList<QVariant> args = h.lines->at(linesOf(text));
         QCOMPARE(args.at(0).toString(), QStringLiteral("cw-main"));
         QCOMPARE(args.at(2).toBool(), fd == 2);
-        qInfo("followed line %d arrived %lld ms after docker exec returned", round, timer.elapsed());
+        qInfo(
+            "followed line %d arrived %lld ms after docker exec returned", round, timer.elapsed());
     }
 
     h.follow(QStringLiteral("cw-main"), false);
@@ -566,8 +650,10 @@ void TestDockerClient::kubernetesActionsAreNotSupported()
     h.perform(2, QStringLiteral("cw-main"), cw::ContainerAction::Scale);
     QTRY_VERIFY_WITH_TIMEOUT(h.findAction(1).has_value() && h.findAction(2).has_value(), 3000);
     QCOMPARE(cw::toString(h.findAction(1)->outcome), cw::toString(cw::ActionOutcome::Failed));
-    QCOMPARE(h.findAction(1)->message, QStringLiteral("rollout-restart is not supported by the Docker runtime"));
-    QCOMPARE(h.findAction(2)->message, QStringLiteral("scale is not supported by the Docker runtime"));
+    QCOMPARE(h.findAction(1)->message,
+        QStringLiteral("rollout-restart is not supported by the Docker runtime"));
+    QCOMPARE(
+        h.findAction(2)->message, QStringLiteral("scale is not supported by the Docker runtime"));
 }
 
 void TestDockerClient::refusedSocket()
@@ -587,7 +673,8 @@ void TestDockerClient::refusedSocket()
 
     Harness h(QStringLiteral("unix://") + path);
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 3000);
-    QCOMPARE(h.snapshot(0).error, QStringLiteral("Docker not reachable at unix://%1: connection refused").arg(path));
+    QCOMPARE(h.snapshot(0).error,
+        QStringLiteral("Docker not reachable at unix://%1: connection refused").arg(path));
 }
 
 void TestDockerClient::tlsEndpoint()
@@ -601,12 +688,14 @@ void TestDockerClient::tlsEndpoint()
     Harness h(endpoint);
     QTRY_VERIFY_WITH_TIMEOUT(h.snapshots->count() >= 1, 5000);
     const cw::RuntimeSnapshot s = h.snapshot(0);
-    QVERIFY2(hasState(s, QStringLiteral("cw-main"), QStringLiteral("running")), qPrintable(describe(s)));
+    QVERIFY2(
+        hasState(s, QStringLiteral("cw-main"), QStringLiteral("running")), qPrintable(describe(s)));
     QCOMPARE(s.apiVersion, QStringLiteral("1.41"));
     QCOMPARE(s.endpoint, m_engine.tlsHost() + QStringLiteral(" (TLS)"));
     h.perform(1, QStringLiteral("cw-main"), cw::ContainerAction::Start);
     QTRY_VERIFY_WITH_TIMEOUT(h.findAction(1).has_value(), 5000);
-    QCOMPARE(cw::toString(h.findAction(1)->outcome), cw::toString(cw::ActionOutcome::AlreadyInState));
+    QCOMPARE(
+        cw::toString(h.findAction(1)->outcome), cw::toString(cw::ActionOutcome::AlreadyInState));
     QCOMPARE(h.findAction(1)->endpoint, s.endpoint);
 
     // A DOCKER_CERT_PATH without the client's certificate: a TLS error that names the file.
@@ -614,7 +703,8 @@ void TestDockerClient::tlsEndpoint()
     endpoint.certPath = empty.path();
     Harness noCert(endpoint);
     QTRY_VERIFY_WITH_TIMEOUT(noCert.snapshots->count() >= 1, 5000);
-    const QString prefix = QStringLiteral("Docker not reachable at %1 (TLS): TLS error: ").arg(m_engine.tlsHost());
+    const QString prefix
+        = QStringLiteral("Docker not reachable at %1 (TLS): TLS error: ").arg(m_engine.tlsHost());
     QVERIFY2(noCert.snapshot(0).error.startsWith(prefix), qPrintable(noCert.snapshot(0).error));
     QVERIFY2(noCert.snapshot(0).error.contains(empty.path() + QStringLiteral("/cert.pem")),
         qPrintable(noCert.snapshot(0).error));
@@ -624,42 +714,54 @@ void TestDockerClient::tlsEndpoint()
     Harness plain(endpoint);
     QTRY_VERIFY_WITH_TIMEOUT(plain.snapshots->count() >= 1, 5000);
     QCOMPARE(plain.snapshot(0).error,
-        QStringLiteral("Docker not reachable at %1: HTTP 400 from /_ping: Client sent an HTTP request to an HTTPS server.")
+        QStringLiteral("Docker not reachable at %1: HTTP 400 from /_ping: Client sent an HTTP "
+                       "request to an HTTPS server.")
             .arg(m_engine.tlsHost()));
 }
 
 void TestDockerClient::eventsReconnectAfterDaemonRestart()
 {
     Harness h(m_engine.host());
-    QTRY_VERIFY_WITH_TIMEOUT(hasState(h.lastSnapshot(), QStringLiteral("cw-worker-1"), QStringLiteral("running")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasState(h.lastSnapshot(), QStringLiteral("cw-worker-1"), QStringLiteral("running")), 5000);
     QTest::qWait(300); // the event stream is open
 
     QElapsedTimer timer;
     timer.start();
-    QVERIFY2(m_engine.restart(), qPrintable(m_engine.errorString() + QStringLiteral("\n") + m_engine.logTail()));
+    QVERIFY2(m_engine.restart(),
+        qPrintable(m_engine.errorString() + QStringLiteral("\n") + m_engine.logTail()));
     const qint64 restartMs = timer.elapsed();
     QVERIFY2(h.findSnapshot([](const cw::RuntimeSnapshot &s) { return !s.reachable; }) >= 0,
         "the restart went unnoticed");
     const qsizetype from = h.snapshots->count();
     // Containers marked unless-stopped come back with the daemon.
-    QTRY_VERIFY_WITH_TIMEOUT(h.findSnapshot([](const cw::RuntimeSnapshot &s) {
-        return hasState(s, QStringLiteral("cw-worker-1"), QStringLiteral("running"));
-    }, from) >= 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        h.findSnapshot(
+            [](const cw::RuntimeSnapshot &s) {
+                return hasState(s, QStringLiteral("cw-worker-1"), QStringLiteral("running"));
+            },
+            from)
+            >= 0,
+        10000);
     const qint64 backMs = timer.elapsed();
 
     const qsizetype eventsBefore = h.events->count();
-    QVERIFY2(m_engine.docker({ QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("2"), QStringLiteral("cw-worker-1") }),
+    QVERIFY2(m_engine.docker({ QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("2"),
+                 QStringLiteral("cw-worker-1") }),
         qPrintable(m_engine.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(h.findEvent(QStringLiteral("cw-worker-1"), QStringLiteral("die"), eventsBefore) >= 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        h.findEvent(QStringLiteral("cw-worker-1"), QStringLiteral("die"), eventsBefore) >= 0, 5000);
     // No event twice although the reconnect asked for what happened meanwhile.
     QSet<QString> seen;
     for (qsizetype i = 0; i < h.events->count(); ++i) {
         const cw::RuntimeEvent e = h.event(i);
         const QString key = e.id + e.action + QString::number(e.timeNano);
-        QVERIFY2(!seen.contains(key), qPrintable(QStringLiteral("duplicate event %1 %2").arg(e.name, e.action)));
+        QVERIFY2(!seen.contains(key),
+            qPrintable(QStringLiteral("duplicate event %1 %2").arg(e.name, e.action)));
         seen.insert(key);
     }
-    qInfo("daemon restart took %lld ms, client saw the engine again %lld ms after the restart began",
+    qInfo(
+        "daemon restart took %lld ms, client saw the engine again %lld ms after the restart began",
         restartMs, backMs);
     QVERIFY(m_engine.docker({ QStringLiteral("start"), QStringLiteral("cw-worker-1") }));
 }

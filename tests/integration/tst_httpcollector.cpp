@@ -4,8 +4,8 @@
 #include "HangingServer.h"
 #include "NodeFarm.h"
 #include "TestSupport.h"
-#include "services/collectors/HttpCollector.h"
 #include "services/base/WorkerThread.h"
+#include "services/collectors/HttpCollector.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -412,7 +412,8 @@ void TestHttpCollector::tlsToAPlainHttpPort()
     QTRY_VERIFY_WITH_TIMEOUT(run.count(QStringLiteral("main")) >= 1, 5000);
     const cw::NodeSnapshot s = run.latest(QStringLiteral("main"));
     QCOMPARE_STATE(s.health.error, cw::FetchError::Tls);
-    QVERIFY2(s.health.errorText.contains(QString::number(url.port())), qPrintable(s.health.errorText));
+    QVERIFY2(
+        s.health.errorText.contains(QString::number(url.port())), qPrintable(s.health.errorText));
     QVERIFY2(s.health.errorText.contains(QStringLiteral("TLS"), Qt::CaseInsensitive),
         qPrintable(s.health.errorText));
 }

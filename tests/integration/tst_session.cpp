@@ -1,15 +1,14 @@
 // The cluster session without any window, against real servers started here (nginx n8n-shaped
 // nodes, a real HTTP webhook receiver): paging does not wait for the alert history, and webhook
 // messages that could not be delivered go out when the receiver is back, also after a restart.
+#include "NodeFarm.h"
+#include "TestSupport.h"
+#include "WebhookReceiver.h"
 #include "models/state/ClusterState.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/config/ConfigLoader.h"
 #include "services/history/AlertHistory.h"
 #include "services/session/ClusterSession.h"
-
-#include "NodeFarm.h"
-#include "TestSupport.h"
-#include "WebhookReceiver.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -38,8 +37,7 @@ DeliveryPolicy quickPolicy()
 
 } // namespace
 
-class TestSession : public QObject
-{
+class TestSession : public QObject {
     Q_OBJECT
 
     cwtest::NodeFarm m_farm;
@@ -50,13 +48,18 @@ class TestSession : public QObject
         // Webhook URLs are secrets: the cluster file names a variable.
         qputenv("CW_SESSION_WEBHOOK", receiver.url(QStringLiteral("/hook")).toString().toUtf8());
         const QByteArray yaml = "name: session-test\npoll_interval: 250ms\nnodes:\n"
-                                "  - { name: n8n-main, role: main, url: \"" + m_farm.url(QStringLiteral("n8n-main")).toString().toUtf8() + "\" }\n"
-                                "  - { name: n8n-worker-1, role: worker, url: \"" + m_farm.url(kWorker).toString().toUtf8() + "\" }\n"
-                                "alerts:\n  rules:\n    node_down: { for: 500ms, recovery_hold: 500ms }\n"
-                                "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
-                                "  group_window: 0\n  webhooks:\n"
-                                "    - { name: ops, kind: json, url: \"${CW_SESSION_WEBHOOK}\" }\n";
-        Result<ClusterConfig> config = parseClusterConfig(yaml, QStringLiteral("session.yaml"), systemEnvironment());
+                                "  - { name: n8n-main, role: main, url: \""
+            + m_farm.url(QStringLiteral("n8n-main")).toString().toUtf8()
+            + "\" }\n"
+              "  - { name: n8n-worker-1, role: worker, url: \""
+            + m_farm.url(kWorker).toString().toUtf8()
+            + "\" }\n"
+              "alerts:\n  rules:\n    node_down: { for: 500ms, recovery_hold: 500ms }\n"
+              "    readiness_failing: { enabled: false }\n    no_worker: { enabled: false }\n"
+              "  group_window: 0\n  webhooks:\n"
+              "    - { name: ops, kind: json, url: \"${CW_SESSION_WEBHOOK}\" }\n";
+        Result<ClusterConfig> config
+            = parseClusterConfig(yaml, QStringLiteral("session.yaml"), systemEnvironment());
         if (!config)
             qFatal("%s", qPrintable(config.error()));
         return config.value();
@@ -92,7 +95,10 @@ class TestSession : public QObject
     {
         int count = 0;
         for (const auto &request : receiver.requests()) {
-            const QJsonArray alerts = QJsonDocument::fromJson(request.body).object().value(QStringLiteral("alerts")).toArray();
+            const QJsonArray alerts = QJsonDocument::fromJson(request.body)
+                                          .object()
+                                          .value(QStringLiteral("alerts"))
+                                          .toArray();
             for (const QJsonValue &alert : alerts) {
                 if (alert.toObject().value(QStringLiteral("subject")).toString() == kWorker
                     && alert.toObject().value(QStringLiteral("state")).toString() == state)
@@ -110,10 +116,7 @@ private Q_SLOTS:
         QVERIFY2(m_farm.start(), qPrintable(m_farm.errorString()));
     }
 
-    void cleanup()
-    {
-        m_farm.setHealthFailing(kWorker, false);
-    }
+    void cleanup() { m_farm.setHealthFailing(kWorker, false); }
 
     void pagingDoesNotWaitForTheHistory()
     {
@@ -123,7 +126,8 @@ private Q_SLOTS:
         QFile blocker(m_dir.filePath(QStringLiteral("not-a-folder")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
-        ClusterSession session(options(m_dir.filePath(QStringLiteral("not-a-folder/alerts.sqlite"))));
+        ClusterSession session(
+            options(m_dir.filePath(QStringLiteral("not-a-folder/alerts.sqlite"))));
         QSignalSpy failing(&session, &ClusterSession::historyFailing);
         QSignalSpy raised(&session, &ClusterSession::alertRaised);
         QSignalSpy stored(&session, &ClusterSession::alertStored);
@@ -137,25 +141,26 @@ private Q_SLOTS:
         m_farm.setHealthFailing(kWorker, false);
         QTRY_COMPARE_WITH_TIMEOUT(messagesAbout(receiver, QStringLiteral("resolved")), 1, 8000);
 
-        QCOMPARE(stored.count(), 0);    // nothing could be committed...
-        QCOMPARE(failing.count(), 1);   // ...and that was said once, not per failed write
+        QCOMPARE(stored.count(), 0); // nothing could be committed...
+        QCOMPARE(failing.count(), 1); // ...and that was said once, not per failed write
         QVERIFY2(failing.at(0).at(0).toString().contains(QLatin1String("not-a-folder")),
-                 qPrintable(failing.at(0).at(0).toString()));
+            qPrintable(failing.at(0).at(0).toString()));
     }
 
     void undeliveredMessagesGoOutWhenTheReceiverIsBack()
     {
         cwtest::WebhookReceiver receiver;
-        receiver.setDefaultAnswer({404, "no such hook", {}, std::chrono::milliseconds(0), false});
+        receiver.setDefaultAnswer({ 404, "no such hook", {}, std::chrono::milliseconds(0), false });
         ClusterSession session(options(m_dir.filePath(QStringLiteral("back.sqlite"))));
         session.open(cluster(receiver));
         QTRY_VERIFY_WITH_TIMEOUT(session.everySourceAnswered(), 5000);
         m_farm.setHealthFailing(kWorker, true);
         QTRY_COMPARE_WITH_TIMEOUT(session.undeliveredMessages(), 1, 8000);
-        QTRY_VERIFY_WITH_TIMEOUT(!historyRows(session).isEmpty() && historyRows(session).constFirst().notify == NotifyStatus::Failed,
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!historyRows(session).isEmpty()
+                && historyRows(session).constFirst().notify == NotifyStatus::Failed,
+            5000);
 
-        receiver.answerOk();   // the receiver is fixed
+        receiver.answerOk(); // the receiver is fixed
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
                 const auto rows = historyRows(session);
@@ -163,7 +168,8 @@ private Q_SLOTS:
             }(),
             8000);
         QCOMPARE(session.undeliveredMessages(), 0);
-        QVERIFY(messagesAbout(receiver, QStringLiteral("firing")) >= 2);   // the failed try and the good one
+        QVERIFY(messagesAbout(receiver, QStringLiteral("firing"))
+            >= 2); // the failed try and the good one
     }
 
     void deliveredJustBeforeQuitIsNotPagedAgain()
@@ -179,10 +185,10 @@ private Q_SLOTS:
             m_farm.setHealthFailing(kWorker, true);
             while (receiver.requestCount() == 0)
                 QTest::qWait(1);
-        }   // quit now
+        } // quit now
         ClusterSession again(options(history));
         again.open(cluster(receiver));
-        QTest::qWait(1500);   // three redelivery rounds
+        QTest::qWait(1500); // three redelivery rounds
         QCOMPARE(receiver.requestCount(), 1);
         const QList<AlertTransition> rows = historyRows(again);
         QCOMPARE(rows.size(), 1);
@@ -192,10 +198,10 @@ private Q_SLOTS:
     void undeliveredMessagesGoOutAfterARestart()
     {
         cwtest::WebhookReceiver receiver;
-        receiver.setDefaultAnswer({404, "no such hook", {}, std::chrono::milliseconds(0), false});
+        receiver.setDefaultAnswer({ 404, "no such hook", {}, std::chrono::milliseconds(0), false });
         const QString history = m_dir.filePath(QStringLiteral("restart.sqlite"));
         SessionOptions slow = options(history);
-        slow.redeliverEvery = std::chrono::hours(1);   // this run gives up
+        slow.redeliverEvery = std::chrono::hours(1); // this run gives up
         {
             ClusterSession session(slow);
             session.open(cluster(receiver));

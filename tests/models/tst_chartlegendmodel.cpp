@@ -11,8 +11,7 @@
 
 using namespace cw;
 
-class TestChartLegendModel : public QObject
-{
+class TestChartLegendModel : public QObject {
     Q_OBJECT
 private:
     static constexpr qint64 Now = 1'790'000'000'000;
@@ -21,8 +20,9 @@ private:
     {
         ClusterConfig config;
         config.name = QStringLiteral("prod");
-        for (const char *name : {"n8n-main", "n8n-worker-1", "n8n-webhook-1"})
-            config.nodes.append({QLatin1String(name), NodeRole::Main, QUrl(QStringLiteral("http://127.0.0.1:5678")), {}});
+        for (const char *name : { "n8n-main", "n8n-worker-1", "n8n-webhook-1" })
+            config.nodes.append({ QLatin1String(name), NodeRole::Main,
+                QUrl(QStringLiteral("http://127.0.0.1:5678")), {} });
         config.docker.configured = docker;
         config.redis.configured = redis;
         config.postgres.configured = postgres;
@@ -47,14 +47,16 @@ private Q_SLOTS:
         QStringList keys;
         for (const ChartSpec &c : full)
             keys << c.key;
-        QCOMPARE(keys, (QStringList{QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("queue"),
-                                    QStringLiteral("throughput"), QStringLiteral("redis"), QStringLiteral("postgres"),
-                                    QStringLiteral("response")}));
+        QCOMPARE(keys,
+            (QStringList { QStringLiteral("cpu"), QStringLiteral("memory"), QStringLiteral("queue"),
+                QStringLiteral("throughput"), QStringLiteral("redis"), QStringLiteral("postgres"),
+                QStringLiteral("response") }));
         const ChartSpec *cpu = find(full, "cpu");
         QCOMPARE(cpu->series.size(), 3);
         QCOMPARE(cpu->series[2].label, QStringLiteral("n8n-webhook-1"));
         QCOMPARE(cpu->series[2].candidates,
-                 (QStringList{QStringLiteral("node/n8n-webhook-1/container_cpu"), QStringLiteral("node/n8n-webhook-1/cpu")}));
+            (QStringList { QStringLiteral("node/n8n-webhook-1/container_cpu"),
+                QStringLiteral("node/n8n-webhook-1/cpu") }));
         // The seed's thresholds, as dashed lines.
         QCOMPARE(cpu->thresholds.size(), 1);
         QCOMPARE(cpu->thresholds[0].value, 80.0);
@@ -91,13 +93,16 @@ private Q_SLOTS:
     {
         TimeSeriesStore store(1000);
         ChartLegendModel legend;
-        QAbstractItemModelTester tester(&legend, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &legend, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const ChartSpec cpu = chartsForCluster(cluster(true, true, true)).constFirst();
         legend.setSpec(cpu);
         QCOMPARE(legend.rowCount(), 3);
         legend.refresh(store, Now, 5000);
-        QCOMPARE(legend.index(0).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("—"));
-        QCOMPARE(legend.index(0).data(Qt::ToolTipRole).toString(), QStringLiteral("n8n-main: no data yet"));
+        QCOMPARE(
+            legend.index(0).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("—"));
+        QCOMPARE(legend.index(0).data(Qt::ToolTipRole).toString(),
+            QStringLiteral("n8n-main: no data yet"));
 
         // main has /metrics CPU only; the webhook processor only its container's CPU.
         store.append(QStringLiteral("node/n8n-main/cpu"), Now - 1000, 12.5);
@@ -108,11 +113,13 @@ private Q_SLOTS:
         legend.refresh(store, Now, 5000);
         QCOMPARE(changed.count(), 3);
         QCOMPARE(legend.seriesId(0), QStringLiteral("node/n8n-main/cpu"));
-        QCOMPARE(legend.seriesId(1), QStringLiteral("node/n8n-worker-1/container_cpu"));   // Docker's first
+        QCOMPARE(legend.seriesId(1),
+            QStringLiteral("node/n8n-worker-1/container_cpu")); // Docker's first
         QCOMPARE(legend.seriesId(2), QStringLiteral("node/n8n-webhook-1/container_cpu"));
         QCOMPARE(legend.index(0).data().toString(), QStringLiteral("n8n-main  12.5 %"));
         QCOMPARE(legend.index(1).data(ChartLegendModel::ValueRole).toDouble(), 61.0);
-        QCOMPARE(legend.index(2).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("3.3 %"));
+        QCOMPARE(legend.index(2).data(ChartLegendModel::ValueTextRole).toString(),
+            QStringLiteral("3.3 %"));
 
         // Nothing changed: nothing announced.
         changed.clear();
@@ -122,11 +129,13 @@ private Q_SLOTS:
         // A down node's gap and a value gone stale both read "—", never a frozen number.
         store.appendGap(QStringLiteral("node/n8n-main/cpu"), Now);
         legend.refresh(store, Now + 2000, 5000);
-        QCOMPARE(legend.index(0).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("—"));
+        QCOMPARE(
+            legend.index(0).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("—"));
         QVERIFY(!legend.index(0).data(ChartLegendModel::ValueRole).isValid());
         legend.refresh(store, Now + 60'000, 5000);
-        QCOMPARE(legend.index(1).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("—"));
-        QCOMPARE(changed.count(), 3);   // main at +2 s; worker-1 and the webhook processor at +60 s
+        QCOMPARE(
+            legend.index(1).data(ChartLegendModel::ValueTextRole).toString(), QStringLiteral("—"));
+        QCOMPARE(changed.count(), 3); // main at +2 s; worker-1 and the webhook processor at +60 s
         for (const QList<QVariant> &args : std::as_const(changed))
             QCOMPARE(args.at(0).toModelIndex(), args.at(1).toModelIndex());
     }
@@ -134,8 +143,9 @@ private Q_SLOTS:
     void switchingLinesOff()
     {
         ChartLegendModel legend;
-        QAbstractItemModelTester tester(&legend, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        legend.setSpec(chartsForCluster(cluster(true, true, true))[2]);   // queue
+        QAbstractItemModelTester tester(
+            &legend, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        legend.setSpec(chartsForCluster(cluster(true, true, true))[2]); // queue
         QCOMPARE(legend.rowCount(), 4);
         QCOMPARE(legend.name(3), QStringLiteral("failed"));
         QVERIFY(legend.flags(legend.index(3)) & Qt::ItemIsUserCheckable);
@@ -145,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(shown.count(), 1);
         QCOMPARE(shown.at(0).at(1).toBool(), false);
         QVERIFY(legend.setData(legend.index(3), Qt::Unchecked, Qt::CheckStateRole));
-        QCOMPARE(shown.count(), 1);   // no change, no signal
+        QCOMPARE(shown.count(), 1); // no change, no signal
         QVERIFY(!legend.setData(legend.index(3), QStringLiteral("x"), Qt::EditRole));
     }
 

@@ -1,8 +1,8 @@
 // ClusterModel: rows per node, in-place updates naming only changed roles, staleness, and the
 // health verdict an operator reads on the tiles.
 #include "ManualClock.h"
-#include "models/items/ClusterModel.h"
 #include "models/Formatter.h"
+#include "models/items/ClusterModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -22,9 +22,12 @@ ClusterConfig clusterOf(const QList<NodeConfig> &nodes)
 
 QList<NodeConfig> threeNodes()
 {
-    return {{QStringLiteral("n8n-main"), NodeRole::Main, QUrl(QStringLiteral("http://127.0.0.1:5678")), QStringLiteral("n8n-main")},
-            {QStringLiteral("n8n-worker-1"), NodeRole::Worker, QUrl(QStringLiteral("http://127.0.0.1:5679")), {}},
-            {QStringLiteral("n8n-webhook-1"), NodeRole::Webhook, QUrl(QStringLiteral("http://127.0.0.1:5680")), {}}};
+    return { { QStringLiteral("n8n-main"), NodeRole::Main,
+                 QUrl(QStringLiteral("http://127.0.0.1:5678")), QStringLiteral("n8n-main") },
+        { QStringLiteral("n8n-worker-1"), NodeRole::Worker,
+            QUrl(QStringLiteral("http://127.0.0.1:5679")), {} },
+        { QStringLiteral("n8n-webhook-1"), NodeRole::Webhook,
+            QUrl(QStringLiteral("http://127.0.0.1:5680")), {} } };
 }
 
 EndpointResult okResult(double ms = 3.0)
@@ -68,8 +71,7 @@ QList<int> rolesOf(const QSignalSpy &spy, int i)
 
 } // namespace
 
-class TestClusterModel : public QObject
-{
+class TestClusterModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QLocale::setDefault(QLocale::c()); }
@@ -78,14 +80,18 @@ private Q_SLOTS:
     {
         ClusterState state;
         ClusterModel model(&state);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.columnCount(), int(ClusterModel::ColumnCount));
-        QCOMPARE(model.index(1, ClusterModel::NameColumn).data().toString(), QStringLiteral("n8n-worker-1"));
+        QCOMPARE(model.index(1, ClusterModel::NameColumn).data().toString(),
+            QStringLiteral("n8n-worker-1"));
         QCOMPARE(model.index(1, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Unknown));
-        QCOMPARE(model.index(2, ClusterModel::RoleColumn).data().toString(), QStringLiteral("webhook"));
-        QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(), QStringLiteral("never"));
+        QCOMPARE(
+            model.index(2, ClusterModel::RoleColumn).data().toString(), QStringLiteral("webhook"));
+        QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(),
+            QStringLiteral("never"));
         state.setConfig(clusterOf(threeNodes().mid(0, 1)));
         QCOMPARE(model.rowCount(), 1);
     }
@@ -96,16 +102,20 @@ private Q_SLOTS:
         cwtest::ManualClock clock(t0);
         ClusterState state(&clock);
         ClusterModel model(&state);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
         state.tick(clock.now());
         state.applyNode(healthy(QStringLiteral("n8n-main"), t0));
         const QModelIndex main = model.index(0, 0);
         QCOMPARE(main.data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
         QCOMPARE(main.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy"));
-        QCOMPARE(model.index(0, ClusterModel::CpuColumn).data().toString(), QStringLiteral("12.5 %"));
-        QCOMPARE(model.index(0, ClusterModel::MemoryColumn).data().toString(), QStringLiteral("601.2 MiB"));
-        QCOMPARE(model.index(0, ClusterModel::ReadinessColumn).data().toString(), QStringLiteral("ready"));
+        QCOMPARE(
+            model.index(0, ClusterModel::CpuColumn).data().toString(), QStringLiteral("12.5 %"));
+        QCOMPARE(model.index(0, ClusterModel::MemoryColumn).data().toString(),
+            QStringLiteral("601.2 MiB"));
+        QCOMPARE(model.index(0, ClusterModel::ReadinessColumn).data().toString(),
+            QStringLiteral("ready"));
         QCOMPARE(main.data(ClusterModel::VersionRole).toString(), QStringLiteral("v1.123.81"));
         QCOMPARE(main.data(ClusterModel::LastSeenRole).toLongLong(), t0);
         QCOMPARE(state.lastUpdateMs(), t0);
@@ -119,7 +129,8 @@ private Q_SLOTS:
         cwtest::ManualClock clock(t0);
         ClusterState state(&clock);
         ClusterModel model(&state);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
         state.tick(clock.now());
         state.applyNode(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
@@ -154,7 +165,8 @@ private Q_SLOTS:
         state.setConfig(clusterOf(threeNodes()));
         state.applyNode(healthy(QStringLiteral("n8n-main"), 2000, 5));
         NodeSnapshot old = healthy(QStringLiteral("n8n-main"), 1000, 4);
-        old.health = failed(FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"));
+        old.health = failed(
+            FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"));
         state.applyNode(old);
         QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Healthy));
         // A node of another cluster file is ignored.
@@ -171,43 +183,55 @@ private Q_SLOTS:
 
         const qint64 t = 1'800'000'000'000;
         NodeSnapshot s = healthy(QStringLiteral("n8n-main"), t);
-        QTest::newRow("healthy") << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
+        QTest::newRow("healthy") << s << int(NodeState::Healthy) << QString()
+                                 << QStringLiteral("ready");
 
         s = healthy(QStringLiteral("n8n-main"), t);
-        s.health = failed(FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"));
+        s.health = failed(
+            FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"));
         s.readiness = s.metrics = s.health;
         s.metricsState = MetricsState::Unknown;
-        QTest::newRow("refused") << s << int(NodeState::Down) << QStringLiteral("connection refused") << QStringLiteral("—");
+        QTest::newRow("refused") << s << int(NodeState::Down)
+                                 << QStringLiteral("connection refused") << QStringLiteral("—");
 
         s = healthy(QStringLiteral("n8n-main"), t);
-        s.health = failed(FetchError::Timeout, QStringLiteral("GET /healthz: no answer within 3000 ms"));
-        QTest::newRow("hanging") << s << int(NodeState::Down) << QStringLiteral("no answer within 3000 ms") << QStringLiteral("—");
+        s.health
+            = failed(FetchError::Timeout, QStringLiteral("GET /healthz: no answer within 3000 ms"));
+        QTest::newRow("hanging") << s << int(NodeState::Down)
+                                 << QStringLiteral("no answer within 3000 ms")
+                                 << QStringLiteral("—");
 
         s = healthy(QStringLiteral("n8n-main"), t);
-        s.readiness = failed(FetchError::HttpStatus, QStringLiteral("HTTP 503 from /healthz/readiness"), 503);
-        QTest::newRow("readiness 503") << s << int(NodeState::Degraded) << QStringLiteral("not ready: HTTP 503")
-                                       << QStringLiteral("not ready (HTTP 503)");
+        s.readiness = failed(
+            FetchError::HttpStatus, QStringLiteral("HTTP 503 from /healthz/readiness"), 503);
+        QTest::newRow("readiness 503")
+            << s << int(NodeState::Degraded) << QStringLiteral("not ready: HTTP 503")
+            << QStringLiteral("not ready (HTTP 503)");
 
         s = healthy(QStringLiteral("n8n-main"), t);
         s.health.responseMs = 2500;
-        QTest::newRow("slow") << s << int(NodeState::Degraded) << QStringLiteral("slow") << QStringLiteral("ready");
+        QTest::newRow("slow") << s << int(NodeState::Degraded) << QStringLiteral("slow")
+                              << QStringLiteral("ready");
 
         s = healthy(QStringLiteral("n8n-main"), t);
         s.values.eventLoopLagSeconds = 1.5;
-        QTest::newRow("event loop lag") << s << int(NodeState::Degraded) << QStringLiteral("event loop lag 1.50 s")
-                                        << QStringLiteral("ready");
+        QTest::newRow("event loop lag")
+            << s << int(NodeState::Degraded) << QStringLiteral("event loop lag 1.50 s")
+            << QStringLiteral("ready");
 
         s = healthy(QStringLiteral("n8n-main"), t);
         s.metrics = failed(FetchError::HttpStatus, QStringLiteral("HTTP 404 from /metrics"), 404);
         s.metricsState = MetricsState::NotExposed;
         s.values = {};
         s.cpuPercent.reset();
-        QTest::newRow("metrics not exposed is not a failure") << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
+        QTest::newRow("metrics not exposed is not a failure")
+            << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
 
         s = healthy(QStringLiteral("n8n-main"), t);
         s.metricsState = MetricsState::Malformed;
         s.metricsError = QStringLiteral("line 3: expected a sample value");
-        QTest::newRow("metrics malformed keeps health") << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
+        QTest::newRow("metrics malformed keeps health")
+            << s << int(NodeState::Healthy) << QString() << QStringLiteral("ready");
     }
 
     void verdicts()
@@ -250,7 +274,10 @@ private Q_SLOTS:
         cluster.tick(clock.now());
         cluster.applyNode(s);
         QCOMPARE(model.index(0, 0).data(ClusterModel::StateRole).toInt(), int(NodeState::Degraded));
-        QVERIFY(model.index(0, 0).data(ClusterModel::ReasonRole).toString().startsWith(QStringLiteral("slow")));
+        QVERIFY(model.index(0, 0)
+                    .data(ClusterModel::ReasonRole)
+                    .toString()
+                    .startsWith(QStringLiteral("slow")));
     }
 
     void malformedMetricsShowInErrorColumn()
@@ -265,7 +292,7 @@ private Q_SLOTS:
         s.metricsError = QStringLiteral("line 3: expected a sample value");
         state.applyNode(s);
         QCOMPARE(model.index(0, ClusterModel::ErrorColumn).data().toString(),
-                 QStringLiteral("metrics malformed: line 3: expected a sample value"));
+            QStringLiteral("metrics malformed: line 3: expected a sample value"));
     }
 
     void downNodeKeepsLastSeen()
@@ -278,7 +305,8 @@ private Q_SLOTS:
         state.applyNode(healthy(QStringLiteral("n8n-worker-1"), t0, 1));
         clock.advance(12'000);
         NodeSnapshot down = healthy(QStringLiteral("n8n-worker-1"), t0 + 12'000, 2);
-        down.health = failed(FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5679: connection refused"));
+        down.health = failed(
+            FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5679: connection refused"));
         state.applyNode(down);
         const QModelIndex idx = model.index(1, 0);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("down"));
@@ -292,7 +320,8 @@ private Q_SLOTS:
         cwtest::ManualClock clock(t0);
         ClusterState state(&clock);
         ClusterModel model(&state);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         state.setConfig(clusterOf(threeNodes()));
         // Default poll interval and request timeout: stale after 5 s.
         state.tick(clock.now());
@@ -302,7 +331,8 @@ private Q_SLOTS:
         clock.advance(4000);
         state.tick(clock.now());
         QCOMPARE(model.index(0, 0).data(ClusterModel::StaleRole).toBool(), false);
-        QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(), QStringLiteral("4 s ago"));
+        QCOMPARE(model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString(),
+            QStringLiteral("4 s ago"));
         // Only the polled row changed ("last seen" text); never-polled rows stay quiet.
         QCOMPARE(spy.count(), 1);
 
@@ -310,8 +340,11 @@ private Q_SLOTS:
         state.tick(clock.now());
         const QModelIndex idx = model.index(0, 0);
         QCOMPARE(idx.data(ClusterModel::StaleRole).toBool(), true);
-        QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy (stale)"));
-        QVERIFY(idx.data(ClusterModel::ReasonRole).toString().startsWith(QStringLiteral("no fresh data for 12")));
+        QCOMPARE(
+            idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("healthy (stale)"));
+        QVERIFY(idx.data(ClusterModel::ReasonRole)
+                    .toString()
+                    .startsWith(QStringLiteral("no fresh data for 12")));
         QCOMPARE(idx.data(ClusterModel::LastSeenTextRole).toString(), QStringLiteral("12 s ago"));
         QVERIFY(rolesOf(spy, spy.count() - 1).contains(ClusterModel::StaleRole));
 

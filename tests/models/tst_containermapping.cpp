@@ -1,8 +1,8 @@
 // Containers are mapped to nodes by name, clusterwatch.node label or compose service; Docker
 // state and events change what the node's tile says at once.
 #include "ManualClock.h"
-#include "models/items/ClusterModel.h"
 #include "models/ContainerMapping.h"
+#include "models/items/ClusterModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -21,7 +21,7 @@ ClusterConfig clusterOf(const QList<NodeConfig> &nodes)
 }
 
 ContainerInfo container(const QString &id, const QString &name, const QString &state,
-                        QHash<QString, QString> labels = {}, const QString &image = QStringLiteral("busybox"))
+    QHash<QString, QString> labels = {}, const QString &image = QStringLiteral("busybox"))
 {
     ContainerInfo c;
     c.id = id;
@@ -34,32 +34,33 @@ ContainerInfo container(const QString &id, const QString &name, const QString &s
 
 NodeConfig node(const QString &name, const QString &containerName = {})
 {
-    return {name, NodeRole::Worker, QUrl(QStringLiteral("http://127.0.0.1:5679")), containerName};
+    return { name, NodeRole::Worker, QUrl(QStringLiteral("http://127.0.0.1:5679")), containerName };
 }
 
 } // namespace
 
-class TestContainerMapping : public QObject
-{
+class TestContainerMapping : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void precedence()
     {
-        const QList<NodeConfig> nodes = {node(QStringLiteral("main"), QStringLiteral("n8n-main")),
-                                         node(QStringLiteral("worker-1")), node(QStringLiteral("worker-2")),
-                                         node(QStringLiteral("webhook"))};
+        const QList<NodeConfig> nodes = { node(QStringLiteral("main"), QStringLiteral("n8n-main")),
+            node(QStringLiteral("worker-1")), node(QStringLiteral("worker-2")),
+            node(QStringLiteral("webhook")) };
         const QList<ContainerInfo> containers = {
             // A label naming "main" loses to the explicit container name of the cluster file.
             container(QStringLiteral("a1"), QStringLiteral("impostor"), QStringLiteral("running"),
-                      {{QStringLiteral("clusterwatch.node"), QStringLiteral("main")}}),
+                { { QStringLiteral("clusterwatch.node"), QStringLiteral("main") } }),
             container(QStringLiteral("b2"), QStringLiteral("n8n-main"), QStringLiteral("running")),
-            container(QStringLiteral("c3"), QStringLiteral("sandbox_w1_1"), QStringLiteral("exited"),
-                      {{QStringLiteral("clusterwatch.node"), QStringLiteral("worker-1")}}),
-            container(QStringLiteral("d4"), QStringLiteral("proj-worker-2-1"), QStringLiteral("running"),
-                      {{QStringLiteral("com.docker.compose.service"), QStringLiteral("worker-2")}}),
+            container(QStringLiteral("c3"), QStringLiteral("sandbox_w1_1"),
+                QStringLiteral("exited"),
+                { { QStringLiteral("clusterwatch.node"), QStringLiteral("worker-1") } }),
+            container(QStringLiteral("d4"), QStringLiteral("proj-worker-2-1"),
+                QStringLiteral("running"),
+                { { QStringLiteral("com.docker.compose.service"), QStringLiteral("worker-2") } }),
             container(QStringLiteral("e5"), QStringLiteral("postgres"), QStringLiteral("running")),
             container(QStringLiteral("f6"), QStringLiteral("stray"), QStringLiteral("running"), {},
-                      QStringLiteral("n8nio/n8n:1.123.81")),
+                QStringLiteral("n8nio/n8n:1.123.81")),
         };
         const ContainerMapping m = mapContainers(nodes, containers);
         QCOMPARE(m.byNode.value(QStringLiteral("main")).id, QStringLiteral("b2"));
@@ -71,7 +72,7 @@ private Q_SLOTS:
         QStringList discovered;
         for (const ContainerInfo &c : m.discovered)
             discovered << c.name;
-        QCOMPARE(discovered, QStringList({QStringLiteral("impostor"), QStringLiteral("stray")}));
+        QCOMPARE(discovered, QStringList({ QStringLiteral("impostor"), QStringLiteral("stray") }));
     }
 
     void dockerStateChangesTheTile()
@@ -80,8 +81,10 @@ private Q_SLOTS:
         cwtest::ManualClock clock(t0);
         ClusterState state(&clock);
         ClusterModel model(&state);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        state.setConfig(clusterOf({node(QStringLiteral("n8n-worker-1"), QStringLiteral("n8n-worker-1"))}));
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        state.setConfig(
+            clusterOf({ node(QStringLiteral("n8n-worker-1"), QStringLiteral("n8n-worker-1")) }));
         state.tick(clock.now());
         NodeSnapshot ok;
         ok.node = QStringLiteral("n8n-worker-1");
@@ -94,9 +97,10 @@ private Q_SLOTS:
 
         RuntimeSnapshot docker;
         docker.reachable = true;
-        ContainerInfo c = container(QStringLiteral("abc"), QStringLiteral("n8n-worker-1"), QStringLiteral("running"));
+        ContainerInfo c = container(
+            QStringLiteral("abc"), QStringLiteral("n8n-worker-1"), QStringLiteral("running"));
         c.restartCount = 2;
-        docker.containers = {c};
+        docker.containers = { c };
         state.applyContainers(docker);
         QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("running"));
         QCOMPARE(idx.data(ClusterModel::RestartCountRole).toInt(), 2);
@@ -108,7 +112,8 @@ private Q_SLOTS:
         stats.memoryLimitBytes = qint64(24) << 30;
         state.applyContainerStats(stats);
         QCOMPARE(idx.data(ClusterModel::ContainerCpuRole).toDouble(), 12.5);
-        QCOMPARE(idx.data(ClusterModel::ContainerMemoryLimitRole).toDouble(), double(qint64(24) << 30));
+        QCOMPARE(
+            idx.data(ClusterModel::ContainerMemoryLimitRole).toDouble(), double(qint64(24) << 30));
 
         // A die event marks the node down at once, with the exit code, before any HTTP poll.
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
@@ -121,8 +126,10 @@ private Q_SLOTS:
         state.applyRuntimeEvent(die);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(idx.data(ClusterModel::StateTextRole).toString(), QStringLiteral("down"));
-        QCOMPARE(idx.data(ClusterModel::ReasonRole).toString(), QStringLiteral("container exited (137)"));
-        QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("exited (137)"));
+        QCOMPARE(idx.data(ClusterModel::ReasonRole).toString(),
+            QStringLiteral("container exited (137)"));
+        QCOMPARE(
+            idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("exited (137)"));
         QVERIFY(!idx.data(ClusterModel::ContainerCpuRole).isValid());
 
         // The following "stop" keeps die's exit code; "start" lets the HTTP verdict speak again.
@@ -130,7 +137,8 @@ private Q_SLOTS:
         stop.action = QStringLiteral("stop");
         stop.attributes.clear();
         state.applyRuntimeEvent(stop);
-        QCOMPARE(idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("exited (137)"));
+        QCOMPARE(
+            idx.data(ClusterModel::ContainerStateRole).toString(), QStringLiteral("exited (137)"));
         RuntimeEvent start = stop;
         start.action = QStringLiteral("start");
         state.applyRuntimeEvent(start);

@@ -4,8 +4,7 @@
 
 using namespace cw;
 
-class TestFormatter : public QObject
-{
+class TestFormatter : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QLocale::setDefault(QLocale::c()); }
@@ -55,7 +54,7 @@ private Q_SLOTS:
         QCOMPARE(fmt::ago(now, now - 12'000), QStringLiteral("12 s ago"));
         QCOMPARE(fmt::ago(now, now - 600'000), QStringLiteral("10 min ago"));
         QCOMPARE(fmt::ago(now, now - 3 * 3600'000), QStringLiteral("3 h ago"));
-        QCOMPARE(fmt::ago(now, now + 5000), QStringLiteral("just now"));  // clock skew
+        QCOMPARE(fmt::ago(now, now + 5000), QStringLiteral("just now")); // clock skew
     }
 
     void percentAndCount()

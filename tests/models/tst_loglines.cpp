@@ -7,19 +7,23 @@
 
 using namespace cw;
 
-class TestLogLines : public QObject
-{
+class TestLogLines : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void levels_data()
     {
         QTest::addColumn<QString>("line");
         QTest::addColumn<int>("level");
-        QTest::newRow("info") << QStringLiteral("Editor is now accessible via:") << int(LogLinesModel::Info);
-        QTest::newRow("warn") << QStringLiteral("WARN: MaxListenersExceededWarning") << int(LogLinesModel::Warning);
-        QTest::newRow("error") << QStringLiteral("Error: ERROR: Lock mismatch for job 17") << int(LogLinesModel::Error);
-        QTest::newRow("json warn") << QStringLiteral("{\"level\":\"warn\",\"message\":\"x\"}") << int(LogLinesModel::Warning);
-        QTest::newRow("lowercase error is not the seed's ERROR") << QStringLiteral("no error here") << int(LogLinesModel::Info);
+        QTest::newRow("info") << QStringLiteral("Editor is now accessible via:")
+                              << int(LogLinesModel::Info);
+        QTest::newRow("warn") << QStringLiteral("WARN: MaxListenersExceededWarning")
+                              << int(LogLinesModel::Warning);
+        QTest::newRow("error") << QStringLiteral("Error: ERROR: Lock mismatch for job 17")
+                               << int(LogLinesModel::Error);
+        QTest::newRow("json warn") << QStringLiteral("{\"level\":\"warn\",\"message\":\"x\"}")
+                                   << int(LogLinesModel::Warning);
+        QTest::newRow("lowercase error is not the seed's ERROR")
+            << QStringLiteral("no error here") << int(LogLinesModel::Info);
     }
     void levels()
     {
@@ -31,15 +35,18 @@ private Q_SLOTS:
     void boundedFilteredSearched()
     {
         LogLinesModel lines(4);
-        QAbstractItemModelTester tester(&lines, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            &lines, QAbstractItemModelTester::FailureReportingMode::QtTest);
         LogFilterModel filter;
         filter.setSourceModel(&lines);
-        QAbstractItemModelTester proxyTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            &filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-        lines.append({QStringLiteral("n8n worker is now ready"), QStringLiteral("WARN slow query")});
-        lines.append({QStringLiteral("ERROR connect ECONNREFUSED 127.0.0.1:5432")}, true);
-        lines.append({QStringLiteral("job 5 done"), QStringLiteral("ERROR Redis unavailable")});
-        QCOMPARE(lines.rowCount(), 4);   // the oldest line dropped out
+        lines.append(
+            { QStringLiteral("n8n worker is now ready"), QStringLiteral("WARN slow query") });
+        lines.append({ QStringLiteral("ERROR connect ECONNREFUSED 127.0.0.1:5432") }, true);
+        lines.append({ QStringLiteral("job 5 done"), QStringLiteral("ERROR Redis unavailable") });
+        QCOMPARE(lines.rowCount(), 4); // the oldest line dropped out
         QCOMPARE(lines.index(0).data().toString(), QStringLiteral("WARN slow query"));
         QCOMPARE(lines.index(1).data(LogLinesModel::StderrRole).toBool(), true);
 
@@ -55,7 +62,8 @@ private Q_SLOTS:
         QCOMPARE(filter.rowCount(), 4);
 
         // More lines than the bound in one go: only the newest stay.
-        lines.append({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d"), QStringLiteral("e")});
+        lines.append({ QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+            QStringLiteral("d"), QStringLiteral("e") });
         QCOMPARE(lines.rowCount(), 4);
         QCOMPARE(lines.index(0).data().toString(), QStringLiteral("b"));
         lines.clear();

@@ -24,8 +24,7 @@ NodeSnapshot node(qint64 t, bool up, std::optional<double> completed = std::null
 }
 } // namespace
 
-class TestMetricsRecorder : public QObject
-{
+class TestMetricsRecorder : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void downNodeIsABreakNotZero()
@@ -35,13 +34,15 @@ private Q_SLOTS:
         recorder.recordNode(node(1000, true));
         recorder.recordNode(node(2000, false));
         recorder.recordNode(node(3000, true));
-        const TimeSeries *cpu = store.series(MetricsRecorder::nodeSeries(QStringLiteral("n8n-main"), "cpu"));
+        const TimeSeries *cpu
+            = store.series(MetricsRecorder::nodeSeries(QStringLiteral("n8n-main"), "cpu"));
         QVERIFY(cpu);
         QCOMPARE(cpu->size(), 3);
         QCOMPARE(cpu->valueAt(0), 12.5);
         QVERIFY(cpu->isGapAt(1));
         QCOMPARE(cpu->valueAt(2), 12.5);
-        QVERIFY(store.series(MetricsRecorder::nodeSeries(QStringLiteral("n8n-main"), "response"))->isGapAt(1));
+        QVERIFY(store.series(MetricsRecorder::nodeSeries(QStringLiteral("n8n-main"), "response"))
+                    ->isGapAt(1));
     }
 
     void completionsPerMinuteFromTheCounter()
@@ -53,12 +54,12 @@ private Q_SLOTS:
         recorder.recordNode(node(0, true, 27));
         clock.advance(20'000);
         clock.stepWall(-3'600'000);
-        recorder.recordNode(node(20'000, true, 37));   // 10 in 20 s = 30/min
+        recorder.recordNode(node(20'000, true, 37)); // 10 in 20 s = 30/min
         clock.advance(20'000);
-        recorder.recordNode(node(40'000, true, 2));    // main restarted: no rate from a reset
+        recorder.recordNode(node(40'000, true, 2)); // main restarted: no rate from a reset
         clock.advance(20'000);
         clock.stepWall(86'400'000);
-        recorder.recordNode(node(60'000, true, 7));    // 5 in 20 s = 15/min
+        recorder.recordNode(node(60'000, true, 7)); // 5 in 20 s = 15/min
         const TimeSeries *rate = store.series(QStringLiteral("queue/completed_per_min"));
         QVERIFY(rate);
         QCOMPARE(rate->size(), 2);
@@ -109,7 +110,7 @@ private Q_SLOTS:
         r.reachable = false;
         recorder.recordRedis(r);
         const TimeSeries *waiting = store.series(QStringLiteral("queue/waiting"));
-        QCOMPARE(waiting->valueAt(0), 25.0);   // paused jobs still wait
+        QCOMPARE(waiting->valueAt(0), 25.0); // paused jobs still wait
         QVERIFY(waiting->isGapAt(1));
         QCOMPARE(store.series(QStringLiteral("queue/active"))->valueAt(0), 10.0);
 
@@ -117,8 +118,8 @@ private Q_SLOTS:
         p.timestampMs = 1000;
         p.reachable = true;
         p.n8nSchema = true;
-        p.executions[3] = 702;   // success
-        p.connections = {{QStringLiteral("active"), 2}, {QStringLiteral("idle"), 5}};
+        p.executions[3] = 702; // success
+        p.connections = { { QStringLiteral("active"), 2 }, { QStringLiteral("idle"), 5 } };
         recorder.recordPostgres(p);
         p.timestampMs = 2000;
         p.n8nSchema = false;

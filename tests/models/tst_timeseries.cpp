@@ -3,7 +3,6 @@
 #include "models/timeseries/TimeSeriesStore.h"
 
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -11,7 +10,7 @@ using namespace cw;
 
 namespace {
 
-constexpr qint64 Epoch = 1'764'000'000'000;  // a realistic wall-clock start, in ms
+constexpr qint64 Epoch = 1'764'000'000'000; // a realistic wall-clock start, in ms
 constexpr qint64 Day = 86'400;
 
 enum class Method { MinMax, Lttb };
@@ -30,28 +29,27 @@ qsizetype bound(Method method, int width)
 
 bool hasPoint(const QList<QPointF> &points, double x, double y)
 {
-    return std::any_of(points.cbegin(), points.cend(),
-                       [&](const QPointF &p) { return p.x() == x && p.y() == y; });
+    return std::any_of(
+        points.cbegin(), points.cend(), [&](const QPointF &p) { return p.x() == x && p.y() == y; });
 }
 
 qsizetype breakCount(const QList<QPointF> &points)
 {
-    return std::count_if(points.cbegin(), points.cend(),
-                         [](const QPointF &p) { return std::isnan(p.y()); });
+    return std::count_if(
+        points.cbegin(), points.cend(), [](const QPointF &p) { return std::isnan(p.y()); });
 }
 
 bool timeOrdered(const QList<QPointF> &points)
 {
     return std::is_sorted(points.cbegin(), points.cend(),
-                          [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
+        [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
 }
 
 } // namespace
 
 Q_DECLARE_METATYPE(Method)
 
-class TestTimeSeries : public QObject
-{
+class TestTimeSeries : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QLocale::setDefault(QLocale::c()); }
@@ -104,7 +102,7 @@ private Q_SLOTS:
         QVERIFY(s.append(Epoch + 2000, 1));
         QVERIFY(!s.append(Epoch + 1000, 2));
         QVERIFY(!s.appendGap(Epoch + 1500));
-        QVERIFY(s.append(Epoch + 2000, 3));  // same time is allowed
+        QVERIFY(s.append(Epoch + 2000, 3)); // same time is allowed
         QVERIFY(s.append(Epoch + 3000, 4));
         QCOMPARE(s.size(), 3);
         QCOMPARE(s.droppedCount(), 2);
@@ -113,7 +111,7 @@ private Q_SLOTS:
         s.clear();
         QCOMPARE(s.size(), 0);
         QCOMPARE(s.droppedCount(), 0);
-        QVERIFY(s.append(Epoch, 5));  // earlier than before clear(): a fresh start
+        QVERIFY(s.append(Epoch, 5)); // earlier than before clear(): a fresh start
     }
 
     void gapsAreStored()
@@ -121,7 +119,7 @@ private Q_SLOTS:
         TimeSeries s(4);
         s.append(Epoch, 10);
         s.appendGap(Epoch + 1000);
-        s.append(Epoch + 2000, 0);  // a real zero is not a gap
+        s.append(Epoch + 2000, 0); // a real zero is not a gap
         QCOMPARE(s.size(), 3);
         QVERIFY(!s.at(0).isGap());
         QVERIFY(s.at(1).isGap());
@@ -139,14 +137,14 @@ private Q_SLOTS:
         QCOMPARE(s.capacity(), 86'400);
         QCOMPARE(s.memoryBytes(), 86'400 * TimeSeries::BytesPerSample);
         s.append(Epoch, 0.1);
-        QCOMPARE(s.valueAt(0), double(0.1f));  // stored as float
+        QCOMPARE(s.valueAt(0), double(0.1f)); // stored as float
     }
 
     // 32-bit offsets hold 49.7 days; the base must move without changing any stored time.
     void timesBeyond32BitOffsets()
     {
         TimeSeries s(3);
-        const qint64 step = 3'000'000'000;  // ~35 days
+        const qint64 step = 3'000'000'000; // ~35 days
         s.append(Epoch, 1);
         s.append(Epoch + step, 2);
         QCOMPARE(s.timeAt(1), Epoch + step);
@@ -254,8 +252,8 @@ private Q_SLOTS:
         QVERIFY(!store.append(QStringLiteral("queue/waiting"), Epoch - 1, 6));
 
         QCOMPARE(store.ids(),
-                 QStringList({ QStringLiteral("node/n8n-worker-1/cpu"),
-                               QStringLiteral("queue/waiting"), QStringLiteral("redis/memory") }));
+            QStringList({ QStringLiteral("node/n8n-worker-1/cpu"), QStringLiteral("queue/waiting"),
+                QStringLiteral("redis/memory") }));
         const TimeSeries *cpu = store.series(QStringLiteral("node/n8n-worker-1/cpu"));
         QVERIFY(cpu);
         QCOMPARE(cpu->capacity(), 100);
@@ -291,7 +289,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("spikeAt");
         QTest::addColumn<double>("spike");
         for (const auto &[name, method] :
-             { std::pair{ "min-max", Method::MinMax }, std::pair{ "LTTB", Method::Lttb } }) {
+            { std::pair { "min-max", Method::MinMax }, std::pair { "LTTB", Method::Lttb } }) {
             for (int at : { 1, 12'345, 43'200, 86'398 }) {
                 QTest::addRow("%s, spike up at %d", name, at) << method << at << 95.0;
                 QTest::addRow("%s, spike down at %d", name, at) << method << at << -20.0;
@@ -305,15 +303,14 @@ private Q_SLOTS:
         QFETCH(int, spikeAt);
         QFETCH(double, spike);
         TimeSeries s;
-        const qint64 start = Epoch - 500'000;  // the first 500 samples get overwritten
+        const qint64 start = Epoch - 500'000; // the first 500 samples get overwritten
         for (qint64 k = 0; k < Day + 500; ++k)
             s.append(start + k * 1000, k - 500 == spikeAt ? spike : 10.0);
         QCOMPARE(s.size(), Day);
         QCOMPARE(s.oldest().tMs, Epoch);
 
         const int width = 800;
-        const QList<QPointF> points
-            = downsample(method, s, Epoch, Epoch + Day * 1000, width);
+        const QList<QPointF> points = downsample(method, s, Epoch, Epoch + Day * 1000, width);
         QVERIFY2(points.size() <= bound(method, width), qPrintable(QString::number(points.size())));
         QVERIFY(points.size() >= 2);
         QVERIFY(hasPoint(points, double(Epoch + spikeAt * 1000LL), spike));
@@ -356,14 +353,13 @@ private Q_SLOTS:
         QCOMPARE(points.constLast().x(), double(s.newest().tMs));
         QCOMPARE(points.constLast().y(), s.newest().value);
         if (method == Method::MinMax) {
-            const auto [minIt, maxIt] = std::minmax_element(
-                points.cbegin(), points.cend(),
+            const auto [minIt, maxIt] = std::minmax_element(points.cbegin(), points.cend(),
                 [](const QPointF &a, const QPointF &b) { return a.y() < b.y(); });
             QCOMPARE(minIt->y(), lo);
             QCOMPARE(maxIt->y(), hi);
-            QVERIFY(points.size() >= 2 * width - 2);  // full columns yield two points each
+            QVERIFY(points.size() >= 2 * width - 2); // full columns yield two points each
         }
-        for (const QPointF &p : points) {  // every output point is a real sample
+        for (const QPointF &p : points) { // every output point is a real sample
             const qsizetype i = s.lowerBound(qint64(p.x()));
             QCOMPARE(s.valueAt(i), p.y());
         }
@@ -406,10 +402,11 @@ private Q_SLOTS:
         for (qsizetype i = 1; i < points.size(); ++i) {
             const qint64 a = (qint64(points[i - 1].x()) - Epoch) / 1000;
             const qint64 b = (qint64(points[i].x()) - Epoch) / 1000;
-            const bool spansOutage = (a < 6 * 3600 && b >= 7 * 3600 && a < b)
-                || (a < 18 * 3600 && b >= 18 * 3600 + 3);
+            const bool spansOutage
+                = (a < 6 * 3600 && b >= 7 * 3600 && a < b) || (a < 18 * 3600 && b >= 18 * 3600 + 3);
             if (!std::isnan(points[i - 1].y()) && !std::isnan(points[i].y()))
-                QVERIFY2(!spansOutage, qPrintable(QStringLiteral("line from %1 to %2").arg(a).arg(b)));
+                QVERIFY2(
+                    !spansOutage, qPrintable(QStringLiteral("line from %1 to %2").arg(a).arg(b)));
         }
     }
 
@@ -437,7 +434,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("count");
         QTest::addColumn<int>("width");
         for (const auto &[name, method] :
-             { std::pair{ "min-max", Method::MinMax }, std::pair{ "LTTB", Method::Lttb } }) {
+            { std::pair { "min-max", Method::MinMax }, std::pair { "LTTB", Method::Lttb } }) {
             QTest::addRow("%s, empty", name) << method << 0 << 800;
             QTest::addRow("%s, one sample", name) << method << 1 << 800;
             QTest::addRow("%s, two samples", name) << method << 2 << 800;
@@ -470,7 +467,7 @@ private Q_SLOTS:
         s.appendGap(Epoch + 3000);
         for (Method method : { Method::MinMax, Method::Lttb }) {
             const QList<QPointF> points = downsample(method, s, Epoch, Epoch + 3000, 100);
-            QCOMPARE(points.size(), 3);  // adjacent gaps collapse into one break
+            QCOMPARE(points.size(), 3); // adjacent gaps collapse into one break
             QVERIFY(std::isnan(points[0].y()));
             QCOMPARE(points[1], QPointF(double(Epoch + 2000), 1.0));
             QVERIFY(std::isnan(points[2].y()));
@@ -487,11 +484,11 @@ private Q_SLOTS:
         s.append(Epoch + 2000, 1);
         const QList<QPointF> points = Downsampler::minMax(s, Epoch, Epoch + 2000, 1);
         QCOMPARE(points,
-                 QList<QPointF>({ QPointF(double(Epoch), 5), QPointF(double(Epoch + 1000), 9),
-                                  QPointF(double(Epoch + 2000), 1) }));
-        s.append(Epoch + 3000, 4);  // 4 samples at 1 px: first, max, min, last
+            QList<QPointF>({ QPointF(double(Epoch), 5), QPointF(double(Epoch + 1000), 9),
+                QPointF(double(Epoch + 2000), 1) }));
+        s.append(Epoch + 3000, 4); // 4 samples at 1 px: first, max, min, last
         QCOMPARE(Downsampler::minMax(s, Epoch, Epoch + 3000, 1).size(), 4);
-        s.append(Epoch + 4000, 4);  // 5 samples: the flat tail is dropped but the last stays
+        s.append(Epoch + 4000, 4); // 5 samples: the flat tail is dropped but the last stays
         const QList<QPointF> five = Downsampler::minMax(s, Epoch, Epoch + 4000, 1);
         QCOMPARE(five.size(), 4);
         QCOMPARE(five.constLast(), QPointF(double(Epoch + 4000), 4));
@@ -504,8 +501,8 @@ private Q_SLOTS:
         for (qint64 k = 0; k < 1000; ++k)
             s.append(Epoch + k * 1000, k >= 400 && k < 500 ? HUGE_VAL : 1.0);
         const QList<QPointF> points = Downsampler::minMax(s, Epoch, Epoch + 1'000'000, 10);
-        QVERIFY(std::any_of(points.cbegin(), points.cend(),
-                            [](const QPointF &p) { return std::isinf(p.y()); }));
+        QVERIFY(std::any_of(
+            points.cbegin(), points.cend(), [](const QPointF &p) { return std::isinf(p.y()); }));
     }
 
     // Only the requested window is reduced, with the window's own first and last samples.
@@ -532,14 +529,15 @@ private Q_SLOTS:
     void splitAtBreaks()
     {
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        const QList<QPointF> points{{0, 1}, {1, 2}, {2, nan}, {3, 5}, {4, nan}, {5, 7}, {6, 8}, {7, 9}};
+        const QList<QPointF> points { { 0, 1 }, { 1, 2 }, { 2, nan }, { 3, 5 }, { 4, nan },
+            { 5, 7 }, { 6, 8 }, { 7, 9 } };
         const QList<QList<QPointF>> runs = Downsampler::splitAtBreaks(points, 0.25);
         QCOMPARE(runs.size(), 3);
-        QCOMPARE(runs[0], (QList<QPointF>{{0, 1}, {1, 2}}));
-        QCOMPARE(runs[1], (QList<QPointF>{{2.75, 5}, {3.25, 5}}));
-        QCOMPARE(runs[2], (QList<QPointF>{{5, 7}, {6, 8}, {7, 9}}));
+        QCOMPARE(runs[0], (QList<QPointF> { { 0, 1 }, { 1, 2 } }));
+        QCOMPARE(runs[1], (QList<QPointF> { { 2.75, 5 }, { 3.25, 5 } }));
+        QCOMPARE(runs[2], (QList<QPointF> { { 5, 7 }, { 6, 8 }, { 7, 9 } }));
         QVERIFY(Downsampler::splitAtBreaks({}, 1).isEmpty());
-        QVERIFY(Downsampler::splitAtBreaks({{0, nan}, {1, nan}}, 1).isEmpty());
+        QVERIFY(Downsampler::splitAtBreaks({ { 0, nan }, { 1, nan } }, 1).isEmpty());
 
         // End to end: a node down for ten minutes in the middle of an hour is two runs, and no
         // drawn point lies inside the outage.
@@ -554,7 +552,7 @@ private Q_SLOTS:
         for (const QList<QPointF> &run : hour) {
             for (const QPointF &p : run)
                 QVERIFY2(p.x() < double(Epoch + 1'500'000) || p.x() >= double(Epoch + 2'100'000),
-                         qPrintable(QString::number(p.x() - double(Epoch))));
+                    qPrintable(QString::number(p.x() - double(Epoch))));
         }
     }
 };

@@ -1,8 +1,7 @@
 // The action path an operator relies on: one action at a time per container, the restart-storm
 // guard with its override, and an audit line on disk for every action, refused ones included.
-#include "services/actions/ActionController.h"
-
 #include "ManualClock.h"
+#include "services/actions/ActionController.h"
 #include "services/actions/AuditLog.h"
 #include "services/actions/RestartGuard.h"
 
@@ -16,8 +15,7 @@
 using namespace cw;
 using namespace std::chrono_literals;
 
-class TestActions : public QObject
-{
+class TestActions : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void guardCountsWithinTheWindow()
@@ -31,7 +29,7 @@ private Q_SLOTS:
         guard.recordRestart(c, t0 + 120'000);
         QCOMPARE(guard.recentRestarts(c, t0 + 130'000), 3);
         QVERIFY(!guard.allows(c, t0 + 130'000));
-        QVERIFY(guard.allows(QStringLiteral("n8n-worker-2"), t0 + 130'000));   // per container
+        QVERIFY(guard.allows(QStringLiteral("n8n-worker-2"), t0 + 130'000)); // per container
         // Ten minutes after the first restart it falls out of the window.
         QVERIFY(guard.allows(c, t0 + 600'001));
         QCOMPARE(guard.recentRestarts(c, t0 + 600'001), 2);
@@ -50,12 +48,15 @@ private Q_SLOTS:
         // The intent reaches the audit trail before the action leaves for the engine.
         QList<QString> order;
         connect(&controller, &ActionController::auditRequested, this,
-                [&](const AuditEntry &entry) { order << QStringLiteral("audit:") + entry.result; });
-        connect(&controller, &ActionController::performRequested, this, [&] { order << QStringLiteral("send"); });
+            [&](const AuditEntry &entry) { order << QStringLiteral("audit:") + entry.result; });
+        connect(&controller, &ActionController::performRequested, this,
+            [&] { order << QStringLiteral("send"); });
         const QString c = QStringLiteral("n8n-worker-1");
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
+            ActionController::Verdict::Sent);
         QCOMPARE(sent.count(), 1);
-        QCOMPARE(order, (QList<QString>{QStringLiteral("audit:requested"), QStringLiteral("send")}));
+        QCOMPARE(
+            order, (QList<QString> { QStringLiteral("audit:requested"), QStringLiteral("send") }));
         const auto intent = audited.at(0).at(0).value<AuditEntry>();
         QCOMPARE(intent.container, c);
         QCOMPARE(intent.action, QStringLiteral("restart"));
@@ -63,7 +64,8 @@ private Q_SLOTS:
         const quint64 id = sent.at(0).at(0).toULongLong();
         QCOMPARE(sent.at(0).at(3).toInt(), controller.graceSeconds());
         // One action at a time per container.
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Stop), ActionController::Verdict::Busy);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Stop),
+            ActionController::Verdict::Busy);
         QCOMPARE(sent.count(), 1);
 
         ActionResult done;
@@ -78,7 +80,7 @@ private Q_SLOTS:
         QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("worker-1"));
         QCOMPARE(audited.count(), 2);
         const auto entry = audited.at(1).at(0).value<AuditEntry>();
-        QCOMPARE(entry.actionId, intent.actionId);   // the result pairs with its intent
+        QCOMPARE(entry.actionId, intent.actionId); // the result pairs with its intent
         QCOMPARE(entry.container, c);
         QCOMPARE(entry.action, QStringLiteral("restart"));
         QCOMPARE(entry.result, QStringLiteral("done"));
@@ -93,20 +95,22 @@ private Q_SLOTS:
 
         // Second restart allowed, third needs an override.
         clock.advance(1000);
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
+            ActionController::Verdict::Sent);
         done.requestId = sent.last().at(0).toULongLong();
         controller.onActionFinished(done);
         clock.advance(1000);
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
-                 ActionController::Verdict::NeedsOverride);
+            ActionController::Verdict::NeedsOverride);
         QCOMPARE(sent.count(), 2);
         // Stop and start are not restarts: the guard lets them through.
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Stop), ActionController::Verdict::Sent);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Stop),
+            ActionController::Verdict::Sent);
         done.requestId = sent.last().at(0).toULongLong();
         done.action = ContainerAction::Stop;
         controller.onActionFinished(done);
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart, true),
-                 ActionController::Verdict::Sent);
+            ActionController::Verdict::Sent);
         done.requestId = sent.last().at(0).toULongLong();
         done.action = ContainerAction::Restart;
         controller.onActionFinished(done);
@@ -115,11 +119,13 @@ private Q_SLOTS:
         // Without Docker the request is refused, said so, and audited.
         controller.setEndpoint(QStringLiteral("unix:///nope.sock"), false);
         const int auditsBefore = int(audited.count());
-        QCOMPARE(controller.request(QStringLiteral("worker-2"), QStringLiteral("n8n-worker-2"), ContainerAction::Start),
-                 ActionController::Verdict::NoBackend);
+        QCOMPARE(controller.request(QStringLiteral("worker-2"), QStringLiteral("n8n-worker-2"),
+                     ContainerAction::Start),
+            ActionController::Verdict::NoBackend);
         QCOMPARE(audited.count(), auditsBefore + 1);
         QCOMPARE(audited.last().at(0).value<AuditEntry>().result, QStringLiteral("refused"));
-        QVERIFY(finished.last().at(0).value<ActionResult>().message.contains(QStringLiteral("unix:///nope.sock")));
+        QVERIFY(finished.last().at(0).value<ActionResult>().message.contains(
+            QStringLiteral("unix:///nope.sock")));
     }
 
     void guardIgnoresWallClockSteps()
@@ -133,7 +139,8 @@ private Q_SLOTS:
         QSignalSpy sent(&controller, &ActionController::performRequested);
         const QString c = QStringLiteral("n8n-worker-1");
         for (int i = 0; i < 3; ++i) {
-            QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
+            QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
+                ActionController::Verdict::Sent);
             ActionResult done;
             done.requestId = sent.last().at(0).toULongLong();
             done.container = c;
@@ -144,13 +151,14 @@ private Q_SLOTS:
         clock.stepWall(24 * 3'600'000);
         QCOMPARE(controller.recentRestarts(c), 3);
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
-                 ActionController::Verdict::NeedsOverride);
-        clock.stepWall(-48 * 3'600'000);   // and back, further than it went
+            ActionController::Verdict::NeedsOverride);
+        clock.stepWall(-48 * 3'600'000); // and back, further than it went
         QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
-                 ActionController::Verdict::NeedsOverride);
+            ActionController::Verdict::NeedsOverride);
         clock.advance(10 * 60'000);
         QCOMPARE(controller.recentRestarts(c), 0);
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart), ActionController::Verdict::Sent);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), c, ContainerAction::Restart),
+            ActionController::Verdict::Sent);
     }
 
     void actionsInFlightAreNeverMissing()
@@ -163,8 +171,9 @@ private Q_SLOTS:
         QSignalSpy audited(&controller, &ActionController::auditRequested);
         QSignalSpy finished(&controller, &ActionController::actionFinished);
         QSignalSpy idle(&controller, &ActionController::idle);
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), QStringLiteral("n8n-worker-1"), ContainerAction::Stop),
-                 ActionController::Verdict::Sent);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), QStringLiteral("n8n-worker-1"),
+                     ContainerAction::Stop),
+            ActionController::Verdict::Sent);
         QCOMPARE(controller.inFlight(), 1);
         QCOMPARE(audited.count(), 1);
         controller.abandonInFlight(QStringLiteral("Clusterwatch quit before the engine answered"));
@@ -198,12 +207,14 @@ private Q_SLOTS:
         controller.setReadOnly(true);
         QSignalSpy sent(&controller, &ActionController::performRequested);
         QSignalSpy audited(&controller, &ActionController::auditRequested);
-        QCOMPARE(controller.request(QStringLiteral("worker-1"), QStringLiteral("n8n-worker-1"), ContainerAction::Restart, true),
-                 ActionController::Verdict::ReadOnly);
+        QCOMPARE(controller.request(QStringLiteral("worker-1"), QStringLiteral("n8n-worker-1"),
+                     ContainerAction::Restart, true),
+            ActionController::Verdict::ReadOnly);
         QCOMPARE(sent.count(), 0);
         QCOMPARE(audited.count(), 1);
         QCOMPARE(audited.at(0).at(0).value<AuditEntry>().result, QStringLiteral("refused"));
-        QVERIFY(audited.at(0).at(0).value<AuditEntry>().message.contains(QStringLiteral("read-only")));
+        QVERIFY(
+            audited.at(0).at(0).value<AuditEntry>().message.contains(QStringLiteral("read-only")));
     }
 
     void auditLogWritesJsonLines()
@@ -230,15 +241,18 @@ private Q_SLOTS:
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = file.readAll().split('\n');
-        QCOMPARE(lines.size(), 3);   // two lines and the final newline
+        QCOMPARE(lines.size(), 3); // two lines and the final newline
         const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
-        QCOMPARE(first.value(QStringLiteral("time")).toString(), QStringLiteral("2027-01-15T08:00:00.123Z"));
+        QCOMPARE(first.value(QStringLiteral("time")).toString(),
+            QStringLiteral("2027-01-15T08:00:00.123Z"));
         QCOMPARE(first.value(QStringLiteral("user")).toString(), QStringLiteral("ops"));
         QCOMPARE(first.value(QStringLiteral("container")).toString(), QStringLiteral("n8n-main"));
         QCOMPARE(first.value(QStringLiteral("action")).toString(), QStringLiteral("restart"));
-        QCOMPARE(first.value(QStringLiteral("action_id")).toString(), QStringLiteral("5b0e3f4c-1d2e-4a3b-9c8d-7e6f5a4b3c2d"));
-        QCOMPARE(QJsonDocument::fromJson(lines[1]).object().value(QStringLiteral("result")).toString(),
-                 QStringLiteral("already in that state"));
+        QCOMPARE(first.value(QStringLiteral("action_id")).toString(),
+            QStringLiteral("5b0e3f4c-1d2e-4a3b-9c8d-7e6f5a4b3c2d"));
+        QCOMPARE(
+            QJsonDocument::fromJson(lines[1]).object().value(QStringLiteral("result")).toString(),
+            QStringLiteral("already in that state"));
     }
 
     void auditLogReportsAnUnwritableFile()
@@ -247,9 +261,9 @@ private Q_SLOTS:
         QFile blocker(dir.filePath(QStringLiteral("file")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
-        AuditLog log(dir.filePath(QStringLiteral("file/audit.jsonl")));   // parent is a file
+        AuditLog log(dir.filePath(QStringLiteral("file/audit.jsonl"))); // parent is a file
         QSignalSpy failed(&log, &AuditLog::failed);
-        log.append(AuditEntry{});
+        log.append(AuditEntry {});
         QCOMPARE(failed.count(), 1);
         QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("audit.jsonl")));
     }

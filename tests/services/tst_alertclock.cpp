@@ -15,7 +15,6 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QTest>
-
 #include <functional>
 
 using namespace cw;
@@ -23,8 +22,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr qint64 kWall0 = 1'780'000'000'000;   // wall clock at second 0
-constexpr qint64 kMono0 = 7'000'000;           // monotonic clock at second 0
+constexpr qint64 kWall0 = 1'780'000'000'000; // wall clock at second 0
+constexpr qint64 kMono0 = 7'000'000; // monotonic clock at second 0
 constexpr qint64 kHour = 3'600'000;
 constexpr qint64 kDay = 24 * kHour;
 
@@ -46,7 +45,8 @@ ClusterConfig cluster()
         n.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:5678"));
         return n;
     };
-    c.nodes = {node(kMain, NodeRole::Main), node(kWorker1, NodeRole::Worker), node(kWorker2, NodeRole::Worker)};
+    c.nodes = { node(kMain, NodeRole::Main), node(kWorker1, NodeRole::Worker),
+        node(kWorker2, NodeRole::Worker) };
     c.redis.configured = true;
     return c;
 }
@@ -64,13 +64,12 @@ ClusterConfig timed(const char *id, Millis forDuration, Millis hold)
 
 /// The one place where the test meets the clock API of the code under test: the state, the
 /// engine and the recorder on one clock, ticked as the application ticks them.
-struct Session
-{
-    cwtest::ManualClock clock{kWall0, kMono0};
-    ClusterState state{&clock};
-    AlertEngine engine{&state};
-    TimeSeriesStore store{1000};
-    MetricsRecorder recorder{&store, &clock};
+struct Session {
+    cwtest::ManualClock clock { kWall0, kMono0 };
+    ClusterState state { &clock };
+    AlertEngine engine { &state };
+    TimeSeriesStore store { 1000 };
+    MetricsRecorder recorder { &store, &clock };
 
     void tick()
     {
@@ -83,8 +82,7 @@ struct Session
 
 /// A session driven one second at a time, with the wall clock stepped as @p jumps say, and the
 /// transitions of one rule written down with the second (monotonic) they happened at.
-class Timeline
-{
+class Timeline {
 public:
     Timeline(const ClusterConfig &config, Jumps jumps, QString rule)
         : m_jumps(std::move(jumps))
@@ -92,18 +90,23 @@ public:
     {
         s.state.setConfig(config);
         s.engine.setConfig(config);
-        QObject::connect(&s.engine, &AlertEngine::transition, &s.engine, [this](const AlertTransition &t) {
-            if (t.rule != m_rule)
-                return;
-            m_seen << QStringLiteral("%1:%2").arg(m_second).arg(toString(t.state));
-            // Stamped with the wall clock of that moment, jumps and all.
-            if (t.timeMs != s.clock.wallMs())
-                m_wrongStamps << QStringLiteral("%1: %2 != %3").arg(m_second).arg(t.timeMs).arg(s.clock.wallMs());
-        });
+        QObject::connect(
+            &s.engine, &AlertEngine::transition, &s.engine, [this](const AlertTransition &t) {
+                if (t.rule != m_rule)
+                    return;
+                m_seen << QStringLiteral("%1:%2").arg(m_second).arg(toString(t.state));
+                // Stamped with the wall clock of that moment, jumps and all.
+                if (t.timeMs != s.clock.wallMs())
+                    m_wrongStamps << QStringLiteral("%1: %2 != %3")
+                                         .arg(m_second)
+                                         .arg(t.timeMs)
+                                         .arg(s.clock.wallMs());
+            });
     }
 
     /// Seconds @p from to @p to inclusive: jumps, then @p feed, then one tick, then @p after.
-    void run(int from, int to, const std::function<void(int)> &feed, const std::function<void(int)> &after = {})
+    void run(int from, int to, const std::function<void(int)> &feed,
+        const std::function<void(int)> &after = {})
     {
         for (m_second = from; m_second <= to; ++m_second) {
             s.clock.advanceTo(kMono0 + qint64(m_second) * 1000);
@@ -163,19 +166,18 @@ private:
 void jumpRows(int first, int second)
 {
     QTest::addColumn<Jumps>("jumps");
-    QTest::newRow("steady clock") << Jumps{};
-    QTest::newRow("back 1 h") << Jumps{{first, -kHour}};
-    QTest::newRow("forward 1 day") << Jumps{{first, kDay}};
-    QTest::newRow("back 1 h, then forward 1 day") << Jumps{{first, -kHour}, {second, kDay}};
-    QTest::newRow("forward 1 day, then back 1 h") << Jumps{{first, kDay}, {second, -kHour}};
+    QTest::newRow("steady clock") << Jumps {};
+    QTest::newRow("back 1 h") << Jumps { { first, -kHour } };
+    QTest::newRow("forward 1 day") << Jumps { { first, kDay } };
+    QTest::newRow("back 1 h, then forward 1 day") << Jumps { { first, -kHour }, { second, kDay } };
+    QTest::newRow("forward 1 day, then back 1 h") << Jumps { { first, kDay }, { second, -kHour } };
 }
 
 } // namespace
 
 Q_DECLARE_METATYPE(Jumps)
 
-class TestAlertClock : public QObject
-{
+class TestAlertClock : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -204,17 +206,20 @@ private Q_SLOTS:
         QFETCH(Jumps, jumps);
         Timeline t(timed("cpu_high", 0s, 60s), jumps, QStringLiteral("cpu_high"));
         QStringList wrongResolution;
-        t.run(0, 100, [&](int s) { t.allNodes(s <= 20 ? 95.0 : 20.0); }, [&](int s) {
-            if (s < 21 || s > 80)
-                return;   // cleared from 21 s, held until 81 s
-            const std::optional<AlertTransition> active = t.s.engine.activeAlert(QStringLiteral("cpu_high"), kMain);
-            const qint64 expected = t.s.clock.wallMs() + (81 - s) * 1000;
-            if (!active || Session::resolvesAt(*active) != expected)
-                wrongResolution << QStringLiteral("%1 s: %2 != %3")
-                                       .arg(s)
-                                       .arg(active ? Session::resolvesAt(*active) : -1)
-                                       .arg(expected);
-        });
+        t.run(
+            0, 100, [&](int s) { t.allNodes(s <= 20 ? 95.0 : 20.0); },
+            [&](int s) {
+                if (s < 21 || s > 80)
+                    return; // cleared from 21 s, held until 81 s
+                const std::optional<AlertTransition> active
+                    = t.s.engine.activeAlert(QStringLiteral("cpu_high"), kMain);
+                const qint64 expected = t.s.clock.wallMs() + (81 - s) * 1000;
+                if (!active || Session::resolvesAt(*active) != expected)
+                    wrongResolution << QStringLiteral("%1 s: %2 != %3")
+                                           .arg(s)
+                                           .arg(active ? Session::resolvesAt(*active) : -1)
+                                           .arg(expected);
+            });
         QCOMPARE(t.seen(), QStringLiteral("0:firing 81:resolved"));
         QCOMPARE(t.wrongStamps(), QStringList());
         QCOMPARE(wrongResolution, QStringList());
@@ -276,7 +281,8 @@ private Q_SLOTS:
             if (redisStaleAt < 0 && t.s.state.redisStale())
                 redisStaleAt = s;
             const QString ago = model.index(0, 0).data(ClusterModel::LastSeenTextRole).toString();
-            const QString expected = s <= 10 ? QStringLiteral("just now") : QStringLiteral("%1 s ago").arg(s - 10);
+            const QString expected
+                = s <= 10 ? QStringLiteral("just now") : QStringLiteral("%1 s ago").arg(s - 10);
             if (ago != expected)
                 wrongAgo << QStringLiteral("%1 s: %2").arg(s).arg(ago);
         });
@@ -296,14 +302,14 @@ private Q_SLOTS:
         Session s;
         const QString cpu = MetricsRecorder::nodeSeries(kMain, "cpu");
         QStringList wrong;
-        int since = 0;   // first second the 5 min window must show: after the last forward step
+        int since = 0; // first second the 5 min window must show: after the last forward step
         for (int second = 0; second <= 30; ++second) {
             s.clock.advanceTo(kMono0 + qint64(second) * 1000);
             for (const auto &[at, step] : std::as_const(jumps)) {
                 if (at == second) {
                     s.clock.stepWall(step);
                     if (step > 0)
-                        since = second;   // the history stays where it was: a break in the lines
+                        since = second; // the history stays where it was: a break in the lines
                 }
             }
             NodeSnapshot n;
@@ -315,17 +321,29 @@ private Q_SLOTS:
 
             const TimeSeries *series = s.store.series(cpu);
             if (series->size() != second + 1 || series->droppedCount() != 0) {
-                wrong << QStringLiteral("%1 s: %2 samples, %3 dropped").arg(second).arg(series->size()).arg(series->droppedCount());
+                wrong << QStringLiteral("%1 s: %2 samples, %3 dropped")
+                             .arg(second)
+                             .arg(series->size())
+                             .arg(series->droppedCount());
                 continue;
             }
-            if (series->newest().tMs != s.clock.wallMs() || series->newest().value != double(second))
-                wrong << QStringLiteral("%1 s: newest %2 at %3").arg(second).arg(series->newest().value).arg(series->newest().tMs);
-            const TimeSeries::Range window = series->indexRange(s.clock.wallMs() - 300'000, s.clock.wallMs());
+            if (series->newest().tMs != s.clock.wallMs()
+                || series->newest().value != double(second))
+                wrong << QStringLiteral("%1 s: newest %2 at %3")
+                             .arg(second)
+                             .arg(series->newest().value)
+                             .arg(series->newest().tMs);
+            const TimeSeries::Range window
+                = series->indexRange(s.clock.wallMs() - 300'000, s.clock.wallMs());
             if (window.count() != second - since + 1)
-                wrong << QStringLiteral("%1 s: %2 samples in the last 5 min").arg(second).arg(window.count());
+                wrong << QStringLiteral("%1 s: %2 samples in the last 5 min")
+                             .arg(second)
+                             .arg(window.count());
             // Back steps keep the spacing: the sample before sits a second before.
             if (second > since && series->timeAt(second - 1) != s.clock.wallMs() - 1000)
-                wrong << QStringLiteral("%1 s: previous sample at %2").arg(second).arg(series->timeAt(second - 1));
+                wrong << QStringLiteral("%1 s: previous sample at %2")
+                             .arg(second)
+                             .arg(series->timeAt(second - 1));
         }
         QCOMPARE(wrong, QStringList());
         const TimeSeries *series = s.store.series(cpu);

@@ -16,7 +16,6 @@
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
-
 #include <functional>
 
 using namespace cw;
@@ -43,8 +42,8 @@ ClusterConfig cluster()
 {
     ClusterConfig c;
     c.name = QStringLiteral("test");
-    c.nodes = {node(kMain, NodeRole::Main), node(kWorker1, NodeRole::Worker), node(kWorker2, NodeRole::Worker),
-               node(kWebhook, NodeRole::Webhook)};
+    c.nodes = { node(kMain, NodeRole::Main), node(kWorker1, NodeRole::Worker),
+        node(kWorker2, NodeRole::Worker), node(kWebhook, NodeRole::Webhook) };
     c.redis.configured = true;
     c.postgres.configured = true;
     c.docker.configured = true;
@@ -68,7 +67,8 @@ NodeSnapshot nodeSnap(const QString &name, bool healthy = true, bool ready = tru
     if (!ready) {
         s.readiness.httpStatus = 503;
         s.readiness.error = FetchError::HttpStatus;
-        s.readiness.errorText = QStringLiteral("HTTP 503 from /healthz/readiness: {\"status\":\"error\"}");
+        s.readiness.errorText
+            = QStringLiteral("HTTP 503 from /healthz/readiness: {\"status\":\"error\"}");
     }
     return s;
 }
@@ -94,7 +94,8 @@ RedisSnapshot redisSnap(bool reachable = true, qint64 waiting = 0, qint64 active
 constexpr std::size_t kSuccess = 3;
 constexpr std::size_t kError = 4;
 
-PostgresSnapshot pgSnap(qint64 timeMs, bool reachable = true, qint64 success = 0, qint64 errors = 0, qint64 stuck = 0)
+PostgresSnapshot pgSnap(
+    qint64 timeMs, bool reachable = true, qint64 success = 0, qint64 errors = 0, qint64 stuck = 0)
 {
     PostgresSnapshot s;
     s.endpoint = QStringLiteral("n8n@127.0.0.1:5432/n8n");
@@ -129,7 +130,8 @@ RuntimeSnapshot docker(const QList<ContainerInfo> &containers)
     return s;
 }
 
-std::optional<RuleFinding> finding(const QList<RuleFinding> &findings, const QString &rule, const QString &subject)
+std::optional<RuleFinding> finding(
+    const QList<RuleFinding> &findings, const QString &rule, const QString &subject)
 {
     for (const RuleFinding &f : findings) {
         if (f.rule == rule && f.subject == subject)
@@ -150,11 +152,10 @@ QString conditionText(const std::optional<RuleFinding> &f)
 
 /// An engine, its transitions in order, and a clock in seconds.
 /// The rules on their own ClusterState, fed as the session feeds it.
-struct TestRules
-{
+struct TestRules {
     cwtest::ManualClock clock;
-    ClusterState state{&clock};
-    AlertRules rules{&state};
+    ClusterState state { &clock };
+    AlertRules rules { &state };
 
     explicit TestRules(const ClusterConfig &config) { state.setConfig(config); }
     void applyNode(const NodeSnapshot &s) { state.applyNode(s); }
@@ -172,11 +173,10 @@ struct TestRules
     std::optional<double> failedPerMinute() const { return state.failedPerMinute(); }
 };
 
-struct Rig
-{
+struct Rig {
     cwtest::ManualClock clock;
-    ClusterState state{&clock};
-    AlertEngine engine{&state};
+    ClusterState state { &clock };
+    AlertEngine engine { &state };
     QList<AlertTransition> transitions;
 
     explicit Rig(const ClusterConfig &config)
@@ -184,7 +184,7 @@ struct Rig
         state.setConfig(config);
         engine.setConfig(config);
         QObject::connect(&engine, &AlertEngine::transition, &engine,
-                         [this](const AlertTransition &t) { transitions.append(t); });
+            [this](const AlertTransition &t) { transitions.append(t); });
     }
 
     void nodesHealthy()
@@ -234,7 +234,9 @@ struct Rig
 
 QByteArray inspectWithEnv(const QJsonValue &env, const QString &name = QString())
 {
-    QJsonObject root = QJsonDocument::fromJson(cwtest::readTestData(QStringLiteral("docker/inspect-n8n-main.json"))).object();
+    QJsonObject root = QJsonDocument::fromJson(
+        cwtest::readTestData(QStringLiteral("docker/inspect-n8n-main.json")))
+                           .object();
     QJsonObject config = root.value(QLatin1String("Config")).toObject();
     config.insert(QStringLiteral("Env"), env);
     root.insert(QStringLiteral("Config"), config);
@@ -247,8 +249,7 @@ QByteArray inspectWithEnv(const QJsonValue &env, const QString &name = QString()
 
 } // namespace
 
-class TestAlertRules : public QObject
-{
+class TestAlertRules : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -291,22 +292,24 @@ private Q_SLOTS:
 void TestAlertRules::cpuHigh_data()
 {
     QTest::addColumn<QString>("node");
-    QTest::addColumn<double>("metrics");   // < 0: none
-    QTest::addColumn<double>("docker");    // < 0: none
+    QTest::addColumn<double>("metrics"); // < 0: none
+    QTest::addColumn<double>("docker"); // < 0: none
     QTest::addColumn<double>("threshold");
     QTest::addColumn<QString>("condition");
     QTest::addColumn<QString>("summary");
 
     QTest::newRow("above, from /metrics") << kWorker1 << 93.4 << -1.0 << 80.0 << "true"
                                           << "CPU 93.4 % on n8n-worker-1 (> 80 % for 60 s)";
-    QTest::newRow("below") << kWorker1 << 40.0 << -1.0 << 80.0 << "false" << "CPU 40.0 % on n8n-worker-1";
+    QTest::newRow("below") << kWorker1 << 40.0 << -1.0 << 80.0 << "false"
+                           << "CPU 40.0 % on n8n-worker-1";
     QTest::newRow("at the threshold is not above") << kWorker1 << 80.0 << -1.0 << 80.0 << "false"
                                                    << "CPU 80.0 % on n8n-worker-1";
     QTest::newRow("webhook from Docker stats") << kWebhook << -1.0 << 95.0 << 80.0 << "true"
                                                << "CPU 95.0 % on n8n-webhook-1 (> 80 % for 60 s)";
     QTest::newRow("/metrics wins over Docker") << kWorker1 << 10.0 << 95.0 << 80.0 << "false"
                                                << "CPU 10.0 % on n8n-worker-1";
-    QTest::newRow("no figure") << kWorker1 << -1.0 << -1.0 << 80.0 << "unknown" << "";
+    QTest::newRow("no figure") << kWorker1 << -1.0 << -1.0 << 80.0 << "unknown"
+                               << "";
     QTest::newRow("configured threshold") << kMain << 60.0 << -1.0 << 50.0 << "true"
                                           << "CPU 60.0 % on n8n-main (> 50 % for 60 s)";
     QTest::newRow("fractional threshold") << kMain << 60.0 << -1.0 << 55.5 << "true"
@@ -329,14 +332,15 @@ void TestAlertRules::cpuHigh()
     if (metrics >= 0)
         s.cpuPercent = metrics;
     rules.applyNode(s);
-    rules.applyContainers(::docker({container(node)}));
+    rules.applyContainers(::docker({ container(node) }));
     if (docker >= 0) {
         ContainerStats stats;
         stats.id = QStringLiteral("id-") + node;
         stats.cpuPercent = docker;
         rules.applyContainerStats(stats);
     }
-    const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("cpu_high"), node);
+    const std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("cpu_high"), node);
     QCOMPARE(conditionText(f), condition);
     if (!summary.isEmpty())
         QCOMPARE(f->summary, summary);
@@ -352,11 +356,13 @@ void TestAlertRules::memoryHigh_data()
     QTest::addColumn<QString>("summary");
 
     const qint64 mib = 1024 * 1024;
-    QTest::newRow("above") << 900 * mib << 1000 * mib << "true"
-                           << "Memory 90.0 % of the limit on n8n-worker-1: 900.0 MiB of 1000.0 MiB (> 85 % for 60 s)";
+    QTest::newRow("above")
+        << 900 * mib << 1000 * mib << "true"
+        << "Memory 90.0 % of the limit on n8n-worker-1: 900.0 MiB of 1000.0 MiB (> 85 % for 60 s)";
     QTest::newRow("below") << 500 * mib << 1000 * mib << "false"
                            << "Memory 50.0 % of the limit on n8n-worker-1: 500.0 MiB of 1000.0 MiB";
-    QTest::newRow("no limit known (stopped container)") << qint64(0) << qint64(0) << "unknown" << "";
+    QTest::newRow("no limit known (stopped container)") << qint64(0) << qint64(0) << "unknown"
+                                                        << "";
 }
 
 void TestAlertRules::memoryHigh()
@@ -369,15 +375,17 @@ void TestAlertRules::memoryHigh()
     TestRules rules(cluster());
     rules.applyNode(nodeSnap(kWorker1));
     // Without any stats the rule has nothing to say.
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1)), QStringLiteral("unknown"));
+    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1)),
+        QStringLiteral("unknown"));
 
-    rules.applyContainers(docker({container(kWorker1)}));
+    rules.applyContainers(docker({ container(kWorker1) }));
     ContainerStats stats;
     stats.id = QStringLiteral("id-") + kWorker1;
     stats.memoryUsedBytes = used;
     stats.memoryLimitBytes = limit;
     rules.applyContainerStats(stats);
-    const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1);
+    const std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1);
     QCOMPARE(conditionText(f), condition);
     if (!summary.isEmpty())
         QCOMPARE(f->summary, summary);
@@ -387,7 +395,8 @@ void TestAlertRules::memoryHigh()
     other.id = QStringLiteral("id-elsewhere");
     other.memoryUsedBytes = limit;
     rules.applyContainerStats(other);
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1)), condition);
+    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("memory_high"), kWorker1)),
+        condition);
 }
 
 void TestAlertRules::queueBacklog_data()
@@ -405,9 +414,11 @@ void TestAlertRules::queueBacklog_data()
                                        << "Queue: 1,100 jobs waiting (> 1,000 for 60 s)";
     QTest::newRow("at the threshold") << true << true << qint64(1000) << qint64(0) << "false"
                                       << "Queue: 1,000 jobs waiting";
-    QTest::newRow("Redis not reachable") << true << false << qint64(5000) << qint64(0) << "unknown" << "";
-    QTest::newRow("main's gauge without Redis") << false << false << qint64(1500) << qint64(0) << "true"
-                                                << "Queue: 1,500 jobs waiting (> 1,000 for 60 s)";
+    QTest::newRow("Redis not reachable") << true << false << qint64(5000) << qint64(0) << "unknown"
+                                         << "";
+    QTest::newRow("main's gauge without Redis")
+        << false << false << qint64(1500) << qint64(0) << "true"
+        << "Queue: 1,500 jobs waiting (> 1,000 for 60 s)";
 }
 
 void TestAlertRules::queueBacklog()
@@ -430,7 +441,8 @@ void TestAlertRules::queueBacklog()
         r.queue.pausedWaiting = paused;
         rules.applyRedis(r);
     }
-    const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("queue_backlog"), QStringLiteral("queue"));
+    const std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("queue_backlog"), QStringLiteral("queue"));
     QCOMPARE(conditionText(f), condition);
     if (!summary.isEmpty())
         QCOMPARE(f->summary, summary);
@@ -438,20 +450,39 @@ void TestAlertRules::queueBacklog()
 
 void TestAlertRules::nodeDown_data()
 {
-    QTest::addColumn<QString>("health");      // "ok", "refused", "none"
-    QTest::addColumn<QString>("container");   // "", "running", "exited"
-    QTest::addColumn<QString>("event");       // "", "die"
+    QTest::addColumn<QString>("health"); // "ok", "refused", "none"
+    QTest::addColumn<QString>("container"); // "", "running", "exited"
+    QTest::addColumn<QString>("event"); // "", "die"
     QTest::addColumn<QString>("condition");
     QTest::addColumn<QString>("summary");
 
-    QTest::newRow("answers") << "ok" << "running" << "" << "false" << "n8n-worker-1 answers again";
-    QTest::newRow("connection refused") << "refused" << "" << "" << "true"
-                                        << "n8n-worker-1 not answering: 127.0.0.1:5679: connection refused";
-    QTest::newRow("container exited before the poll noticed") << "ok" << "exited" << "" << "true"
-                                                              << "n8n-worker-1: container n8n-worker-1 exited (137)";
-    QTest::newRow("die event") << "ok" << "running" << "die" << "true"
+    QTest::newRow("answers") << "ok"
+                             << "running"
+                             << ""
+                             << "false"
+                             << "n8n-worker-1 answers again";
+    QTest::newRow("connection refused")
+        << "refused"
+        << ""
+        << ""
+        << "true"
+        << "n8n-worker-1 not answering: 127.0.0.1:5679: connection refused";
+    QTest::newRow("container exited before the poll noticed")
+        << "ok"
+        << "exited"
+        << ""
+        << "true"
+        << "n8n-worker-1: container n8n-worker-1 exited (137)";
+    QTest::newRow("die event") << "ok"
+                               << "running"
+                               << "die"
+                               << "true"
                                << "n8n-worker-1: container n8n-worker-1 exited (137)";
-    QTest::newRow("nothing known yet") << "none" << "" << "" << "unknown" << "";
+    QTest::newRow("nothing known yet") << "none"
+                                       << ""
+                                       << ""
+                                       << "unknown"
+                                       << "";
 }
 
 void TestAlertRules::nodeDown()
@@ -469,7 +500,7 @@ void TestAlertRules::nodeDown()
         ContainerInfo c = ::container(kWorker1, container);
         if (container == QLatin1String("exited"))
             c.exitCode = 137;
-        rules.applyContainers(docker({c}));
+        rules.applyContainers(docker({ c }));
     }
     if (!event.isEmpty()) {
         RuntimeEvent e;
@@ -480,11 +511,14 @@ void TestAlertRules::nodeDown()
         e.attributes.insert(QStringLiteral("exitCode"), QStringLiteral("137"));
         rules.applyRuntimeEvent(e);
     }
-    const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("node_down"), kWorker1);
+    const std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("node_down"), kWorker1);
     QCOMPARE(conditionText(f), condition);
     if (!summary.isEmpty())
         QCOMPARE(f->summary, summary);
-    QCOMPARE(f->possibleCauses, QStringList({QStringLiteral("redis_down/redis"), QStringLiteral("postgres_down/postgres")}));
+    QCOMPARE(f->possibleCauses,
+        QStringList(
+            { QStringLiteral("redis_down/redis"), QStringLiteral("postgres_down/postgres") }));
 }
 
 void TestAlertRules::readiness_data()
@@ -496,17 +530,22 @@ void TestAlertRules::readiness_data()
     QTest::addColumn<QString>("summary");
     QTest::addColumn<QStringList>("causes");
 
-    const QStringList both = {QStringLiteral("redis_down/redis"), QStringLiteral("postgres_down/postgres")};
-    const QStringList database = {QStringLiteral("postgres_down/postgres")};
-    QTest::newRow("worker not ready") << kWorker1 << true << false << "true"
-                                      << "n8n-worker-1 not ready: HTTP 503 from /healthz/readiness: {\"status\":\"error\"}"
-                                      << both;
-    QTest::newRow("worker ready") << kWorker1 << true << true << "false" << "n8n-worker-1 ready again" << both;
+    const QStringList both
+        = { QStringLiteral("redis_down/redis"), QStringLiteral("postgres_down/postgres") };
+    const QStringList database = { QStringLiteral("postgres_down/postgres") };
+    QTest::newRow("worker not ready")
+        << kWorker1 << true << false << "true"
+        << "n8n-worker-1 not ready: HTTP 503 from /healthz/readiness: {\"status\":\"error\"}"
+        << both;
+    QTest::newRow("worker ready") << kWorker1 << true << true << "false"
+                                  << "n8n-worker-1 ready again" << both;
     // main's readiness checks the database only: Redis is no cause.
-    QTest::newRow("main not ready") << kMain << true << false << "true"
-                                    << "n8n-main not ready: HTTP 503 from /healthz/readiness: {\"status\":\"error\"}"
-                                    << database;
-    QTest::newRow("down is node_down's business") << kWorker1 << false << false << "unknown" << "" << both;
+    QTest::newRow("main not ready")
+        << kMain << true << false << "true"
+        << "n8n-main not ready: HTTP 503 from /healthz/readiness: {\"status\":\"error\"}"
+        << database;
+    QTest::newRow("down is node_down's business") << kWorker1 << false << false << "unknown"
+                                                  << "" << both;
 }
 
 void TestAlertRules::readiness()
@@ -520,7 +559,8 @@ void TestAlertRules::readiness()
 
     TestRules rules(cluster());
     rules.applyNode(nodeSnap(node, healthy, ready));
-    const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("readiness_failing"), node);
+    const std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("readiness_failing"), node);
     QCOMPARE(conditionText(f), condition);
     if (!summary.isEmpty())
         QCOMPARE(f->summary, summary);
@@ -530,15 +570,20 @@ void TestAlertRules::readiness()
 void TestAlertRules::noWorker()
 {
     TestRules rules(cluster());
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
-             QStringLiteral("unknown"));
+    QCOMPARE(conditionText(finding(
+                 rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
+        QStringLiteral("unknown"));
     rules.applyNode(nodeSnap(kWorker1, true, false));
     rules.applyNode(nodeSnap(kWorker2, false));
-    std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"));
+    std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"));
     QCOMPARE(conditionText(f), QStringLiteral("true"));
-    QCOMPARE(f->summary, QStringLiteral("No worker available: none of 2 workers answers healthy for 30 s"));
-    QVERIFY2(f->detail.contains(QStringLiteral("n8n-worker-1: not ready: HTTP 503")), qPrintable(f->detail));
-    QVERIFY2(f->detail.contains(QStringLiteral("n8n-worker-2: 127.0.0.1:5679: connection refused")), qPrintable(f->detail));
+    QCOMPARE(f->summary,
+        QStringLiteral("No worker available: none of 2 workers answers healthy for 30 s"));
+    QVERIFY2(f->detail.contains(QStringLiteral("n8n-worker-1: not ready: HTTP 503")),
+        qPrintable(f->detail));
+    QVERIFY2(f->detail.contains(QStringLiteral("n8n-worker-2: 127.0.0.1:5679: connection refused")),
+        qPrintable(f->detail));
 
     rules.applyNode(nodeSnap(kWorker2));
     f = finding(rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"));
@@ -546,33 +591,39 @@ void TestAlertRules::noWorker()
     QCOMPARE(f->summary, QStringLiteral("1 of 2 workers answer healthy"));
 
     // A worker whose container exited is not available, whatever its last poll said.
-    rules.applyContainers(docker({container(kWorker2, QStringLiteral("exited"))}));
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
-             QStringLiteral("true"));
+    rules.applyContainers(docker({ container(kWorker2, QStringLiteral("exited")) }));
+    QCOMPARE(conditionText(finding(
+                 rules.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
+        QStringLiteral("true"));
 
     // No workers in the cluster file: no such rule to judge.
     ClusterConfig single = cluster();
-    single.nodes = {node(kMain, NodeRole::Main)};
+    single.nodes = { node(kMain, NodeRole::Main) };
     TestRules alone(single);
     alone.applyNode(nodeSnap(kMain));
-    QCOMPARE(conditionText(finding(alone.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
-             QStringLiteral("absent"));
+    QCOMPARE(conditionText(finding(
+                 alone.evaluate(0), QStringLiteral("no_worker"), QStringLiteral("workers"))),
+        QStringLiteral("absent"));
 }
 
 void TestAlertRules::servicesDown()
 {
     TestRules rules(cluster());
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("redis_down"), QStringLiteral("redis"))),
-             QStringLiteral("unknown"));
+    QCOMPARE(conditionText(
+                 finding(rules.evaluate(0), QStringLiteral("redis_down"), QStringLiteral("redis"))),
+        QStringLiteral("unknown"));
     rules.applyRedis(redisSnap(false));
     rules.applyPostgres(pgSnap(0, false));
     const QList<RuleFinding> findings = rules.evaluate(0);
-    std::optional<RuleFinding> f = finding(findings, QStringLiteral("redis_down"), QStringLiteral("redis"));
+    std::optional<RuleFinding> f
+        = finding(findings, QStringLiteral("redis_down"), QStringLiteral("redis"));
     QCOMPARE(conditionText(f), QStringLiteral("true"));
-    QCOMPARE(f->summary, QStringLiteral("Redis 127.0.0.1:6379/0 not reachable: connection refused"));
+    QCOMPARE(
+        f->summary, QStringLiteral("Redis 127.0.0.1:6379/0 not reachable: connection refused"));
     f = finding(findings, QStringLiteral("postgres_down"), QStringLiteral("postgres"));
     QCOMPARE(conditionText(f), QStringLiteral("true"));
-    QCOMPARE(f->summary, QStringLiteral("PostgreSQL n8n@127.0.0.1:5432/n8n not reachable: connection refused"));
+    QCOMPARE(f->summary,
+        QStringLiteral("PostgreSQL n8n@127.0.0.1:5432/n8n not reachable: connection refused"));
     // The causes come first, so the alerts they explain see them up to date.
     QCOMPARE(findings.at(0).rule, QStringLiteral("redis_down"));
     QCOMPARE(findings.at(1).rule, QStringLiteral("postgres_down"));
@@ -599,10 +650,18 @@ void TestAlertRules::redisNoPersistence_data()
     QTest::addColumn<QString>("condition");
     QTest::addColumn<QString>("mentions");
 
-    QTest::newRow("AOF on, saves ok") << true << "ok" << "false" << "persists again";
-    QTest::newRow("AOF off") << false << "ok" << "true" << "AOF is off (aof_enabled:0)";
-    QTest::newRow("RDB save failed") << true << "err" << "true" << "the last RDB save failed";
-    QTest::newRow("both") << false << "err" << "true" << "AOF is off (aof_enabled:0); the last RDB save failed";
+    QTest::newRow("AOF on, saves ok") << true << "ok"
+                                      << "false"
+                                      << "persists again";
+    QTest::newRow("AOF off") << false << "ok"
+                             << "true"
+                             << "AOF is off (aof_enabled:0)";
+    QTest::newRow("RDB save failed") << true << "err"
+                                     << "true"
+                                     << "the last RDB save failed";
+    QTest::newRow("both") << false << "err"
+                          << "true"
+                          << "AOF is off (aof_enabled:0); the last RDB save failed";
 }
 
 void TestAlertRules::redisNoPersistence()
@@ -617,13 +676,15 @@ void TestAlertRules::redisNoPersistence()
     r.aofEnabled = aof;
     r.rdbLastBgsaveStatus = bgsave;
     rules.applyRedis(r);
-    const std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("redis_no_persistence"), QStringLiteral("redis"));
+    const std::optional<RuleFinding> f = finding(
+        rules.evaluate(0), QStringLiteral("redis_no_persistence"), QStringLiteral("redis"));
     QCOMPARE(conditionText(f), condition);
     QVERIFY2(f->summary.contains(mentions), qPrintable(f->summary));
 
     rules.applyRedis(redisSnap(false));
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("redis_no_persistence"), QStringLiteral("redis"))),
-             QStringLiteral("unknown"));
+    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("redis_no_persistence"),
+                 QStringLiteral("redis"))),
+        QStringLiteral("unknown"));
 }
 
 void TestAlertRules::executionsStuck()
@@ -632,15 +693,18 @@ void TestAlertRules::executionsStuck()
     config.postgres.stuckRunningAfter = 15min;
     TestRules rules(config);
     rules.applyPostgres(pgSnap(1000, true, 10, 0, 3));
-    std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("executions_stuck"), QStringLiteral("executions"));
+    std::optional<RuleFinding> f = finding(
+        rules.evaluate(0), QStringLiteral("executions_stuck"), QStringLiteral("executions"));
     QCOMPARE(conditionText(f), QStringLiteral("true"));
     QCOMPARE(f->summary, QStringLiteral("3 executions running for more than 15 min"));
     rules.applyPostgres(pgSnap(2000, true, 13, 0, 0));
-    f = finding(rules.evaluate(0), QStringLiteral("executions_stuck"), QStringLiteral("executions"));
+    f = finding(
+        rules.evaluate(0), QStringLiteral("executions_stuck"), QStringLiteral("executions"));
     QCOMPARE(conditionText(f), QStringLiteral("false"));
     rules.applyPostgres(pgSnap(3000, false));
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("executions_stuck"), QStringLiteral("executions"))),
-             QStringLiteral("unknown"));
+    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("executions_stuck"),
+                 QStringLiteral("executions"))),
+        QStringLiteral("unknown"));
 }
 
 void TestAlertRules::failedRate()
@@ -650,12 +714,13 @@ void TestAlertRules::failedRate()
     // One more error every 5 s: 12 per minute.
     for (int i = 0; i <= 2; ++i)
         rules.applyPostgres(pgSnap(i * 5000, true, 100, 40 + i));
-    QVERIFY(!rules.failedPerMinute());   // 10 s of data is too little to call a rate
+    QVERIFY(!rules.failedPerMinute()); // 10 s of data is too little to call a rate
     for (int i = 3; i <= 30; ++i)
         rules.applyPostgres(pgSnap(i * 5000, true, 100, 40 + i));
     QVERIFY(rules.failedPerMinute());
     QCOMPARE(qRound(*rules.failedPerMinute() * 10), 120);
-    std::optional<RuleFinding> f = finding(rules.evaluate(0), QStringLiteral("failed_rate"), QStringLiteral("executions"));
+    std::optional<RuleFinding> f
+        = finding(rules.evaluate(0), QStringLiteral("failed_rate"), QStringLiteral("executions"));
     QCOMPARE(conditionText(f), QStringLiteral("true"));
     QCOMPARE(f->summary, QStringLiteral("12.0 failed executions per minute (> 5 for 60 s)"));
 
@@ -682,10 +747,13 @@ void TestAlertRules::failedRateFires()
     rig.allHealthy();
     // No errors for a minute, then one every 5 s: over the last minute the rate passes 5 at
     // 90 s (6 errors since 30 s) and stays above, so the alert fires 60 s later.
-    rig.run(0, 200, [&](int s) { rig.state.applyPostgres(pgSnap(qint64(s) * 1000, true, 0, std::max(0, (s - 60) / 5))); });
-    QCOMPARE(rig.timeline(QStringLiteral("failed_rate"), QStringLiteral("executions")), QStringLiteral("150:firing"));
+    rig.run(0, 200, [&](int s) {
+        rig.state.applyPostgres(pgSnap(qint64(s) * 1000, true, 0, std::max(0, (s - 60) / 5)));
+    });
+    QCOMPARE(rig.timeline(QStringLiteral("failed_rate"), QStringLiteral("executions")),
+        QStringLiteral("150:firing"));
     QCOMPARE(rig.of(QStringLiteral("failed_rate")).first().summary,
-             QStringLiteral("12.0 failed executions per minute (> 5 for 60 s)"));
+        QStringLiteral("12.0 failed executions per minute (> 5 for 60 s)"));
 }
 
 void TestAlertRules::forAndHold_data()
@@ -695,7 +763,8 @@ void TestAlertRules::forAndHold_data()
     QTest::addColumn<QString>("expected");
 
     // CPU high from 10 s to 100 s, evaluated every second.
-    QTest::newRow("defaults: 60 s, hold 120 s") << qint64(60) << qint64(120) << "70:firing 221:resolved";
+    QTest::newRow("defaults: 60 s, hold 120 s")
+        << qint64(60) << qint64(120) << "70:firing 221:resolved";
     QTest::newRow("at once, no hold") << qint64(0) << qint64(0) << "10:firing 101:resolved";
     QTest::newRow("longer than the episode") << qint64(120) << qint64(0) << "";
 }
@@ -717,7 +786,8 @@ void TestAlertRules::forAndHold()
         rig.state.applyNode(snap);
     });
     QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), expected);
-    QCOMPARE(rig.transitions.size(), rig.of(QStringLiteral("cpu_high")).size());   // nothing else fired
+    QCOMPARE(
+        rig.transitions.size(), rig.of(QStringLiteral("cpu_high")).size()); // nothing else fired
 }
 
 void TestAlertRules::rootCauseRedis()
@@ -738,19 +808,22 @@ void TestAlertRules::rootCauseRedis()
         rig.state.applyNode(nodeSnap(kWorker2, true, !outage));
         if (s == 45) {
             const QList<AlertTransition> active = rig.engine.activeAlerts();
-            QCOMPARE(active.size(), 4);   // redis_down, no_worker, two readiness alerts
+            QCOMPARE(active.size(), 4); // redis_down, no_worker, two readiness alerts
             for (const AlertTransition &a : active) {
                 if (a.rule != QLatin1String("redis_down"))
                     QCOMPARE(a.causedBy, QStringLiteral("redis_down/redis"));
             }
         }
     });
-    QCOMPARE(rig.timeline(QStringLiteral("redis_down"), QStringLiteral("redis")), QStringLiteral("15:firing 70:resolved"));
+    QCOMPARE(rig.timeline(QStringLiteral("redis_down"), QStringLiteral("redis")),
+        QStringLiteral("15:firing 70:resolved"));
     QCOMPARE(rig.of(QStringLiteral("redis_down")).first().summary,
-             QStringLiteral("Redis 127.0.0.1:6379/0 not reachable: connection refused"));
-    for (const QString &worker : {kWorker1, kWorker2})
-        QCOMPARE(rig.timeline(QStringLiteral("readiness_failing"), worker), QStringLiteral("40:firing 120:resolved"));
-    QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")), QStringLiteral("40:firing 120:resolved"));
+        QStringLiteral("Redis 127.0.0.1:6379/0 not reachable: connection refused"));
+    for (const QString &worker : { kWorker1, kWorker2 })
+        QCOMPARE(rig.timeline(QStringLiteral("readiness_failing"), worker),
+            QStringLiteral("40:firing 120:resolved"));
+    QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")),
+        QStringLiteral("40:firing 120:resolved"));
     QVERIFY(rig.of(QStringLiteral("readiness_failing"), kMain).isEmpty());
     QVERIFY(rig.of(QStringLiteral("worker_stalled")).isEmpty());
     // Every transition but Redis' own is grouped under it, the resolutions too.
@@ -775,13 +848,16 @@ void TestAlertRules::rootCausePostgres()
         rig.state.applyRedis(redisSnap());
         rig.state.applyPostgres(pgSnap(qint64(s) * 1000, !outage));
         // Every n8n process reports not ready without its database.
-        for (const QString &n : {kMain, kWorker1, kWorker2, kWebhook})
+        for (const QString &n : { kMain, kWorker1, kWorker2, kWebhook })
             rig.state.applyNode(nodeSnap(n, true, !outage));
     });
-    QCOMPARE(rig.timeline(QStringLiteral("postgres_down"), QStringLiteral("postgres")), QStringLiteral("15:firing 120:resolved"));
-    QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")), QStringLiteral("40:firing 120:resolved"));
-    QCOMPARE(rig.of(QStringLiteral("no_worker")).first().causedBy, QStringLiteral("postgres_down/postgres"));
-    for (const QString &n : {kMain, kWorker1, kWorker2, kWebhook}) {
+    QCOMPARE(rig.timeline(QStringLiteral("postgres_down"), QStringLiteral("postgres")),
+        QStringLiteral("15:firing 120:resolved"));
+    QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")),
+        QStringLiteral("40:firing 120:resolved"));
+    QCOMPARE(rig.of(QStringLiteral("no_worker")).first().causedBy,
+        QStringLiteral("postgres_down/postgres"));
+    for (const QString &n : { kMain, kWorker1, kWorker2, kWebhook }) {
         const QList<AlertTransition> ts = rig.of(QStringLiteral("readiness_failing"), n);
         QCOMPARE(ts.size(), 2);
         for (const AlertTransition &t : ts)
@@ -795,7 +871,8 @@ void TestAlertRules::rootCausePostgres()
         alone.state.applyPostgres(pgSnap(qint64(s) * 1000));
         alone.state.applyNode(nodeSnap(kMain, true, s < 5));
     });
-    QCOMPARE(alone.timeline(QStringLiteral("readiness_failing"), kMain), QStringLiteral("35:firing"));
+    QCOMPARE(
+        alone.timeline(QStringLiteral("readiness_failing"), kMain), QStringLiteral("35:firing"));
     QVERIFY(alone.of(QStringLiteral("readiness_failing")).first().causedBy.isEmpty());
 }
 
@@ -803,7 +880,7 @@ void TestAlertRules::workerStalled_data()
 {
     QTest::addColumn<QString>("progress");
     QTest::addColumn<bool>("workersHealthy");
-    QTest::addColumn<QString>("expected");   // worker_stalled's timeline
+    QTest::addColumn<QString>("expected"); // worker_stalled's timeline
 
     // 252 jobs waiting from 0 s; threshold 30 s; something happens every 10 s (or not).
     QTest::newRow("no progress") << "none" << true << "30:firing";
@@ -836,7 +913,7 @@ void TestAlertRules::workerStalled()
         main.values.queueCompleted = progress == QLatin1String("completed") ? 100.0 + step : 100.0;
         main.values.queueWaiting = 252;
         rig.state.applyNode(main);
-        for (const QString &w : {kWorker1, kWorker2})
+        for (const QString &w : { kWorker1, kWorker2 })
             rig.state.applyNode(nodeSnap(w, true, workersHealthy));
         RedisSnapshot r = redisSnap(true, 252, 10);
         if (progress == QLatin1String("dequeue"))
@@ -853,7 +930,8 @@ void TestAlertRules::workerStalled()
             r.queue.pausedWaiting = 252;
         }
         rig.state.applyRedis(r);
-        PostgresSnapshot pg = pgSnap(qint64(s) * 1000, true, progress == QLatin1String("finished") ? 1000 + step : 1000);
+        PostgresSnapshot pg = pgSnap(
+            qint64(s) * 1000, true, progress == QLatin1String("finished") ? 1000 + step : 1000);
         if (progress == QLatin1String("running"))
             pg.executions[1] = 10 + step;
         rig.state.applyPostgres(pg);
@@ -862,11 +940,14 @@ void TestAlertRules::workerStalled()
     if (!expected.isEmpty()) {
         const AlertTransition t = rig.of(QStringLiteral("worker_stalled")).first();
         QCOMPARE(cw::toString(t.severity), cw::toString(Severity::Critical));
-        QVERIFY2(t.summary.contains(QStringLiteral(" jobs waiting, none finished for 30 s")), qPrintable(t.summary));
-        QVERIFY2(t.summary.contains(QStringLiteral("while 2 of 2 workers answer healthy (> 30 s)")), qPrintable(t.summary));
+        QVERIFY2(t.summary.contains(QStringLiteral(" jobs waiting, none finished for 30 s")),
+            qPrintable(t.summary));
+        QVERIFY2(t.summary.contains(QStringLiteral("while 2 of 2 workers answer healthy (> 30 s)")),
+            qPrintable(t.summary));
     }
     if (!workersHealthy)
-        QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")), QStringLiteral("30:firing"));
+        QCOMPARE(rig.timeline(QStringLiteral("no_worker"), QStringLiteral("workers")),
+            QStringLiteral("30:firing"));
 }
 
 void TestAlertRules::workerStalledIncident()
@@ -880,40 +961,47 @@ void TestAlertRules::workerStalledIncident()
         rig.nodesHealthy();
         rig.state.applyPostgres(pgSnap(qint64(s) * 1000));
         const bool moving = s >= outageEnd;
-        rig.state.applyRedis(redisSnap(true, moving ? std::max(0, 252 - (s - outageEnd)) : 252, 10));
+        rig.state.applyRedis(
+            redisSnap(true, moving ? std::max(0, 252 - (s - outageEnd)) : 252, 10));
     });
     QCOMPARE(rig.timeline(QStringLiteral("worker_stalled"), QStringLiteral("queue")),
-             QStringLiteral("120:firing %1:resolved").arg(outageEnd + 60 + 1));
+        QStringLiteral("120:firing %1:resolved").arg(outageEnd + 60 + 1));
     QCOMPARE(rig.transitions.size(), 2);
 }
 
 void TestAlertRules::settingHashesFromInspect()
 {
     // The recorded answers carry no n8n settings: nothing to compare, nothing invented.
-    for (const char *file : {"inspect-n8n-main.json", "inspect-n8n-worker-1-stopped.json", "inspect-tty.json",
-                             "inspect-exited-3.json", "inspect-restarted.json"}) {
-        const Result<ContainerInfo> info
-            = parseContainerInspect(cwtest::readTestData(QStringLiteral("docker/") + QLatin1String(file)));
+    for (const char *file : { "inspect-n8n-main.json", "inspect-n8n-worker-1-stopped.json",
+             "inspect-tty.json", "inspect-exited-3.json", "inspect-restarted.json" }) {
+        const Result<ContainerInfo> info = parseContainerInspect(
+            cwtest::readTestData(QStringLiteral("docker/") + QLatin1String(file)));
         QVERIFY2(info.ok(), file);
         QVERIFY2(info.value().settingHashes.isEmpty(), file);
     }
 
     const QString secret = QStringLiteral("probe-fixed-encryption-key-0123456789abcdef");
-    const QJsonArray env = {QStringLiteral("PORT=15678"), QString(QStringLiteral("N8N_ENCRYPTION_KEY=") + secret),
-                            QStringLiteral("DB_TYPE=postgresdb"), QStringLiteral("DB_POSTGRESDB_PASSWORD=n8npass"),
-                            QStringLiteral("QUEUE_BULL_REDIS_HOST=127.0.0.1"), QStringLiteral("EXECUTIONS_MODE=regular"),
-                            QStringLiteral("EXECUTIONS_MODE=queue"), QStringLiteral("DB_TABLE_PREFIX="),
-                            QStringLiteral("NOVALUE"), QStringLiteral("PATH=/bin")};
+    const QJsonArray env = { QStringLiteral("PORT=15678"),
+        QString(QStringLiteral("N8N_ENCRYPTION_KEY=") + secret),
+        QStringLiteral("DB_TYPE=postgresdb"), QStringLiteral("DB_POSTGRESDB_PASSWORD=n8npass"),
+        QStringLiteral("QUEUE_BULL_REDIS_HOST=127.0.0.1"),
+        QStringLiteral("EXECUTIONS_MODE=regular"), QStringLiteral("EXECUTIONS_MODE=queue"),
+        QStringLiteral("DB_TABLE_PREFIX="), QStringLiteral("NOVALUE"),
+        QStringLiteral("PATH=/bin") };
     const Result<ContainerInfo> info = parseContainerInspect(inspectWithEnv(env));
     QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.error()));
     const QHash<QString, QByteArray> &hashes = info.value().settingHashes;
     QStringList keys = hashes.keys();
     keys.sort();
-    QCOMPARE(keys, QStringList({QStringLiteral("DB_TABLE_PREFIX"), QStringLiteral("DB_TYPE"), QStringLiteral("EXECUTIONS_MODE"),
-                                QStringLiteral("N8N_ENCRYPTION_KEY"), QStringLiteral("QUEUE_BULL_REDIS_HOST")}));
-    QCOMPARE(hashes.value(QStringLiteral("EXECUTIONS_MODE")), settingHash(u"queue"));   // the last one given wins
+    QCOMPARE(keys,
+        QStringList({ QStringLiteral("DB_TABLE_PREFIX"), QStringLiteral("DB_TYPE"),
+            QStringLiteral("EXECUTIONS_MODE"), QStringLiteral("N8N_ENCRYPTION_KEY"),
+            QStringLiteral("QUEUE_BULL_REDIS_HOST") }));
+    QCOMPARE(hashes.value(QStringLiteral("EXECUTIONS_MODE")),
+        settingHash(u"queue")); // the last one given wins
     QCOMPARE(hashes.value(QStringLiteral("N8N_ENCRYPTION_KEY")), settingHash(secret));
-    QVERIFY(hashes.value(QStringLiteral("DB_TABLE_PREFIX")) != hashes.value(QStringLiteral("DB_TYPE")));
+    QVERIFY(
+        hashes.value(QStringLiteral("DB_TABLE_PREFIX")) != hashes.value(QStringLiteral("DB_TYPE")));
     for (const QByteArray &h : hashes) {
         QCOMPARE(h.size(), 16);
         QVERIFY(!h.contains(secret.toUtf8()));
@@ -922,34 +1010,47 @@ void TestAlertRules::settingHashesFromInspect()
     QVERIFY(settingHash(u"a") != settingHash(u"b"));
     QCOMPARE(consistencySettingKeys().size(), 12);
 
-    const Result<ContainerInfo> notList = parseContainerInspect(inspectWithEnv(QStringLiteral("N8N_ENCRYPTION_KEY=x")));
+    const Result<ContainerInfo> notList
+        = parseContainerInspect(inspectWithEnv(QStringLiteral("N8N_ENCRYPTION_KEY=x")));
     QVERIFY(!notList.ok());
-    QCOMPARE(notList.error(), QStringLiteral("container inspect: Config.Env: expected an array, got a string"));
-    const Result<ContainerInfo> badItem = parseContainerInspect(inspectWithEnv(QJsonArray{QStringLiteral("A=1"), 7}));
+    QCOMPARE(notList.error(),
+        QStringLiteral("container inspect: Config.Env: expected an array, got a string"));
+    const Result<ContainerInfo> badItem
+        = parseContainerInspect(inspectWithEnv(QJsonArray { QStringLiteral("A=1"), 7 }));
     QVERIFY(!badItem.ok());
-    QCOMPARE(badItem.error(), QStringLiteral("container inspect: Config.Env[1]: expected a string, got a number"));
+    QCOMPARE(badItem.error(),
+        QStringLiteral("container inspect: Config.Env[1]: expected a string, got a number"));
 }
 
 void TestAlertRules::configMismatch_data()
 {
-    QTest::addColumn<QStringList>("keys");   // N8N_ENCRYPTION_KEY per node (main, worker-1, worker-2); "-" = not set, "" = no settings at all
+    QTest::addColumn<QStringList>("keys"); // N8N_ENCRYPTION_KEY per node (main, worker-1,
+                                           // worker-2); "-" = not set, "" = no settings at all
     QTest::addColumn<QString>("condition");
     QTest::addColumn<QString>("summary");
     QTest::addColumn<QString>("detail");
 
-    QTest::newRow("all agree") << QStringList{QStringLiteral("k1"), QStringLiteral("k1"), QStringLiteral("k1")} << "false"
-                               << "N8N_ENCRYPTION_KEY is the same on all 3 inspected nodes" << "";
-    QTest::newRow("one differs") << QStringList{QStringLiteral("k1"), QStringLiteral("k1"), QStringLiteral("k2")} << "true"
-                                 << "N8N_ENCRYPTION_KEY differs between nodes: n8n-main, n8n-worker-1 | n8n-worker-2"
-                                 << "same value: n8n-main, n8n-worker-1\nsame value: n8n-worker-2";
-    QTest::newRow("not set on one") << QStringList{QStringLiteral("k1"), QStringLiteral("-"), QStringLiteral("k1")} << "true"
-                                    << "N8N_ENCRYPTION_KEY differs between nodes: n8n-main, n8n-worker-2 | n8n-worker-1"
-                                    << "same value: n8n-main, n8n-worker-2\nnot set: n8n-worker-1";
+    QTest::newRow("all agree") << QStringList { QStringLiteral("k1"), QStringLiteral("k1"),
+        QStringLiteral("k1") } << "false"
+                               << "N8N_ENCRYPTION_KEY is the same on all 3 inspected nodes"
+                               << "";
+    QTest::newRow("one differs")
+        << QStringList { QStringLiteral("k1"), QStringLiteral("k1"), QStringLiteral("k2") }
+        << "true"
+        << "N8N_ENCRYPTION_KEY differs between nodes: n8n-main, n8n-worker-1 | n8n-worker-2"
+        << "same value: n8n-main, n8n-worker-1\nsame value: n8n-worker-2";
+    QTest::newRow("not set on one")
+        << QStringList { QStringLiteral("k1"), QStringLiteral("-"), QStringLiteral("k1") } << "true"
+        << "N8N_ENCRYPTION_KEY differs between nodes: n8n-main, n8n-worker-2 | n8n-worker-1"
+        << "same value: n8n-main, n8n-worker-2\nnot set: n8n-worker-1";
     QTest::newRow("a container without settings says nothing")
-        << QStringList{QStringLiteral("k1"), QString(), QStringLiteral("k1")} << "false"
-        << "N8N_ENCRYPTION_KEY is the same on all 2 inspected nodes" << "";
-    QTest::newRow("set nowhere") << QStringList{QStringLiteral("-"), QStringLiteral("-"), QStringLiteral("-")} << "false"
-                                 << "" << "";
+        << QStringList { QStringLiteral("k1"), QString(), QStringLiteral("k1") } << "false"
+        << "N8N_ENCRYPTION_KEY is the same on all 2 inspected nodes"
+        << "";
+    QTest::newRow("set nowhere") << QStringList { QStringLiteral("-"), QStringLiteral("-"),
+        QStringLiteral("-") } << "false"
+                                 << ""
+                                 << "";
 }
 
 void TestAlertRules::configMismatch()
@@ -961,9 +1062,10 @@ void TestAlertRules::configMismatch()
 
     TestRules rules(cluster());
     const QString key = QStringLiteral("N8N_ENCRYPTION_KEY");
-    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("config_mismatch"), key)), QStringLiteral("unknown"));
+    QCOMPARE(conditionText(finding(rules.evaluate(0), QStringLiteral("config_mismatch"), key)),
+        QStringLiteral("unknown"));
     QList<ContainerInfo> containers;
-    const QStringList names = {kMain, kWorker1, kWorker2};
+    const QStringList names = { kMain, kWorker1, kWorker2 };
     for (qsizetype i = 0; i < names.size(); ++i) {
         ContainerInfo c = container(names[i]);
         if (!keys[i].isEmpty())
@@ -981,8 +1083,12 @@ void TestAlertRules::configMismatch()
     if (!detail.isEmpty())
         QVERIFY2(f->detail.startsWith(detail), qPrintable(f->detail));
     // Every setting is judged, the others agree here.
-    QCOMPARE(conditionText(finding(findings, QStringLiteral("config_mismatch"), QStringLiteral("DB_TYPE"))), QStringLiteral("false"));
-    QCOMPARE(conditionText(finding(findings, QStringLiteral("config_mismatch"), QStringLiteral("EXECUTIONS_MODE"))), QStringLiteral("false"));
+    QCOMPARE(conditionText(
+                 finding(findings, QStringLiteral("config_mismatch"), QStringLiteral("DB_TYPE"))),
+        QStringLiteral("false"));
+    QCOMPARE(conditionText(finding(
+                 findings, QStringLiteral("config_mismatch"), QStringLiteral("EXECUTIONS_MODE"))),
+        QStringLiteral("false"));
     for (const RuleFinding &any : findings) {
         for (const QString &k : keys) {
             if (k.size() > 1) {
@@ -999,11 +1105,13 @@ void TestAlertRules::configMismatchFromInspect()
     const QString keyA = QStringLiteral("probe-fixed-encryption-key-0123456789abcdef");
     const QString keyB = QStringLiteral("some-other-key-fedcba9876543210");
     const auto env = [](const QString &key) {
-        return QJsonArray{QString(QStringLiteral("N8N_ENCRYPTION_KEY=") + key), QStringLiteral("DB_TYPE=postgresdb"),
-                          QStringLiteral("EXECUTIONS_MODE=queue"), QStringLiteral("QUEUE_BULL_REDIS_HOST=127.0.0.1")};
+        return QJsonArray { QString(QStringLiteral("N8N_ENCRYPTION_KEY=") + key),
+            QStringLiteral("DB_TYPE=postgresdb"), QStringLiteral("EXECUTIONS_MODE=queue"),
+            QStringLiteral("QUEUE_BULL_REDIS_HOST=127.0.0.1") };
     };
     QList<ContainerInfo> containers;
-    for (const auto &[name, key] : {std::pair{kMain, keyA}, std::pair{kWorker1, keyA}, std::pair{kWorker2, keyB}}) {
+    for (const auto &[name, key] :
+        { std::pair { kMain, keyA }, std::pair { kWorker1, keyA }, std::pair { kWorker2, keyB } }) {
         const Result<ContainerInfo> info = parseContainerInspect(inspectWithEnv(env(key), name));
         QVERIFY2(info.ok(), qPrintable(info.ok() ? QString() : info.error()));
         containers.append(info.value());
@@ -1018,8 +1126,9 @@ void TestAlertRules::configMismatchFromInspect()
     QCOMPARE(cw::toString(mismatch.first().state), cw::toString(AlertState::Firing));
     QCOMPARE(cw::toString(mismatch.first().severity), cw::toString(Severity::Critical));
     QCOMPARE(mismatch.first().summary,
-             QStringLiteral("N8N_ENCRYPTION_KEY differs between nodes: n8n-main, n8n-worker-1 | n8n-worker-2"));
-    for (const QString &secret : {keyA, keyB}) {
+        QStringLiteral(
+            "N8N_ENCRYPTION_KEY differs between nodes: n8n-main, n8n-worker-1 | n8n-worker-2"));
+    for (const QString &secret : { keyA, keyB }) {
         QVERIFY(!mismatch.first().summary.contains(secret));
         QVERIFY(!mismatch.first().detail.contains(secret));
     }
@@ -1030,7 +1139,7 @@ void TestAlertRules::configMismatchFromInspect()
     rig.state.applyContainers(docker(containers));
     rig.run(6, 7);
     QCOMPARE(rig.timeline(QStringLiteral("config_mismatch"), QStringLiteral("N8N_ENCRYPTION_KEY")),
-             QStringLiteral("0:firing 6:resolved"));
+        QStringLiteral("0:firing 6:resolved"));
 }
 
 void TestAlertRules::disabledRuleResolves()
@@ -1047,14 +1156,17 @@ void TestAlertRules::disabledRuleResolves()
     QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing"));
 
     rule(config, "cpu_high").enabled = false;
-    rig.state.setConfig(config);   // a reloaded cluster file, as the session applies it
+    rig.state.setConfig(config); // a reloaded cluster file, as the session applies it
     rig.engine.setConfig(config);
     rig.allHealthy();
     rig.state.applyNode(hot);
     rig.run(4, 20);
-    QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 9:resolved"));
-    QVERIFY2(rig.of(QStringLiteral("cpu_high")).last().summary.contains(QStringLiteral("no longer checked")),
-             qPrintable(rig.of(QStringLiteral("cpu_high")).last().summary));
+    QCOMPARE(
+        rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 9:resolved"));
+    QVERIFY2(rig.of(QStringLiteral("cpu_high"))
+                 .last()
+                 .summary.contains(QStringLiteral("no longer checked")),
+        qPrintable(rig.of(QStringLiteral("cpu_high")).last().summary));
     QVERIFY(!rig.engine.activeAlert(QStringLiteral("cpu_high"), kWorker1));
 }
 
@@ -1078,7 +1190,7 @@ void TestAlertRules::activeAlertsForViews()
     QVERIFY(rig.transitions.isEmpty());
     QList<AlertTransition> active = rig.engine.activeAlerts();
     QCOMPARE(active.size(), 2);
-    QCOMPARE(active.at(0).rule, QStringLiteral("node_down"));   // critical first
+    QCOMPARE(active.at(0).rule, QStringLiteral("node_down")); // critical first
     QCOMPARE(cw::toString(active.at(0).state), cw::toString(AlertState::Pending));
     QCOMPARE(active.at(0).timeMs, qint64(3000));
     QCOMPARE(active.at(1).rule, QStringLiteral("cpu_high"));
@@ -1108,7 +1220,8 @@ void TestAlertRules::clearingAlertForViews()
         s.cpuPercent = percent;
         rig.state.applyNode(s);
     };
-    const auto active = [&] { return rig.engine.activeAlert(QStringLiteral("cpu_high"), kWorker1); };
+    const auto active
+        = [&] { return rig.engine.activeAlert(QStringLiteral("cpu_high"), kWorker1); };
 
     rig.run(0, 5, [&](int) { cpu(95.0); });
     QCOMPARE(changed.count(), 1);
@@ -1119,10 +1232,11 @@ void TestAlertRules::clearingAlertForViews()
     QVERIFY(active()->isClearing());
     QCOMPARE(active()->resolvesAtMs, qint64(66'000));
     QCOMPARE(cw::toString(active()->state), cw::toString(AlertState::Firing));
-    QCOMPARE(active()->summary, QStringLiteral("CPU 95.0 % on n8n-worker-1 (> 80 %)"));   // the last figure while firing
+    QCOMPARE(active()->summary,
+        QStringLiteral("CPU 95.0 % on n8n-worker-1 (> 80 %)")); // the last figure while firing
     QCOMPARE(rig.engine.activeAlerts().constFirst().resolvesAtMs, qint64(66'000));
     rig.run(7, 20, [&](int) { cpu(10.0); });
-    QCOMPARE(changed.count(), 2);   // nothing new to show while it stays clearing
+    QCOMPARE(changed.count(), 2); // nothing new to show while it stays clearing
 
     // It recurs: firing, not clearing.
     rig.run(21, 21, [&](int) { cpu(97.0); });
@@ -1135,7 +1249,8 @@ void TestAlertRules::clearingAlertForViews()
     QCOMPARE(active()->resolvesAtMs, qint64(82'000));
     rig.run(82, 82, [&](int) { cpu(10.0); });
     QVERIFY(!active());
-    QCOMPARE(rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 82:resolved"));
+    QCOMPARE(
+        rig.timeline(QStringLiteral("cpu_high"), kWorker1), QStringLiteral("0:firing 82:resolved"));
     QVERIFY(rig.transitions.constLast().resolvesAtMs == 0);
 }
 
@@ -1151,10 +1266,12 @@ void TestAlertRules::unknownKeepsState()
     rig.run(0, 1);
     rig.state.applyRedis(redisSnap(false));
     rig.run(2, 30);
-    QCOMPARE(rig.timeline(QStringLiteral("queue_backlog"), QStringLiteral("queue")), QStringLiteral("0:firing"));
+    QCOMPARE(rig.timeline(QStringLiteral("queue_backlog"), QStringLiteral("queue")),
+        QStringLiteral("0:firing"));
     rig.state.applyRedis(redisSnap(true, 3));
     rig.run(31, 31);
-    QCOMPARE(rig.timeline(QStringLiteral("queue_backlog"), QStringLiteral("queue")), QStringLiteral("0:firing 31:resolved"));
+    QCOMPARE(rig.timeline(QStringLiteral("queue_backlog"), QStringLiteral("queue")),
+        QStringLiteral("0:firing 31:resolved"));
 }
 
 QTEST_GUILESS_MAIN(TestAlertRules)

@@ -22,8 +22,7 @@ AlertTransition alert(const char *subject, qint64 timeMs, AlertState state = Ale
 
 } // namespace
 
-class TestDeliveryLedger : public QObject
-{
+class TestDeliveryLedger : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void outcomeBeforeTheCommitWaitsForTheRow()
@@ -31,10 +30,10 @@ private Q_SLOTS:
         DeliveryLedger ledger;
         const AlertTransition t = alert("worker-1", 1000);
         const AlertTransition sent = ledger.track(t, 1);
-        QVERIFY(sent.id < 0);   // a reference, never a row id
+        QVERIFY(sent.id < 0); // a reference, never a row id
         const auto decided = ledger.outcome(sent.id, true, QString());
         QVERIFY(decided);
-        QCOMPARE(decided->rowId, 0);   // the row is not committed yet
+        QCOMPARE(decided->rowId, 0); // the row is not committed yet
         QCOMPARE(toString(decided->status), toString(NotifyStatus::Sent));
         AlertTransition stored = t;
         stored.id = 42;
@@ -42,7 +41,7 @@ private Q_SLOTS:
         QVERIFY(write);
         QCOMPARE(write->rowId, 42);
         QCOMPARE(toString(write->status), toString(NotifyStatus::Sent));
-        QVERIFY(!ledger.stored(stored));   // written once
+        QVERIFY(!ledger.stored(stored)); // written once
     }
 
     void commitBeforeTheOutcomeNamesTheRow()
@@ -53,7 +52,8 @@ private Q_SLOTS:
         AlertTransition stored = t;
         stored.id = 7;
         QVERIFY(!ledger.stored(stored));
-        const auto decided = ledger.outcome(sent.id, false, QStringLiteral("webhook 'ops': HTTP 500 after 4 attempts"));
+        const auto decided = ledger.outcome(
+            sent.id, false, QStringLiteral("webhook 'ops': HTTP 500 after 4 attempts"));
         QVERIFY(decided);
         QCOMPARE(decided->rowId, 7);
         QCOMPARE(toString(decided->status), toString(NotifyStatus::Failed));
@@ -65,8 +65,9 @@ private Q_SLOTS:
     {
         DeliveryLedger ledger;
         const AlertTransition sent = ledger.track(alert("redis", 5), 2, 9);
-        const auto first = ledger.outcome(sent.id, false, QStringLiteral("webhook 'a': connection refused"));
-        QVERIFY(!first);   // the other target has not answered
+        const auto first
+            = ledger.outcome(sent.id, false, QStringLiteral("webhook 'a': connection refused"));
+        QVERIFY(!first); // the other target has not answered
         const auto second = ledger.outcome(sent.id, true, QString());
         QVERIFY(second);
         QCOMPARE(toString(second->status), toString(NotifyStatus::Sent));
@@ -97,7 +98,7 @@ private Q_SLOTS:
         QCOMPARE(ledger.undelivered(), 0);
         const auto delivered = ledger.outcome(again[0].id, true, QString());
         QVERIFY(delivered);
-        QCOMPARE(delivered->rowId, 1);   // the retry updates the original row
+        QCOMPARE(delivered->rowId, 1); // the retry updates the original row
         QCOMPARE(toString(delivered->status), toString(NotifyStatus::Sent));
         QVERIFY(ledger.redeliver(1, 150'000, 60'000).isEmpty());
     }
@@ -108,7 +109,7 @@ private Q_SLOTS:
         AlertTransition queued = alert("worker-1", 50'000);
         queued.id = 31;
         queued.notify = NotifyStatus::Queued;
-        ledger.restoreUndelivered({queued, queued});   // the same row twice counts once
+        ledger.restoreUndelivered({ queued, queued }); // the same row twice counts once
         QCOMPARE(ledger.undelivered(), 1);
         const QList<AlertTransition> again = ledger.redeliver(1, 60'000, 3'600'000);
         QCOMPARE(again.size(), 1);

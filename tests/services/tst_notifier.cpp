@@ -1,12 +1,11 @@
 // Alert notifications as an operator receives them: one message per root cause, delivered to a
 // real HTTP receiver on 127.0.0.1 despite failures, given up on with a reason that names the
 // webhook (never its secret URL), and never holding up the caller or the notifier's thread.
+#include "TestSupport.h"
+#include "WebhookReceiver.h"
 #include "services/alerts/NotificationFormatter.h"
 #include "services/alerts/Notifier.h"
 #include "services/base/WorkerThread.h"
-
-#include "TestSupport.h"
-#include "WebhookReceiver.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -18,7 +17,6 @@
 #include <QMutex>
 #include <QSet>
 #include <QTest>
-
 #include <algorithm>
 
 using namespace cw;
@@ -33,7 +31,8 @@ const QString kToken = QStringLiteral("xQ7tokenSECRET42");
 const QString kTeam = QStringLiteral("T0SECRETTEAM");
 const QString kUser = QStringLiteral("hookuser");
 const QString kPassword = QStringLiteral("hookPASSWORD77");
-const QString kSecretPath = QStringLiteral("/services/") + kTeam + QStringLiteral("/B0CHAN/") + kToken;
+const QString kSecretPath
+    = QStringLiteral("/services/") + kTeam + QStringLiteral("/B0CHAN/") + kToken;
 
 const qint64 kT0 = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch();
 
@@ -91,7 +90,8 @@ QList<AlertTransition> redisStorm()
     return group;
 }
 
-WebhookConfig hook(const QString &name, const QUrl &url, WebhookConfig::Kind kind = WebhookConfig::Kind::Json)
+WebhookConfig hook(
+    const QString &name, const QUrl &url, WebhookConfig::Kind kind = WebhookConfig::Kind::Json)
 {
     WebhookConfig config;
     config.name = name;
@@ -123,7 +123,8 @@ QList<qint64> sorted(QList<qint64> ids)
 QList<qint64> payloadIds(const QByteArray &body)
 {
     QList<qint64> ids;
-    const QJsonArray alerts = QJsonDocument::fromJson(body).object().value(QStringLiteral("alerts")).toArray();
+    const QJsonArray alerts
+        = QJsonDocument::fromJson(body).object().value(QStringLiteral("alerts")).toArray();
     for (const QJsonValue &a : alerts)
         ids << a.toObject().value(QStringLiteral("id")).toInteger();
     return ids;
@@ -131,8 +132,7 @@ QList<qint64> payloadIds(const QByteArray &body)
 
 } // namespace
 
-class TestNotifier : public QObject
-{
+class TestNotifier : public QObject {
     Q_OBJECT
 
     struct Outcome {
@@ -140,7 +140,7 @@ class TestNotifier : public QObject
         QList<qint64> ids;
         QString target;
         QString error;
-        qint64 atMs = 0;   ///< on m_clock
+        qint64 atMs = 0; ///< on m_clock
     };
 
 Q_SIGNALS:
@@ -253,11 +253,13 @@ private Q_SLOTS:
         // No test may show a webhook URL: not in an error, not in any log line.
         for (const Outcome &o : std::as_const(m_outcomes)) {
             const QString leaked = leak(o.error, m_urls);
-            QVERIFY2(leaked.isEmpty(), qPrintable(QStringLiteral("error text shows '%1': %2").arg(leaked, o.error)));
+            QVERIFY2(leaked.isEmpty(),
+                qPrintable(QStringLiteral("error text shows '%1': %2").arg(leaked, o.error)));
         }
         for (const QString &line : capturedLog()) {
             const QString leaked = leak(line, m_urls);
-            QVERIFY2(leaked.isEmpty(), qPrintable(QStringLiteral("log shows '%1': %2").arg(leaked, line)));
+            QVERIFY2(leaked.isEmpty(),
+                qPrintable(QStringLiteral("log shows '%1': %2").arg(leaked, line)));
         }
     }
 
@@ -267,7 +269,8 @@ private Q_SLOTS:
     {
         QList<AlertTransition> group = redisStorm();
         group.move(0, 2); // the root arrives after two of its symptoms
-        const QJsonObject root = QJsonDocument::fromJson(notification::json(kCluster, group)).object();
+        const QJsonObject root
+            = QJsonDocument::fromJson(notification::json(kCluster, group)).object();
         QCOMPARE(root.value(QStringLiteral("source")).toString(), QStringLiteral("clusterwatch"));
         QCOMPARE(root.value(QStringLiteral("cluster")).toString(), kCluster);
         const QJsonArray alerts = root.value(QStringLiteral("alerts")).toArray();
@@ -278,23 +281,30 @@ private Q_SLOTS:
         QCOMPARE(lead.value(QStringLiteral("subject")).toString(), QStringLiteral("redis"));
         QCOMPARE(lead.value(QStringLiteral("severity")).toString(), QStringLiteral("critical"));
         QCOMPARE(lead.value(QStringLiteral("state")).toString(), QStringLiteral("firing"));
-        QCOMPARE(lead.value(QStringLiteral("summary")).toString(), QStringLiteral("Redis not reachable at 127.0.0.1:6379"));
-        QCOMPARE(lead.value(QStringLiteral("detail")).toString(), QStringLiteral("connection refused\nsince 12:00:00"));
+        QCOMPARE(lead.value(QStringLiteral("summary")).toString(),
+            QStringLiteral("Redis not reachable at 127.0.0.1:6379"));
+        QCOMPARE(lead.value(QStringLiteral("detail")).toString(),
+            QStringLiteral("connection refused\nsince 12:00:00"));
         QCOMPARE(lead.value(QStringLiteral("causedBy")).toString(), QString());
-        QCOMPARE(lead.value(QStringLiteral("time")).toString(), QStringLiteral("2026-03-01T12:00:01.000Z"));
+        QCOMPARE(lead.value(QStringLiteral("time")).toString(),
+            QStringLiteral("2026-03-01T12:00:01.000Z"));
         const QJsonObject child = alerts.at(1).toObject();
         QCOMPARE(child.value(QStringLiteral("id")).toInteger(), 2);
         QCOMPARE(child.value(QStringLiteral("severity")).toString(), QStringLiteral("warning"));
-        QCOMPARE(child.value(QStringLiteral("causedBy")).toString(), QStringLiteral("redis_down/redis"));
-        QCOMPARE(child.value(QStringLiteral("time")).toString(), QStringLiteral("2026-03-01T12:00:02.000Z"));
+        QCOMPARE(
+            child.value(QStringLiteral("causedBy")).toString(), QStringLiteral("redis_down/redis"));
+        QCOMPARE(child.value(QStringLiteral("time")).toString(),
+            QStringLiteral("2026-03-01T12:00:02.000Z"));
         QCOMPARE(payloadIds(notification::json(kCluster, group)), (QList<qint64> { 1, 2, 3, 4 }));
-        QCOMPARE(notification::payload(WebhookConfig::Kind::Json, kCluster, group), notification::json(kCluster, group));
+        QCOMPARE(notification::payload(WebhookConfig::Kind::Json, kCluster, group),
+            notification::json(kCluster, group));
     }
 
     void slackPayloadNamesTheAlertAndItsSymptoms()
     {
         const QList<AlertTransition> group = redisStorm();
-        const QJsonObject root = QJsonDocument::fromJson(notification::slack(kCluster, group)).object();
+        const QJsonObject root
+            = QJsonDocument::fromJson(notification::slack(kCluster, group)).object();
         const QString text = root.value(QStringLiteral("text")).toString();
         const QStringList lines = text.split(QLatin1Char('\n'));
         QVERIFY2(lines.first().contains(QStringLiteral("CRITICAL firing")), qPrintable(text));
@@ -304,12 +314,20 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("> connection refused")));
         QVERIFY(text.contains(QStringLiteral("Related (3):")));
         for (int i = 1; i <= 3; ++i)
-            QVERIFY(text.contains(QStringLiteral("WARNING firing*: n8n-worker-%1 not ready").arg(i)));
+            QVERIFY(
+                text.contains(QStringLiteral("WARNING firing*: n8n-worker-%1 not ready").arg(i)));
         const QJsonArray blocks = root.value(QStringLiteral("blocks")).toArray();
         QCOMPARE(blocks.size(), 2);
-        QCOMPARE(blocks.at(0).toObject().value(QStringLiteral("text")).toObject().value(QStringLiteral("text")).toString(), text);
+        QCOMPARE(blocks.at(0)
+                     .toObject()
+                     .value(QStringLiteral("text"))
+                     .toObject()
+                     .value(QStringLiteral("text"))
+                     .toString(),
+            text);
         QCOMPARE(notification::headline(kCluster, group),
-            QStringLiteral("[prod-eu] CRITICAL firing: Redis not reachable at 127.0.0.1:6379 (redis_down on redis) +3 related"));
+            QStringLiteral("[prod-eu] CRITICAL firing: Redis not reachable at 127.0.0.1:6379 "
+                           "(redis_down on redis) +3 related"));
     }
 
     void slackPayloadEscapesAndStaysShort()
@@ -318,9 +336,14 @@ private Q_SLOTS:
         t.summary = QStringLiteral("waiting jobs > 1000 & rising <fast>");
         QList<AlertTransition> group { t };
         for (int i = 0; i < 25; ++i)
-            group << alert(100 + i, QStringLiteral("worker_stalled"), QStringLiteral("w%1").arg(i), QStringLiteral("queue_backlog/queue"));
-        const QString text = QJsonDocument::fromJson(notification::slack(kCluster, group)).object().value(QStringLiteral("text")).toString();
-        QVERIFY2(text.contains(QStringLiteral("waiting jobs &gt; 1000 &amp; rising &lt;fast&gt;")), qPrintable(text));
+            group << alert(100 + i, QStringLiteral("worker_stalled"), QStringLiteral("w%1").arg(i),
+                QStringLiteral("queue_backlog/queue"));
+        const QString text = QJsonDocument::fromJson(notification::slack(kCluster, group))
+                                 .object()
+                                 .value(QStringLiteral("text"))
+                                 .toString();
+        QVERIFY2(text.contains(QStringLiteral("waiting jobs &gt; 1000 &amp; rising &lt;fast&gt;")),
+            qPrintable(text));
         QVERIFY(!text.contains(QStringLiteral("<fast>")));
         QVERIFY(text.contains(QStringLiteral("Related (25):")));
         QVERIFY(text.contains(QStringLiteral("w19")));
@@ -335,7 +358,8 @@ private Q_SLOTS:
         WebhookReceiver receiver;
         QVERIFY(receiver.listening());
         startNotifier({ hook(QStringLiteral("ops-json"), secretUrl(receiver)) }, 150);
-        AlertTransition t = alert(41, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"), QString(), Severity::Warning);
+        AlertTransition t = alert(41, QStringLiteral("cpu_high"), QStringLiteral("n8n-main"),
+            QString(), Severity::Warning);
         t.summary = QStringLiteral("CPU 93 % on n8n-main (> 80 % for 30 s)");
         const qint64 sentAt = receiver.elapsedMs();
         Q_EMIT notifyRequested(t);
@@ -365,15 +389,19 @@ private Q_SLOTS:
         QCOMPARE(a.value(QStringLiteral("severity")).toString(), QStringLiteral("warning"));
         QCOMPARE(a.value(QStringLiteral("state")).toString(), QStringLiteral("firing"));
         QCOMPARE(a.value(QStringLiteral("summary")).toString(), t.summary);
-        QCOMPARE(a.value(QStringLiteral("time")).toString(), QStringLiteral("2026-03-01T12:00:41.000Z"));
+        QCOMPARE(
+            a.value(QStringLiteral("time")).toString(), QStringLiteral("2026-03-01T12:00:41.000Z"));
     }
 
     void slackTargetGetsSlackText()
     {
         WebhookReceiver receiver;
         QVERIFY(receiver.listening());
-        startNotifier({ hook(QStringLiteral("ops-slack"), secretUrl(receiver), WebhookConfig::Kind::Slack) }, 0);
-        AlertTransition t = alert(7, QStringLiteral("worker_stalled"), QStringLiteral("n8n-worker-2"));
+        startNotifier(
+            { hook(QStringLiteral("ops-slack"), secretUrl(receiver), WebhookConfig::Kind::Slack) },
+            0);
+        AlertTransition t
+            = alert(7, QStringLiteral("worker_stalled"), QStringLiteral("n8n-worker-2"));
         t.summary = QStringLiteral("n8n-worker-2 took no job for 5 min while 40 wait");
         Q_EMIT notifyRequested(t);
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 1, 5000);
@@ -381,7 +409,10 @@ private Q_SLOTS:
         QCOMPARE(receiver.requestCount(), 1);
         const WebhookReceiver::Request request = receiver.requests().at(0);
         QCOMPARE(request.header("content-type"), QByteArray("application/json"));
-        const QString text = QJsonDocument::fromJson(request.body).object().value(QStringLiteral("text")).toString();
+        const QString text = QJsonDocument::fromJson(request.body)
+                                 .object()
+                                 .value(QStringLiteral("text"))
+                                 .toString();
         QVERIFY2(text.contains(t.summary), qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("CRITICAL firing")));
         QVERIFY(text.contains(QStringLiteral("n8n-worker-2")));
@@ -412,15 +443,18 @@ private Q_SLOTS:
             bodies << payloadIds(r.body);
         }
         // Lead (the root cause) first, then its symptoms in arrival order.
-        QVERIFY2(bodies.contains(QList<qint64>({ 1, 2, 3, 4 })), qPrintable(QString::fromUtf8(requests.at(0).body)));
+        QVERIFY2(bodies.contains(QList<qint64>({ 1, 2, 3, 4 })),
+            qPrintable(QString::fromUtf8(requests.at(0).body)));
         QVERIFY(bodies.contains(QList<qint64>({ 5 })));
         for (const Outcome &o : std::as_const(m_outcomes)) {
             QVERIFY(o.ok);
-            QVERIFY(sorted(o.ids) == QList<qint64>({ 1, 2, 3, 4 }) || o.ids == QList<qint64>({ 5 }));
+            QVERIFY(
+                sorted(o.ids) == QList<qint64>({ 1, 2, 3, 4 }) || o.ids == QList<qint64>({ 5 }));
         }
 
         // After the window, the same cause opens a new message.
-        AlertTransition late = alert(6, QStringLiteral("worker_not_ready"), QStringLiteral("n8n-worker-4"), QStringLiteral("redis_down/redis"));
+        AlertTransition late = alert(6, QStringLiteral("worker_not_ready"),
+            QStringLiteral("n8n-worker-4"), QStringLiteral("redis_down/redis"));
         Q_EMIT notifyRequested(late);
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 3, 5000);
         QCOMPARE(m_outcomes.at(2).ids, QList<qint64> { 6 });
@@ -435,7 +469,8 @@ private Q_SLOTS:
         DeliveryPolicy policy = fastPolicy();
         policy.firstRetry = 200ms;
         startNotifier({ hook(QStringLiteral("ops-json"), secretUrl(receiver)) }, 0, policy);
-        Q_EMIT notifyRequested(alert(11, QStringLiteral("postgres_down"), QStringLiteral("postgres")));
+        Q_EMIT notifyRequested(
+            alert(11, QStringLiteral("postgres_down"), QStringLiteral("postgres")));
 
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 1, 5000);
         QVERIFY(m_outcomes.at(0).ok);
@@ -457,8 +492,11 @@ private Q_SLOTS:
         WebhookReceiver receiver;
         QVERIFY(receiver.listening());
         receiver.tooManyRequestsThenOk(1, 1);
-        startNotifier({ hook(QStringLiteral("ops-slack"), secretUrl(receiver), WebhookConfig::Kind::Slack) }, 0);
-        Q_EMIT notifyRequested(alert(12, QStringLiteral("cpu_high"), QStringLiteral("n8n-worker-1")));
+        startNotifier(
+            { hook(QStringLiteral("ops-slack"), secretUrl(receiver), WebhookConfig::Kind::Slack) },
+            0);
+        Q_EMIT notifyRequested(
+            alert(12, QStringLiteral("cpu_high"), QStringLiteral("n8n-worker-1")));
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 1, 5000);
         QVERIFY(m_outcomes.at(0).ok);
         const QList<WebhookReceiver::Request> requests = receiver.requests();
@@ -483,7 +521,8 @@ private Q_SLOTS:
         DeliveryPolicy policy = fastPolicy();
         policy.maxAttempts = 3;
         const qint64 start = m_clock.elapsed();
-        startNotifier({ hook(QStringLiteral("ops-slack"), url, WebhookConfig::Kind::Slack) }, 0, policy);
+        startNotifier(
+            { hook(QStringLiteral("ops-slack"), url, WebhookConfig::Kind::Slack) }, 0, policy);
         Q_EMIT notifyRequested(alert(21, QStringLiteral("redis_down"), QStringLiteral("redis")));
 
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 1, 5000);
@@ -491,7 +530,8 @@ private Q_SLOTS:
         QVERIFY(!o.ok);
         QCOMPARE(o.ids, QList<qint64> { 21 });
         QCOMPARE(o.target, QStringLiteral("ops-slack"));
-        QCOMPARE(o.error, QStringLiteral("webhook 'ops-slack': connection refused after 3 attempts"));
+        QCOMPARE(
+            o.error, QStringLiteral("webhook 'ops-slack': connection refused after 3 attempts"));
         // Two waits: 100 ms and 200 ms.
         QVERIFY2(o.atMs - start >= 290, qPrintable(QString::number(o.atMs - start)));
         QVERIFY(!o.error.contains(QString::number(port)));
@@ -508,7 +548,9 @@ private Q_SLOTS:
         Q_EMIT notifyRequested(alert(22, QStringLiteral("redis_down"), QStringLiteral("redis")));
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 1, 5000);
         QVERIFY(!m_outcomes.at(0).ok);
-        QCOMPARE(m_outcomes.at(0).error, QStringLiteral("webhook 'ops-json': connection closed without an answer after 2 attempts"));
+        QCOMPARE(m_outcomes.at(0).error,
+            QStringLiteral(
+                "webhook 'ops-json': connection closed without an answer after 2 attempts"));
         QCOMPARE(receiver.requestCount(), 2);
     }
 
@@ -529,14 +571,17 @@ private Q_SLOTS:
         // Servers echo what they could not find: the token must not reach the error text.
         WebhookReceiver::Answer answer;
         answer.status = status;
-        answer.body = "Cannot POST " + kSecretPath.toUtf8() + " (" + url.toEncoded() + ") token " + kToken.toUtf8();
+        answer.body = "Cannot POST " + kSecretPath.toUtf8() + " (" + url.toEncoded() + ") token "
+            + kToken.toUtf8();
         receiver.setDefaultAnswer(answer);
         startNotifier({ hook(QStringLiteral("ops-json"), url) }, 0);
         Q_EMIT notifyRequested(alert(31, QStringLiteral("cpu_high"), QStringLiteral("n8n-main")));
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 1, 5000);
         const Outcome &o = m_outcomes.at(0);
         QVERIFY(!o.ok);
-        QVERIFY2(o.error.startsWith(QStringLiteral("webhook 'ops-json': HTTP %1: Cannot POST").arg(status)), qPrintable(o.error));
+        QVERIFY2(o.error.startsWith(
+                     QStringLiteral("webhook 'ops-json': HTTP %1: Cannot POST").arg(status)),
+            qPrintable(o.error));
         QVERIFY2(o.error.endsWith(QStringLiteral("(not retried)")), qPrintable(o.error));
         QTest::qWait(400); // a retry would have come after 100 ms
         QCOMPARE(receiver.requestCount(), 1);
@@ -551,8 +596,9 @@ private Q_SLOTS:
         DeliveryPolicy policy = fastPolicy();
         policy.requestTimeout = 600ms;
         policy.maxAttempts = 2;
-        startNotifier({ hook(QStringLiteral("slow-hook"), secretUrl(slow)),
-                          hook(QStringLiteral("fast-hook"), secretUrl(fast), WebhookConfig::Kind::Slack) },
+        startNotifier(
+            { hook(QStringLiteral("slow-hook"), secretUrl(slow)),
+                hook(QStringLiteral("fast-hook"), secretUrl(fast), WebhookConfig::Kind::Slack) },
             0, policy);
         const qint64 start = m_clock.elapsed();
         Q_EMIT notifyRequested(alert(51, QStringLiteral("redis_down"), QStringLiteral("redis")));
@@ -577,7 +623,8 @@ private Q_SLOTS:
         const Outcome failed = outcomesFor(QStringLiteral("slow-hook")).at(0);
         QVERIFY(!failed.ok);
         QCOMPARE(failed.ids, QList<qint64> { 51 });
-        QCOMPARE(failed.error, QStringLiteral("webhook 'slow-hook': no answer within 600 ms after 2 attempts"));
+        QCOMPARE(failed.error,
+            QStringLiteral("webhook 'slow-hook': no answer within 600 ms after 2 attempts"));
         QVERIFY2(failed.atMs - start >= 1250, qPrintable(QString::number(failed.atMs - start)));
         QTRY_COMPARE_WITH_TIMEOUT(slow.requestCount(), 3, 2000); // 51 twice, then 52
     }
@@ -605,7 +652,8 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i) {
             QVERIFY(!m_outcomes.at(i).ok);
             QCOMPARE(m_outcomes.at(i).ids, QList<qint64> { i + 2 });
-            QCOMPARE(m_outcomes.at(i).error, QStringLiteral("webhook 'ops-json': dropped unsent: 3 messages were waiting"));
+            QCOMPARE(m_outcomes.at(i).error,
+                QStringLiteral("webhook 'ops-json': dropped unsent: 3 messages were waiting"));
         }
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 6, 5000);
         QVERIFY(!m_outcomes.at(3).ok);
@@ -634,7 +682,8 @@ private Q_SLOTS:
         QList<qint64> callNs;
         QElapsedTimer timer;
         for (qint64 id = 2; id <= 101; ++id) {
-            const AlertTransition t = alert(id, QStringLiteral("cpu_high"), QStringLiteral("node-%1").arg(id));
+            const AlertTransition t
+                = alert(id, QStringLiteral("cpu_high"), QStringLiteral("node-%1").arg(id));
             timer.start();
             Q_EMIT notifyRequested(t);
             callNs << timer.nsecsElapsed();
@@ -683,7 +732,9 @@ private Q_SLOTS:
         for (int i = 0; i < 2; ++i) {
             QVERIFY(!m_outcomes.at(i).ok);
             QCOMPARE(m_outcomes.at(i).ids, QList<qint64> { i + 1 });
-            QCOMPARE(m_outcomes.at(i).error, QStringLiteral("webhook 'ops-json': removed from the configuration before delivery"));
+            QCOMPARE(m_outcomes.at(i).error,
+                QStringLiteral(
+                    "webhook 'ops-json': removed from the configuration before delivery"));
         }
         // With no webhook left, transitions are not sent anywhere.
         Q_EMIT notifyRequested(alert(3, QStringLiteral("r3"), QStringLiteral("s")));
@@ -707,7 +758,8 @@ private Q_SLOTS:
         m_urls << echoUrl;
         WebhookReceiver::Answer answer;
         answer.status = 410;
-        answer.body = "gone: " + echoUrl.toEncoded() + " " + kPassword.toUtf8() + " " + kToken.toUtf8();
+        answer.body
+            = "gone: " + echoUrl.toEncoded() + " " + kPassword.toUtf8() + " " + kToken.toUtf8();
         echoing.setDefaultAnswer(answer);
         flaky.failThenOk(1, 503);
         QUrl downUrl = flaky.url(kSecretPath);
@@ -715,17 +767,21 @@ private Q_SLOTS:
         m_urls << downUrl << secretUrl(flaky);
         DeliveryPolicy policy = fastPolicy();
         policy.maxAttempts = 2;
-        startNotifier({ hook(QStringLiteral("echo"), echoUrl), hook(QStringLiteral("down"), downUrl),
-                          hook(QStringLiteral("flaky"), secretUrl(flaky)) },
+        startNotifier(
+            { hook(QStringLiteral("echo"), echoUrl), hook(QStringLiteral("down"), downUrl),
+                hook(QStringLiteral("flaky"), secretUrl(flaky)) },
             0, policy);
         Q_EMIT notifyRequested(alert(61, QStringLiteral("redis_down"), QStringLiteral("redis")));
         QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), 3, 5000);
-        QCOMPARE(outcomesFor(QStringLiteral("echo")).at(0).error.left(26), QStringLiteral("webhook 'echo': HTTP 410: "));
-        QCOMPARE(outcomesFor(QStringLiteral("down")).at(0).error, QStringLiteral("webhook 'down': connection refused after 2 attempts"));
+        QCOMPARE(outcomesFor(QStringLiteral("echo")).at(0).error.left(26),
+            QStringLiteral("webhook 'echo': HTTP 410: "));
+        QCOMPARE(outcomesFor(QStringLiteral("down")).at(0).error,
+            QStringLiteral("webhook 'down': connection refused after 2 attempts"));
         QVERIFY(outcomesFor(QStringLiteral("flaky")).at(0).ok);
         const QStringList log = capturedLog();
-        const auto notifyLines = std::count_if(log.begin(), log.end(),
-            [](const QString &line) { return line.startsWith(QStringLiteral("clusterwatch.notify: ")); });
+        const auto notifyLines = std::count_if(log.begin(), log.end(), [](const QString &line) {
+            return line.startsWith(QStringLiteral("clusterwatch.notify: "));
+        });
         QVERIFY2(notifyLines >= 5, qPrintable(log.join(QLatin1Char('\n'))));
         QVERIFY(log.join(QLatin1Char('\n')).contains(QStringLiteral("webhook 'flaky': HTTP 503")));
     }

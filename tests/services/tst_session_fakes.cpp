@@ -2,13 +2,12 @@
 // (CollectorSet::Parts) and a clock driven by hand: what a face sees, in a few lines per case.
 // The real sources and engine are exercised by the integration tests (tst_session, tst_check,
 // tst_dockeractions).
+#include "ManualClock.h"
 #include "models/state/ClusterState.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/collectors/CollectorSet.h"
 #include "services/config/ConfigLoader.h"
 #include "services/session/ClusterSession.h"
-
-#include "ManualClock.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -26,13 +25,12 @@ using namespace cw;
 namespace {
 
 /// Node observations pushed by the test.
-class FakeNodes final : public NodeSource
-{
+class FakeNodes final : public NodeSource {
     Q_OBJECT
 public:
     QString kind() const override { return QStringLiteral("fake"); }
-    void start() override {}
-    void stop() override {}
+    void start() override { }
+    void stop() override { }
 
     /// From the test's thread: @p node answers /healthz (or not) now.
     void observe(const QString &node, bool healthy)
@@ -44,7 +42,8 @@ public:
             s.timestampMs = QDateTime::currentMSecsSinceEpoch();
             s.health.httpStatus = healthy ? 200 : 0;
             s.health.error = healthy ? FetchError::None : FetchError::ConnectionRefused;
-            s.health.errorText = healthy ? QString() : QStringLiteral("127.0.0.1:5678: connection refused");
+            s.health.errorText
+                = healthy ? QString() : QStringLiteral("127.0.0.1:5678: connection refused");
             s.readiness = s.health;
             s.metricsState = MetricsState::NotExposed;
             Q_EMIT nodeSnapshotReady(s);
@@ -57,11 +56,13 @@ private:
 
 /// A runtime with one running container that answers actions after answerAfterMs (never when
 /// negative).
-class FakeRuntime final : public ContainerRuntime
-{
+class FakeRuntime final : public ContainerRuntime {
     Q_OBJECT
 public:
-    explicit FakeRuntime(int answerAfterMs) : m_answerAfterMs(answerAfterMs) {}
+    explicit FakeRuntime(int answerAfterMs)
+        : m_answerAfterMs(answerAfterMs)
+    {
+    }
     QString kind() const override { return QStringLiteral("fake-runtime"); }
     bool supports(ContainerAction) const override { return true; }
     void start() override
@@ -72,14 +73,14 @@ public:
         container.id = QStringLiteral("c1");
         container.name = QStringLiteral("n8n-main");
         container.state = QStringLiteral("running");
-        snapshot.containers = {container};
+        snapshot.containers = { container };
         Q_EMIT snapshotReady(snapshot);
     }
-    void stop() override {}
+    void stop() override { }
     void perform(quint64 requestId, const QString &container, ContainerAction action, int) override
     {
         if (m_answerAfterMs < 0)
-            return;   // the engine hangs
+            return; // the engine hangs
         QTimer::singleShot(m_answerAfterMs, this, [this, requestId, container, action] {
             ActionResult result;
             result.requestId = requestId;
@@ -89,9 +90,9 @@ public:
             Q_EMIT actionFinished(result);
         });
     }
-    void fetchLogs(quint64, const QString &, int) override {}
-    void followLogs(const QString &) override {}
-    void unfollowLogs(const QString &) override {}
+    void fetchLogs(quint64, const QString &, int) override { }
+    void followLogs(const QString &) override { }
+    void unfollowLogs(const QString &) override { }
 
 private:
     int m_answerAfterMs;
@@ -99,25 +100,27 @@ private:
 
 ClusterConfig cluster(const char *name = "fake")
 {
-    const QByteArray yaml = QByteArray("name: ") + name + "\npoll_interval: 1s\n"
-                            "docker: { host: 'unix:///nonexistent/fake.sock' }\n"
-                            "nodes:\n  - { name: n8n-main, role: main, url: 'http://127.0.0.1:5678', container: n8n-main }\n"
-                            "alerts:\n  rules:\n    node_down: { for: 30s, recovery_hold: 60s }\n";
+    const QByteArray yaml = QByteArray("name: ") + name
+        + "\npoll_interval: 1s\n"
+          "docker: { host: 'unix:///nonexistent/fake.sock' }\n"
+          "nodes:\n  - { name: n8n-main, role: main, url: 'http://127.0.0.1:5678', container: "
+          "n8n-main }\n"
+          "alerts:\n  rules:\n    node_down: { for: 30s, recovery_hold: 60s }\n";
     return parseClusterConfig(yaml, QStringLiteral("fake.yaml"), systemEnvironment()).value();
 }
 
 } // namespace
 
-class TestSessionFakes : public QObject
-{
+class TestSessionFakes : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    cwtest::ManualClock m_clock{1'800'000'000'000, 1'000'000};
+    cwtest::ManualClock m_clock { 1'800'000'000'000, 1'000'000 };
     QPointer<FakeNodes> m_nodes;
 
     /// A session whose sources are the fakes; @p answerAfterMs: the runtime's delay.
-    std::unique_ptr<ClusterSession> session(int answerAfterMs, std::chrono::milliseconds drain = std::chrono::seconds(2))
+    std::unique_ptr<ClusterSession> session(
+        int answerAfterMs, std::chrono::milliseconds drain = std::chrono::seconds(2))
     {
         SessionOptions options;
         options.auditPath = m_dir.filePath(QStringLiteral("audit.jsonl"));
@@ -157,19 +160,25 @@ private Q_SLOTS:
         s->open(cluster());
         QVERIFY(m_nodes);
         m_nodes->observe(QStringLiteral("n8n-main"), false);
-        QTRY_COMPARE(toString(s->state()->node(QStringLiteral("n8n-main"))->verdict.state), toString(NodeState::Down));
+        QTRY_COMPARE(toString(s->state()->node(QStringLiteral("n8n-main"))->verdict.state),
+            toString(NodeState::Down));
         s->evaluateNow();
-        QCOMPARE(toString(s->alerts()->activeAlert(QStringLiteral("node_down"), QStringLiteral("n8n-main"))->state),
-                 toString(AlertState::Pending));
-        m_clock.stepWall(24 * 3'600'000);   // a wall-clock step is no time passing
+        QCOMPARE(toString(s->alerts()
+                              ->activeAlert(QStringLiteral("node_down"), QStringLiteral("n8n-main"))
+                              ->state),
+            toString(AlertState::Pending));
+        m_clock.stepWall(24 * 3'600'000); // a wall-clock step is no time passing
         s->evaluateNow();
-        QCOMPARE(toString(s->alerts()->activeAlert(QStringLiteral("node_down"), QStringLiteral("n8n-main"))->state),
-                 toString(AlertState::Pending));
+        QCOMPARE(toString(s->alerts()
+                              ->activeAlert(QStringLiteral("node_down"), QStringLiteral("n8n-main"))
+                              ->state),
+            toString(AlertState::Pending));
         QSignalSpy raised(s.get(), &ClusterSession::alertRaised);
         m_clock.advance(30'000);
         s->evaluateNow();
         QCOMPARE(raised.count(), 1);
-        QCOMPARE(toString(raised.at(0).at(0).value<AlertTransition>().state), toString(AlertState::Firing));
+        QCOMPARE(toString(raised.at(0).at(0).value<AlertTransition>().state),
+            toString(AlertState::Firing));
     }
 
     void actionInFlightAtQuitIsAwaited()
@@ -178,15 +187,18 @@ private Q_SLOTS:
             auto s = session(300);
             s->open(cluster());
             QTRY_VERIFY(s->state()->runtimeReachable());
-            QCOMPARE(s->requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"), ContainerAction::Restart, false),
-                     ActionController::Verdict::Sent);
+            QCOMPARE(s->requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"),
+                         ContainerAction::Restart, false),
+                ActionController::Verdict::Sent);
             QCOMPARE(s->actions()->inFlight(), 1);
-        }   // quit while the engine works: its answer (300 ms) is awaited
+        } // quit while the engine works: its answer (300 ms) is awaited
         const QList<QJsonObject> entries = audit();
         QCOMPARE(entries.size(), 2);
-        QCOMPARE(entries[0].value(QStringLiteral("result")).toString(), QStringLiteral("requested"));
+        QCOMPARE(
+            entries[0].value(QStringLiteral("result")).toString(), QStringLiteral("requested"));
         QCOMPARE(entries[1].value(QStringLiteral("result")).toString(), QStringLiteral("done"));
-        QCOMPARE(entries[1].value(QStringLiteral("action_id")), entries[0].value(QStringLiteral("action_id")));
+        QCOMPARE(entries[1].value(QStringLiteral("action_id")),
+            entries[0].value(QStringLiteral("action_id")));
     }
 
     void actionThatNeverAnswersIsOutcomeUnknown()
@@ -196,14 +208,17 @@ private Q_SLOTS:
             auto s = session(-1, std::chrono::milliseconds(300));
             s->open(cluster());
             QTRY_VERIFY(s->state()->runtimeReachable());
-            QCOMPARE(s->requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"), ContainerAction::Stop, false),
-                     ActionController::Verdict::Sent);
+            QCOMPARE(s->requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"),
+                         ContainerAction::Stop, false),
+                ActionController::Verdict::Sent);
             quitting.start();
         }
-        QVERIFY2(quitting.elapsed() < 2000, qPrintable(QString::number(quitting.elapsed())));   // bounded
+        QVERIFY2(
+            quitting.elapsed() < 2000, qPrintable(QString::number(quitting.elapsed()))); // bounded
         const QList<QJsonObject> entries = audit();
         QCOMPARE(entries.size(), 2);
-        QCOMPARE(entries[1].value(QStringLiteral("result")).toString(), QStringLiteral("outcome unknown"));
+        QCOMPARE(entries[1].value(QStringLiteral("result")).toString(),
+            QStringLiteral("outcome unknown"));
         QCOMPARE(entries[1].value(QStringLiteral("action")).toString(), QStringLiteral("stop"));
     }
 
@@ -212,14 +227,17 @@ private Q_SLOTS:
         auto s = session(-1);
         s->open(cluster("staging"));
         QTRY_VERIFY(s->state()->runtimeReachable());
-        QCOMPARE(s->requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"), ContainerAction::Restart, false),
-                 ActionController::Verdict::Sent);
+        QCOMPARE(s->requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"),
+                     ContainerAction::Restart, false),
+            ActionController::Verdict::Sent);
         QSignalSpy finished(s.get(), &ClusterSession::actionFinished);
         s->open(cluster("production"));
-        QCOMPARE(finished.count(), 1);   // said at once, not left spinning
-        QVERIFY(finished.at(0).at(0).value<ActionResult>().message.contains(QStringLiteral("cluster file was replaced")));
+        QCOMPARE(finished.count(), 1); // said at once, not left spinning
+        QVERIFY(finished.at(0).at(0).value<ActionResult>().message.contains(
+            QStringLiteral("cluster file was replaced")));
         QTRY_COMPARE(audit().size(), 2);
-        QCOMPARE(audit()[1].value(QStringLiteral("result")).toString(), QStringLiteral("outcome unknown"));
+        QCOMPARE(audit()[1].value(QStringLiteral("result")).toString(),
+            QStringLiteral("outcome unknown"));
     }
 
     void readOnlySessionRefusesActions()
@@ -235,8 +253,9 @@ private Q_SLOTS:
         };
         ClusterSession s(options);
         s.open(cluster());
-        QCOMPARE(s.requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"), ContainerAction::Restart, true),
-                 ActionController::Verdict::ReadOnly);
+        QCOMPARE(s.requestAction(QStringLiteral("n8n-main"), QStringLiteral("n8n-main"),
+                     ContainerAction::Restart, true),
+            ActionController::Verdict::ReadOnly);
     }
 };
 

@@ -17,9 +17,10 @@ constexpr int kBurstBatchSize = 5;
 /// @p batch: number of the batch's first transition, or -1 for a single append.
 inline cw::AlertTransition burstTransition(qint64 n, qint64 baseMs, qint64 batch = -1)
 {
-    static const cw::Severity severities[] = {cw::Severity::Info, cw::Severity::Warning, cw::Severity::Critical};
-    static const cw::AlertState states[] = {cw::AlertState::Pending, cw::AlertState::Firing,
-                                            cw::AlertState::Resolved, cw::AlertState::Flapping};
+    static const cw::Severity severities[]
+        = { cw::Severity::Info, cw::Severity::Warning, cw::Severity::Critical };
+    static const cw::AlertState states[] = { cw::AlertState::Pending, cw::AlertState::Firing,
+        cw::AlertState::Resolved, cw::AlertState::Flapping };
     cw::AlertTransition t;
     t.timeMs = baseMs + n;
     t.rule = QStringLiteral("burst_rule_%1").arg(n % 7);

@@ -30,7 +30,8 @@ QByteArray processStartTime(qint64 pid)
 
 QString scriptPath()
 {
-    return QFileInfo(testDataPath(QStringLiteral("../../scripts/dockerd-private.sh"))).absoluteFilePath();
+    return QFileInfo(testDataPath(QStringLiteral("../../scripts/dockerd-private.sh")))
+        .absoluteFilePath();
 }
 
 } // namespace
@@ -39,8 +40,9 @@ DockerEngine::DockerEngine()
     : m_script(scriptPath())
 {
     // The docker.io CLI matches the daemon; another one earlier in PATH may not.
-    m_cli = QFileInfo::exists(QStringLiteral("/usr/bin/docker")) ? QStringLiteral("/usr/bin/docker")
-                                                                 : findBinary(QStringLiteral("docker"));
+    m_cli = QFileInfo::exists(QStringLiteral("/usr/bin/docker"))
+        ? QStringLiteral("/usr/bin/docker")
+        : findBinary(QStringLiteral("docker"));
 }
 
 DockerEngine::~DockerEngine()
@@ -80,7 +82,8 @@ bool DockerEngine::script(const QStringList &args, int timeoutMs)
 void DockerEngine::reapStale()
 {
     const QDir tmp(QStringLiteral("/tmp"));
-    const QStringList dirs = tmp.entryList({ QStringLiteral("cwd-*") }, QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList dirs
+        = tmp.entryList({ QStringLiteral("cwd-*") }, QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &name : dirs) {
         QFile owner(tmp.filePath(name) + QLatin1Char('/') + kOwnerFile);
         if (!owner.open(QIODevice::ReadOnly))
@@ -92,7 +95,8 @@ void DockerEngine::reapStale()
         if (pid <= 0 || processStartTime(pid) == fields.at(1))
             continue; // its test executable still runs
         qWarning("DockerEngine: stopping the engine of a test that is gone (%s)", qPrintable(name));
-        QProcess::execute(QStringLiteral("bash"), { scriptPath(), QStringLiteral("purge"), tmp.filePath(name) });
+        QProcess::execute(
+            QStringLiteral("bash"), { scriptPath(), QStringLiteral("purge"), tmp.filePath(name) });
     }
 }
 
@@ -103,7 +107,8 @@ bool DockerEngine::start()
         return false;
     }
     if (findBinary(QStringLiteral("dockerd")).isEmpty() || m_cli.isEmpty()) {
-        m_error = QStringLiteral("dockerd or the docker CLI not found (install docker.io: scripts/deps.sh)");
+        m_error = QStringLiteral(
+            "dockerd or the docker CLI not found (install docker.io: scripts/deps.sh)");
         return false;
     }
     if (m_tlsPort != 0 && findBinary(QStringLiteral("openssl")).isEmpty()) {
@@ -166,12 +171,14 @@ bool DockerEngine::buildImage()
     return m_imageBuilt;
 }
 
-bool DockerEngine::runContainer(const QString &name, const QStringList &command, const QStringList &options)
+bool DockerEngine::runContainer(
+    const QString &name, const QStringList &command, const QStringList &options)
 {
     if (!buildImage())
         return false;
-    return docker(QStringList { QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
-                      QStringLiteral("host"), QStringLiteral("--name"), name }
+    return docker(
+        QStringList { QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
+            QStringLiteral("host"), QStringLiteral("--name"), name }
         + options + QStringList { QLatin1String(kImage) } + command);
 }
 
@@ -186,7 +193,9 @@ bool DockerEngine::docker(const QStringList &args, QByteArray *output, int timeo
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
         process.waitForFinished(2000);
-        m_error = QStringLiteral("docker %1: no answer within %2 ms").arg(args.join(QLatin1Char(' '))).arg(timeoutMs);
+        m_error = QStringLiteral("docker %1: no answer within %2 ms")
+                      .arg(args.join(QLatin1Char(' ')))
+                      .arg(timeoutMs);
         return false;
     }
     const QByteArray out = process.readAllStandardOutput();

@@ -40,8 +40,10 @@ public:
 
     /// docker run -d --network host --name @p name [@p options] kImage @p command.
     /// Default options: --restart unless-stopped.
-    bool runContainer(const QString &name, const QStringList &command = { QStringLiteral("sleep-loop") },
-        const QStringList &options = { QStringLiteral("--restart"), QStringLiteral("unless-stopped") });
+    bool runContainer(const QString &name,
+        const QStringList &command = { QStringLiteral("sleep-loop") },
+        const QStringList &options
+        = { QStringLiteral("--restart"), QStringLiteral("unless-stopped") });
     /// The docker CLI against this engine; @p output gets stdout. False (errorString()) on
     /// a non-zero exit.
     bool docker(const QStringList &args, QByteArray *output = nullptr, int timeoutMs = 30000);

@@ -6,11 +6,10 @@ namespace cwtest {
 
 /// A clock that moves only when told: time passing (both clocks), a step of the wall clock alone
 /// (NTP, a manual change), or a suspend (the wall clock moves, the monotonic one does not).
-class ManualClock final : public cw::Clock
-{
+class ManualClock final : public cw::Clock {
 public:
     explicit ManualClock(qint64 wallMs = 0, qint64 monoMs = 0)
-        : m_now{wallMs, monoMs}
+        : m_now { wallMs, monoMs }
     {
     }
 

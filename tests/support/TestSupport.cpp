@@ -5,7 +5,6 @@
 #include <QFile>
 #include <QStandardPaths>
 #include <QThread>
-
 #include <arpa/inet.h>
 #include <csignal>
 #include <netinet/in.h>
@@ -17,7 +16,7 @@ namespace cwtest {
 namespace {
 sockaddr_in loopback(quint16 port)
 {
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -58,8 +57,8 @@ bool waitForTcpPort(quint16 port, std::chrono::milliseconds timeout)
 
 QString findBinary(const QString &name)
 {
-    const QStringList extra = {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/lib/postgresql/15/bin"),
-                               QStringLiteral("/usr/local/sbin")};
+    const QStringList extra = { QStringLiteral("/usr/sbin"),
+        QStringLiteral("/usr/lib/postgresql/15/bin"), QStringLiteral("/usr/local/sbin") };
     QString path = QStandardPaths::findExecutable(name);
     if (path.isEmpty())
         path = QStandardPaths::findExecutable(name, extra);
@@ -124,7 +123,7 @@ void ChildProcess::terminate(std::chrono::milliseconds grace)
 {
     if (m_process->state() == QProcess::NotRunning)
         return;
-    resume();  // a stopped process cannot act on SIGTERM
+    resume(); // a stopped process cannot act on SIGTERM
     m_process->terminate();
     if (!m_process->waitForFinished(int(grace.count()))) {
         m_process->kill();

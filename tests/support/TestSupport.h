@@ -9,7 +9,6 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
-
 #include <chrono>
 #include <memory>
 
@@ -41,8 +40,7 @@ QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArra
 bool runningAsRoot();
 
 /// A child process that is killed and reaped when this object goes away.
-class ChildProcess
-{
+class ChildProcess {
 public:
     ChildProcess();
     ~ChildProcess();
@@ -52,12 +50,12 @@ public:
     /// Starts @p program; false (with errorString()) when it could not be started.
     bool start(const QString &program, const QStringList &args);
     void terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
-    void pause();   ///< SIGSTOP
-    void resume();  ///< SIGCONT
+    void pause(); ///< SIGSTOP
+    void resume(); ///< SIGCONT
     bool running() const;
     qint64 pid() const;
     QString errorString() const;
-    QByteArray output();  ///< everything it wrote so far (stdout and stderr merged)
+    QByteArray output(); ///< everything it wrote so far (stdout and stderr merged)
 
 private:
     std::unique_ptr<QProcess> m_process;

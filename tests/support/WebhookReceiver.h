@@ -6,7 +6,6 @@
 #include <QPair>
 #include <QString>
 #include <QUrl>
-
 #include <chrono>
 #include <memory>
 
@@ -25,10 +24,10 @@ class WebhookReceiver final {
 public:
     struct Request {
         QByteArray method;
-        QByteArray path;                               ///< with the query, as sent
-        QList<QPair<QByteArray, QByteArray>> headers;  ///< names as sent
+        QByteArray path; ///< with the query, as sent
+        QList<QPair<QByteArray, QByteArray>> headers; ///< names as sent
         QByteArray body;
-        qint64 atMs = 0;                               ///< elapsedMs() when it was complete
+        qint64 atMs = 0; ///< elapsedMs() when it was complete
 
         /// The value of header @p name (case-insensitive); empty when absent.
         QByteArray header(const QByteArray &name) const;
@@ -40,7 +39,7 @@ public:
         QByteArray body = "ok";
         QList<QPair<QByteArray, QByteArray>> headers;
         std::chrono::milliseconds delay { 0 }; ///< wait this long before answering
-        bool close = false;                    ///< close the connection without any answer
+        bool close = false; ///< close the connection without any answer
     };
 
     WebhookReceiver();
@@ -83,7 +82,7 @@ private:
 
     std::shared_ptr<Shared> m_shared;
     std::unique_ptr<QThread> m_thread;
-    Server *m_server = nullptr;  ///< lives on m_thread; deleted there when it finishes
+    Server *m_server = nullptr; ///< lives on m_thread; deleted there when it finishes
     quint16 m_port = 0;
     QElapsedTimer m_clock;
 };

@@ -7,7 +7,6 @@
 
 #include <QCoreApplication>
 #include <QList>
-
 #include <cstdio>
 
 int main(int argc, char **argv)
@@ -27,10 +26,12 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "failed: %s\n", qPrintable(error));
         failed = true;
     });
-    QObject::connect(&history, &cw::AlertHistory::stored, &history, [](const cw::AlertTransition &t) {
-        std::printf("%lld %lld\n", static_cast<long long>(t.timeMs), static_cast<long long>(t.id));
-        std::fflush(stdout);
-    });
+    QObject::connect(
+        &history, &cw::AlertHistory::stored, &history, [](const cw::AlertTransition &t) {
+            std::printf(
+                "%lld %lld\n", static_cast<long long>(t.timeMs), static_cast<long long>(t.id));
+            std::fflush(stdout);
+        });
     history.open();
     if (failed)
         return 1;

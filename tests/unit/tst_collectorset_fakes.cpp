@@ -9,7 +9,6 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
-
 #include <atomic>
 #include <memory>
 
@@ -33,7 +32,8 @@ public:
     }
     ~FakeNodeSource() override
     {
-        m_trace->nodesDestroyedOnOwnThread = QThread::currentThread()->objectName() == QStringLiteral("cw-fake");
+        m_trace->nodesDestroyedOnOwnThread
+            = QThread::currentThread()->objectName() == QStringLiteral("cw-fake");
     }
 
     QString kind() const override { return QStringLiteral("fake"); }
@@ -64,11 +64,15 @@ public:
     }
     ~FakeRuntime() override
     {
-        m_trace->runtimeDestroyedOnOwnThread = QThread::currentThread()->objectName() == QStringLiteral("cw-fake-rt");
+        m_trace->runtimeDestroyedOnOwnThread
+            = QThread::currentThread()->objectName() == QStringLiteral("cw-fake-rt");
     }
 
     QString kind() const override { return QStringLiteral("fake-rt"); }
-    bool supports(ContainerAction action) const override { return action == ContainerAction::Restart; }
+    bool supports(ContainerAction action) const override
+    {
+        return action == ContainerAction::Restart;
+    }
 
     void start() override
     {
@@ -98,7 +102,8 @@ public:
     }
     void fetchLogs(quint64 requestId, const QString &container, int tail) override
     {
-        Q_EMIT logsReady(requestId, container, QStringList(tail, QStringLiteral("line")), QString());
+        Q_EMIT logsReady(
+            requestId, container, QStringList(tail, QStringLiteral("line")), QString());
     }
     void followLogs(const QString &container) override
     {
@@ -144,7 +149,8 @@ void TestCollectorSetFakes::forwardsThroughTheSeams()
         QCOMPARE(nodes.at(0).at(0).value<NodeSnapshot>().node, QStringLiteral("n8n-main"));
         QVERIFY(trace->nodesStartedOnOwnThread);
         QTRY_COMPARE_WITH_TIMEOUT(containers.count(), 1, 5000);
-        QCOMPARE(containers.at(0).at(0).value<RuntimeSnapshot>().containers.value(0).name, QStringLiteral("n8n-main"));
+        QCOMPARE(containers.at(0).at(0).value<RuntimeSnapshot>().containers.value(0).name,
+            QStringLiteral("n8n-main"));
 
         set.perform(7, QStringLiteral("n8n-main"), ContainerAction::Restart, 10);
         set.perform(8, QStringLiteral("n8n-main"), ContainerAction::Scale, 10);
@@ -153,7 +159,8 @@ void TestCollectorSetFakes::forwardsThroughTheSeams()
         QCOMPARE(restarted.requestId, quint64(7));
         QCOMPARE(toString(restarted.outcome), toString(ActionOutcome::Done));
         QCOMPARE(restarted.endpoint, QStringLiteral("cw-fake-rt")); // ran on the runtime's thread
-        QCOMPARE(toString(actions.at(1).at(0).value<ActionResult>().outcome), toString(ActionOutcome::Failed));
+        QCOMPARE(toString(actions.at(1).at(0).value<ActionResult>().outcome),
+            toString(ActionOutcome::Failed));
 
         set.fetchLogs(9, QStringLiteral("n8n-main"), 3);
         QTRY_COMPARE_WITH_TIMEOUT(logs.count(), 1, 5000);

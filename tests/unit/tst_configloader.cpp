@@ -9,7 +9,6 @@
 #include <QLocale>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <map>
 
 using namespace cw;
@@ -38,19 +37,18 @@ QString examplePath()
     return cwtest::testDataPath(QStringLiteral("../../resources/examples/cluster.yaml"));
 }
 
-const char kBase[] = "name: prod\n"                       // 1
-                     "nodes:\n"                           // 2
-                     "  - name: main\n"                   // 3
-                     "    role: main\n"                   // 4
-                     "    url: http://127.0.0.1:5678\n"   // 5
-                     "  - name: w1\n"                     // 6
-                     "    role: worker\n"                 // 7
-                     "    url: http://127.0.0.1:5679\n";  // 8
+const char kBase[] = "name: prod\n" // 1
+                     "nodes:\n" // 2
+                     "  - name: main\n" // 3
+                     "    role: main\n" // 4
+                     "    url: http://127.0.0.1:5678\n" // 5
+                     "  - name: w1\n" // 6
+                     "    role: worker\n" // 7
+                     "    url: http://127.0.0.1:5679\n"; // 8
 
-}  // namespace
+} // namespace
 
-class TestConfigLoader : public QObject
-{
+class TestConfigLoader : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -248,7 +246,7 @@ void TestConfigLoader::sizes()
 void TestConfigLoader::badFiles_data()
 {
     QTest::addColumn<QByteArray>("yaml");
-    QTest::addColumn<QString>("expected");  // the error starts with this
+    QTest::addColumn<QString>("expected"); // the error starts with this
 
     const QByteArray base(kBase);
     const auto add = [](const char *tag, const QByteArray &yaml, const char *expected) {
@@ -293,7 +291,9 @@ void TestConfigLoader::badFiles_data()
     add("duplicate node name", QByteArray(base).replace("name: w1", "name: main"),
         "cluster.yaml:6: nodes[1].name: duplicate node name 'main' (first used on line 3)");
     add("duplicate node name with a placeholder in it",
-        QByteArray(base).replace("name: main", "name: \"m%2\"").replace("name: w1", "name: \"m%2\""),
+        QByteArray(base)
+            .replace("name: main", "name: \"m%2\"")
+            .replace("name: w1", "name: \"m%2\""),
         "cluster.yaml:6: nodes[1].name: duplicate node name 'm%2' (first used on line 3)");
     add("bad role", QByteArray(base).replace("role: worker", "role: wroker"),
         "cluster.yaml:7: nodes[1].role: expected one of main, worker, webhook, got 'wroker'");
@@ -472,11 +472,12 @@ EnvLookup environmentOf(const std::map<QString, QString> &variables)
 
 const QByteArray kWithContainer = QByteArray(kBase) + "    container: n8n-worker-1\n"; // line 9
 
-}  // namespace
+} // namespace
 
 void TestConfigLoader::actionsSection()
 {
-    const auto defaults = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    const auto defaults
+        = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(defaults.ok(), qPrintable(defaults.ok() ? QString() : defaults.error()));
     QCOMPARE(defaults.value().actions.restartLimit, 3);
     QCOMPARE(defaults.value().actions.restartWindow, Millis(600'000));
@@ -493,21 +494,25 @@ void TestConfigLoader::actionsSection()
     const auto bad = parseClusterConfig(QByteArray(kBase) + "actions:\n  restart_limit: 0\n",
         QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.error().startsWith(QStringLiteral("cluster.yaml:10: actions.restart_limit: ")), qPrintable(bad.error()));
+    QVERIFY2(bad.error().startsWith(QStringLiteral("cluster.yaml:10: actions.restart_limit: ")),
+        qPrintable(bad.error()));
     const auto typo = parseClusterConfig(QByteArray(kBase) + "actions:\n  restart_limt: 2\n",
         QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY(!typo.ok());
-    QVERIFY2(typo.error().contains(QStringLiteral("actions.restart_limt: unknown key")), qPrintable(typo.error()));
+    QVERIFY2(typo.error().contains(QStringLiteral("actions.restart_limt: unknown key")),
+        qPrintable(typo.error()));
 }
 
 void TestConfigLoader::healthSection()
 {
-    const auto defaults = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    const auto defaults
+        = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(defaults.ok(), qPrintable(defaults.ok() ? QString() : defaults.error()));
     QCOMPARE(defaults.value().health.slowResponse, Millis(1000));
     QCOMPARE(defaults.value().health.eventLoopLag, Millis(500));
 
-    const auto set = parseClusterConfig(QByteArray(kBase) + "health: { slow_response: 250ms, event_loop_lag: 2s }\n",
+    const auto set = parseClusterConfig(
+        QByteArray(kBase) + "health: { slow_response: 250ms, event_loop_lag: 2s }\n",
         QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(set.ok(), qPrintable(set.ok() ? QString() : set.error()));
     QCOMPARE(set.value().health.slowResponse, Millis(250));
@@ -516,14 +521,16 @@ void TestConfigLoader::healthSection()
     const auto bad = parseClusterConfig(QByteArray(kBase) + "health:\n  slow_respons: 1s\n",
         QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY(!bad.ok());
-    QVERIFY2(bad.error().startsWith(QStringLiteral("cluster.yaml:10: health.slow_respons: unknown key")),
-             qPrintable(bad.error()));
+    QVERIFY2(
+        bad.error().startsWith(QStringLiteral("cluster.yaml:10: health.slow_respons: unknown key")),
+        qPrintable(bad.error()));
 }
 
 void TestConfigLoader::dockerDefaults()
 {
     // No docker section and no container: Docker is off, with the docker CLI's default host.
-    const auto result = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
+    const auto result
+        = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"), fakeEnvironment());
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     const DockerEndpoint &docker = result.value().docker;
     QVERIFY(!docker.configured);
@@ -534,7 +541,8 @@ void TestConfigLoader::dockerDefaults()
     // A node naming its container turns Docker on.
     const auto withContainer
         = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"), fakeEnvironment());
-    QVERIFY2(withContainer.ok(), qPrintable(withContainer.ok() ? QString() : withContainer.error()));
+    QVERIFY2(
+        withContainer.ok(), qPrintable(withContainer.ok() ? QString() : withContainer.error()));
     QVERIFY(withContainer.value().docker.configured);
     QCOMPARE(withContainer.value().docker.host, QStringLiteral("unix:///var/run/docker.sock"));
 
@@ -547,10 +555,11 @@ void TestConfigLoader::dockerDefaults()
 
 void TestConfigLoader::dockerFromEnvironment()
 {
-    const EnvLookup env = environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5:2376") },
-        { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") },
-        { QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/etc/cw/docker-certs") },
-        { QStringLiteral("HOME"), QStringLiteral("/home/ops") } });
+    const EnvLookup env
+        = environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5:2376") },
+            { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") },
+            { QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/etc/cw/docker-certs") },
+            { QStringLiteral("HOME"), QStringLiteral("/home/ops") } });
     const auto result = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"), env);
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     const DockerEndpoint &docker = result.value().docker;
@@ -571,7 +580,8 @@ void TestConfigLoader::dockerFromEnvironment()
 
     // A unix socket from the environment; TLS does not apply to it.
     const auto unixHost = parseClusterConfig(kWithContainer, QStringLiteral("cluster.yaml"),
-        environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///run/user/1000/docker.sock") },
+        environmentOf({ { QStringLiteral("DOCKER_HOST"),
+                            QStringLiteral("unix:///run/user/1000/docker.sock") },
             { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") } }));
     QVERIFY2(unixHost.ok(), qPrintable(unixHost.ok() ? QString() : unixHost.error()));
     QCOMPARE(unixHost.value().docker.host, QStringLiteral("unix:///run/user/1000/docker.sock"));
@@ -579,17 +589,19 @@ void TestConfigLoader::dockerFromEnvironment()
 
     // An unusable DOCKER_HOST does not matter to a cluster without Docker.
     const auto unused = parseClusterConfig(kBase, QStringLiteral("cluster.yaml"),
-        environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("ssh://ops@build-box") } }));
+        environmentOf(
+            { { QStringLiteral("DOCKER_HOST"), QStringLiteral("ssh://ops@build-box") } }));
     QVERIFY2(unused.ok(), qPrintable(unused.ok() ? QString() : unused.error()));
     QCOMPARE(unused.value().docker.host, QStringLiteral("unix:///var/run/docker.sock"));
 }
 
 void TestConfigLoader::dockerSectionOverridesEnvironment()
 {
-    const EnvLookup env = environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5:2376") },
-        { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") },
-        { QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/env/certs") },
-        { QStringLiteral("HOME"), QStringLiteral("/home/ops") } });
+    const EnvLookup env
+        = environmentOf({ { QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://10.0.0.5:2376") },
+            { QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1") },
+            { QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/env/certs") },
+            { QStringLiteral("HOME"), QStringLiteral("/home/ops") } });
     const auto socket = parseClusterConfig(QByteArray(kBase)
             + "docker:\n  host: unix:///tmp/cw-sandbox/docker.sock\n  tls_verify: false\n",
         QStringLiteral("cluster.yaml"), env);
@@ -643,35 +655,57 @@ void TestConfigLoader::dockerBadValues_data()
     QTest::addColumn<QByteArray>("dockerHost");
     QTest::addColumn<QString>("expected");
     const QByteArray base(kBase); // "docker:" is line 9
-    QTest::newRow("ssh host") << base + "docker:\n  host: ssh://ops@box\n" << QByteArray()
-                              << QStringLiteral("cluster.yaml:10: docker.host: ssh:// is not supported; expected unix:///path/to/docker.sock");
-    QTest::newRow("user in tcp host") << base + "docker:\n  host: tcp://ops@box:2375\n" << QByteArray()
-                                      << QStringLiteral("cluster.yaml:10: docker.host: must not contain a user name or password");
-    QTest::newRow("http host") << base + "docker:\n  host: http://box:2375\n" << QByteArray()
-                               << QStringLiteral("cluster.yaml:10: docker.host: expected unix:///path/to/docker.sock "
-                                                 "or tcp://host:port, got 'http://box:2375'");
-    QTest::newRow("relative socket") << base + "docker:\n  host: unix://docker.sock\n" << QByteArray()
-                                     << QStringLiteral("cluster.yaml:10: docker.host: expected an absolute socket path "
-                                                       "after unix://, got 'unix://docker.sock'");
+    QTest::newRow("ssh host") << base + "docker:\n  host: ssh://ops@box\n"
+                              << QByteArray()
+                              << QStringLiteral("cluster.yaml:10: docker.host: ssh:// is not "
+                                                "supported; expected unix:///path/to/docker.sock");
+    QTest::newRow("user in tcp host")
+        << base + "docker:\n  host: tcp://ops@box:2375\n"
+        << QByteArray()
+        << QStringLiteral("cluster.yaml:10: docker.host: must not contain a user name or password");
+    QTest::newRow("http host")
+        << base + "docker:\n  host: http://box:2375\n"
+        << QByteArray()
+        << QStringLiteral("cluster.yaml:10: docker.host: expected unix:///path/to/docker.sock "
+                          "or tcp://host:port, got 'http://box:2375'");
+    QTest::newRow("relative socket")
+        << base + "docker:\n  host: unix://docker.sock\n"
+        << QByteArray()
+        << QStringLiteral("cluster.yaml:10: docker.host: expected an absolute socket path "
+                          "after unix://, got 'unix://docker.sock'");
     QTest::newRow("socket path too long")
-        << base + "docker:\n  host: unix:///" + QByteArray(120, 'a') + "\n" << QByteArray()
+        << base + "docker:\n  host: unix:///" + QByteArray(120, 'a') + "\n"
+        << QByteArray()
         << QStringLiteral("cluster.yaml:10: docker.host: the socket path is longer than 107 bytes");
-    QTest::newRow("port 0") << base + "docker:\n  host: tcp://box:0\n" << QByteArray()
-                            << QStringLiteral("cluster.yaml:10: docker.host: 'tcp://box:0' has port 0");
-    QTest::newRow("tls_verify maybe") << base + "docker:\n  tls_verify: maybe\n" << QByteArray()
-                                      << QStringLiteral("cluster.yaml:10: docker.tls_verify: expected true or false, got 'maybe'");
-    QTest::newRow("misspelt key") << base + "docker:\n  hots: unix:///x.sock\n" << QByteArray()
-                                  << QStringLiteral("cluster.yaml:10: docker.hots: unknown key (did you mean 'host'?)");
-    QTest::newRow("docker a list") << base + "docker:\n  - unix:///x.sock\n" << QByteArray()
-                                   << QStringLiteral("cluster.yaml:10: docker: expected a map with keys host, tls_verify, cert_path");
+    QTest::newRow("port 0") << base + "docker:\n  host: tcp://box:0\n"
+                            << QByteArray()
+                            << QStringLiteral(
+                                   "cluster.yaml:10: docker.host: 'tcp://box:0' has port 0");
+    QTest::newRow("tls_verify maybe")
+        << base + "docker:\n  tls_verify: maybe\n"
+        << QByteArray()
+        << QStringLiteral(
+               "cluster.yaml:10: docker.tls_verify: expected true or false, got 'maybe'");
+    QTest::newRow("misspelt key")
+        << base + "docker:\n  hots: unix:///x.sock\n"
+        << QByteArray()
+        << QStringLiteral("cluster.yaml:10: docker.hots: unknown key (did you mean 'host'?)");
+    QTest::newRow("docker a list")
+        << base + "docker:\n  - unix:///x.sock\n"
+        << QByteArray()
+        << QStringLiteral(
+               "cluster.yaml:10: docker: expected a map with keys host, tls_verify, cert_path");
     QTest::newRow("bad DOCKER_HOST, container given")
         << kWithContainer << QByteArray("ssh://ops@box")
-        << QStringLiteral("cluster.yaml:9: docker: environment variable DOCKER_HOST: ssh:// is not supported; "
-                          "expected unix:///path/to/docker.sock or tcp://host:port (the value is not shown) "
-                          "(set docker.host to override it)");
+        << QStringLiteral(
+               "cluster.yaml:9: docker: environment variable DOCKER_HOST: ssh:// is not supported; "
+               "expected unix:///path/to/docker.sock or tcp://host:port (the value is not shown) "
+               "(set docker.host to override it)");
     QTest::newRow("bad DOCKER_HOST, empty section")
-        << base + "docker:\n  tls_verify: false\n" << QByteArray("npipe:////./pipe/docker_engine")
-        << QStringLiteral("cluster.yaml:10: docker: environment variable DOCKER_HOST: expected unix:///path/to/docker.sock");
+        << base + "docker:\n  tls_verify: false\n"
+        << QByteArray("npipe:////./pipe/docker_engine")
+        << QStringLiteral("cluster.yaml:10: docker: environment variable DOCKER_HOST: expected "
+                          "unix:///path/to/docker.sock");
 }
 
 void TestConfigLoader::dockerBadValues()
@@ -686,7 +720,8 @@ void TestConfigLoader::dockerBadValues()
         = parseClusterConfig(yaml, QStringLiteral("cluster.yaml"), environmentOf(variables));
     QVERIFY2(!result.ok(), "a bad docker section was accepted");
     QVERIFY2(result.error().startsWith(expected),
-        qPrintable(QStringLiteral("got: ") + result.error() + QStringLiteral("\nwant: ") + expected));
+        qPrintable(
+            QStringLiteral("got: ") + result.error() + QStringLiteral("\nwant: ") + expected));
 }
 
 // --- end docker ---
@@ -712,7 +747,8 @@ EnvLookup alertsEnvironment()
 
 Result<ClusterConfig> withAlerts(const QByteArray &section)
 {
-    return parseClusterConfig(QByteArray(kBase) + section, QStringLiteral("cluster.yaml"), alertsEnvironment());
+    return parseClusterConfig(
+        QByteArray(kBase) + section, QStringLiteral("cluster.yaml"), alertsEnvironment());
 }
 
 const AlertRuleConfig &ruleOf(const ClusterConfig &c, const char *id)
@@ -723,7 +759,7 @@ const AlertRuleConfig &ruleOf(const ClusterConfig &c, const char *id)
     return *r;
 }
 
-}  // namespace
+} // namespace
 
 void TestConfigLoader::alertsDefaults()
 {
@@ -758,27 +794,27 @@ void TestConfigLoader::alertsDefaults()
 
 void TestConfigLoader::alertsSection()
 {
-    const QByteArray section =
-        "alerts:\n"                                                                      //  9
-        "  rules:\n"                                                                     // 10
-        "    cpu_high: { threshold: 90, for: 2m, recovery_hold: 0, severity: critical }\n"
-        "    memory_high: { enabled: false }\n"
-        "    queue_backlog: { threshold: 5000 }\n"
-        "    worker_stalled: { threshold: 5m }\n"
-        "    executions_stuck: { threshold: 30 }\n"
-        "    failed_rate: { threshold: 2.5, for: 0s }\n"
-        "    node_down:\n"
-        "      for: 10s\n"
-        "      recovery_hold: 30s\n"
-        "      enabled: yes\n"
-        "  flap: { changes: 4, window: 15m }\n"
-        "  webhooks:\n"
-        "    - { name: ops-slack, kind: slack, url: \"${CW_SLACK_URL}\" }\n"
-        "    - name: pager\n"
-        "      url: ${CW_PAGER_URL}\n"
-        "  group_window: 1m\n"
-        "  retention_days: 30\n"
-        "  max_history_rows: 50000\n";
+    const QByteArray section
+        = "alerts:\n" //  9
+          "  rules:\n" // 10
+          "    cpu_high: { threshold: 90, for: 2m, recovery_hold: 0, severity: critical }\n"
+          "    memory_high: { enabled: false }\n"
+          "    queue_backlog: { threshold: 5000 }\n"
+          "    worker_stalled: { threshold: 5m }\n"
+          "    executions_stuck: { threshold: 30 }\n"
+          "    failed_rate: { threshold: 2.5, for: 0s }\n"
+          "    node_down:\n"
+          "      for: 10s\n"
+          "      recovery_hold: 30s\n"
+          "      enabled: yes\n"
+          "  flap: { changes: 4, window: 15m }\n"
+          "  webhooks:\n"
+          "    - { name: ops-slack, kind: slack, url: \"${CW_SLACK_URL}\" }\n"
+          "    - name: pager\n"
+          "      url: ${CW_PAGER_URL}\n"
+          "  group_window: 1m\n"
+          "  retention_days: 30\n"
+          "  max_history_rows: 50000\n";
     const Result<ClusterConfig> result = withAlerts(section);
     QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
     const ClusterConfig &c = result.value();
@@ -790,11 +826,11 @@ void TestConfigLoader::alertsSection()
     QCOMPARE(toString(cpu.severity), QStringLiteral("critical"));
     QVERIFY(cpu.enabled);
     QVERIFY(!ruleOf(c, "memory_high").enabled);
-    QCOMPARE(ruleOf(c, "memory_high").threshold, 85.0);   // untouched fields keep their defaults
+    QCOMPARE(ruleOf(c, "memory_high").threshold, 85.0); // untouched fields keep their defaults
     QCOMPARE(ruleOf(c, "queue_backlog").threshold, 5000.0);
-    QCOMPARE(ruleOf(c, "worker_stalled").threshold, 300.0);   // seconds
-    QCOMPARE(ruleOf(c, "executions_stuck").threshold, 30.0);  // minutes
-    QCOMPARE(c.postgres.stuckRunningAfter, Millis(30min));    // what the collector counts
+    QCOMPARE(ruleOf(c, "worker_stalled").threshold, 300.0); // seconds
+    QCOMPARE(ruleOf(c, "executions_stuck").threshold, 30.0); // minutes
+    QCOMPARE(c.postgres.stuckRunningAfter, Millis(30min)); // what the collector counts
     QCOMPARE(ruleOf(c, "failed_rate").threshold, 2.5);
     QCOMPARE(ruleOf(c, "failed_rate").forDuration, Millis(0));
     QCOMPARE(ruleOf(c, "node_down").forDuration, Millis(10s));
@@ -809,7 +845,7 @@ void TestConfigLoader::alertsSection()
     QVERIFY(c.alerts.webhooks[0].kind == WebhookConfig::Kind::Slack);
     QCOMPARE(c.alerts.webhooks[0].url, QUrl(kSlackUrl));
     QCOMPARE(c.alerts.webhooks[1].name, QStringLiteral("pager"));
-    QVERIFY(c.alerts.webhooks[1].kind == WebhookConfig::Kind::Json);   // the default
+    QVERIFY(c.alerts.webhooks[1].kind == WebhookConfig::Kind::Json); // the default
     QCOMPARE(c.alerts.webhooks[1].url, QUrl(QStringLiteral("http://127.0.0.1:9/hook")));
     QCOMPARE(c.alerts.groupWindow, Millis(1min));
     QCOMPARE(c.alerts.retentionDays, 30);
@@ -836,8 +872,9 @@ void TestConfigLoader::alertsStuckThresholdFollowsPostgres()
     QVERIFY2(pg.ok(), qPrintable(pg.ok() ? QString() : pg.error()));
     QCOMPARE(ruleOf(pg.value(), "executions_stuck").threshold, 45.0);
     // Given in both and equal: fine.
-    const Result<ClusterConfig> both = withAlerts(
-        "postgres:\n  stuck_running_after: 45m\nalerts:\n  rules:\n    executions_stuck: { threshold: 45 }\n");
+    const Result<ClusterConfig> both
+        = withAlerts("postgres:\n  stuck_running_after: 45m\nalerts:\n  rules:\n    "
+                     "executions_stuck: { threshold: 45 }\n");
     QVERIFY2(both.ok(), qPrintable(both.ok() ? QString() : both.error()));
     QCOMPARE(both.value().postgres.stuckRunningAfter, Millis(45min));
     // Given only in the rule, with a postgres section without it: the collector follows the rule.
@@ -852,9 +889,11 @@ void TestConfigLoader::alertsEveryRuleConfigurable()
 {
     // Every built-in rule can be named in the file (the parser's list follows defaultRules).
     for (const AlertRuleConfig &r : AlertsConfig::defaultRules()) {
-        const QByteArray yaml = "alerts:\n  rules:\n    " + r.id.toUtf8() + ": { enabled: false, severity: info }\n";
+        const QByteArray yaml
+            = "alerts:\n  rules:\n    " + r.id.toUtf8() + ": { enabled: false, severity: info }\n";
         const Result<ClusterConfig> result = withAlerts(yaml);
-        QVERIFY2(result.ok(), qPrintable(r.id + QStringLiteral(": ") + (result.ok() ? QString() : result.error())));
+        QVERIFY2(result.ok(),
+            qPrintable(r.id + QStringLiteral(": ") + (result.ok() ? QString() : result.error())));
         QVERIFY(!result.value().alerts.rule(r.id)->enabled);
         QCOMPARE(toString(result.value().alerts.rule(r.id)->severity), QStringLiteral("info"));
         QCOMPARE(result.value().alerts.threshold(r.id, -1), -1.0);
@@ -863,99 +902,132 @@ void TestConfigLoader::alertsEveryRuleConfigurable()
 
 void TestConfigLoader::alertsBadValues_data()
 {
-    QTest::addColumn<QByteArray>("section");   // after kBase: "alerts:" is line 9
+    QTest::addColumn<QByteArray>("section"); // after kBase: "alerts:" is line 9
     QTest::addColumn<QString>("expected");
 
     const auto rule = [](const char *tag, const QByteArray &body, const char *expected) {
-        QTest::newRow(tag) << QByteArray("alerts:\n  rules:\n    " + body + "\n") << QString::fromUtf8(expected);
+        QTest::newRow(tag) << QByteArray("alerts:\n  rules:\n    " + body + "\n")
+                           << QString::fromUtf8(expected);
     };
     rule("cpu above 100", "cpu_high:\n      threshold: 120",
-         "cluster.yaml:12: alerts.rules.cpu_high.threshold: must be a number between 0 and 100, got '120'");
+        "cluster.yaml:12: alerts.rules.cpu_high.threshold: must be a number between 0 and 100, got "
+        "'120'");
     rule("cpu not a number", "cpu_high: { threshold: high }",
-         "cluster.yaml:11: alerts.rules.cpu_high.threshold: must be a number between 0 and 100, got 'high'");
+        "cluster.yaml:11: alerts.rules.cpu_high.threshold: must be a number between 0 and 100, got "
+        "'high'");
     rule("memory negative", "memory_high: { threshold: -1 }",
-         "cluster.yaml:11: alerts.rules.memory_high.threshold: must be a number between 0 and 100, got '-1'");
+        "cluster.yaml:11: alerts.rules.memory_high.threshold: must be a number between 0 and 100, "
+        "got '-1'");
     rule("misspelt rule", "cpu_hgih: { threshold: 90 }",
-         "cluster.yaml:11: alerts.rules.cpu_hgih: unknown key (did you mean 'cpu_high'?); expected one of "
-         "node_down, readiness_failing, cpu_high, memory_high, queue_backlog, worker_stalled, no_worker, "
-         "executions_stuck, failed_rate, redis_down, postgres_down, redis_no_persistence, config_mismatch");
+        "cluster.yaml:11: alerts.rules.cpu_hgih: unknown key (did you mean 'cpu_high'?); expected "
+        "one of "
+        "node_down, readiness_failing, cpu_high, memory_high, queue_backlog, worker_stalled, "
+        "no_worker, "
+        "executions_stuck, failed_rate, redis_down, postgres_down, redis_no_persistence, "
+        "config_mismatch");
     rule("unknown rule", "disk_full: { threshold: 90 }",
-         "cluster.yaml:11: alerts.rules.disk_full: unknown key; expected one of node_down, readiness_failing, "
-         "cpu_high,");
+        "cluster.yaml:11: alerts.rules.disk_full: unknown key; expected one of node_down, "
+        "readiness_failing, "
+        "cpu_high,");
     rule("stall threshold at n8n's refresh", "worker_stalled: { threshold: 20s }",
-         "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be more than 20 s, got '20s': n8n "
-         "refreshes its completed-jobs counter only every 20 s");
+        "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be more than 20 s, got "
+        "'20s': n8n "
+        "refreshes its completed-jobs counter only every 20 s");
     rule("stall threshold in plain seconds", "worker_stalled: { threshold: 15 }",
-         "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be more than 20 s, got '15'");
+        "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be more than 20 s, got '15'");
     rule("stall threshold not a duration", "worker_stalled: { threshold: soon }",
-         "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be a duration like 2m, 300s or a number of "
-         "seconds, got 'soon'");
+        "cluster.yaml:11: alerts.rules.worker_stalled.threshold: must be a duration like 2m, 300s "
+        "or a number of "
+        "seconds, got 'soon'");
     rule("threshold on a rule without one", "node_down: { threshold: 3 }",
-         "cluster.yaml:11: alerts.rules.node_down.threshold: this rule has no threshold");
+        "cluster.yaml:11: alerts.rules.node_down.threshold: this rule has no threshold");
     rule("fractional jobs", "queue_backlog: { threshold: 10.5 }",
-         "cluster.yaml:11: alerts.rules.queue_backlog.threshold: must be a whole number of jobs, got '10.5'");
+        "cluster.yaml:11: alerts.rules.queue_backlog.threshold: must be a whole number of jobs, "
+        "got '10.5'");
     rule("negative rate", "failed_rate: { threshold: -2 }",
-         "cluster.yaml:11: alerts.rules.failed_rate.threshold: must be a number of failed executions per minute");
+        "cluster.yaml:11: alerts.rules.failed_rate.threshold: must be a number of failed "
+        "executions per minute");
     rule("stuck threshold zero", "executions_stuck: { threshold: 0 }",
-         "cluster.yaml:11: alerts.rules.executions_stuck.threshold: must be at least one second, got '0'");
+        "cluster.yaml:11: alerts.rules.executions_stuck.threshold: must be at least one second, "
+        "got '0'");
     rule("bad severity", "cpu_high: { severity: urgent }",
-         "cluster.yaml:11: alerts.rules.cpu_high.severity: expected one of info, warning, critical, got 'urgent'");
+        "cluster.yaml:11: alerts.rules.cpu_high.severity: expected one of info, warning, critical, "
+        "got 'urgent'");
     rule("bad enabled", "cpu_high: { enabled: maybe }",
-         "cluster.yaml:11: alerts.rules.cpu_high.enabled: expected true or false, got 'maybe'");
+        "cluster.yaml:11: alerts.rules.cpu_high.enabled: expected true or false, got 'maybe'");
     rule("negative for", "cpu_high: { for: -5s }",
-         "cluster.yaml:11: alerts.rules.cpu_high.for: must not be negative, got '-5s'");
+        "cluster.yaml:11: alerts.rules.cpu_high.for: must not be negative, got '-5s'");
     rule("for not a duration", "cpu_high: { for: soon }",
-         "cluster.yaml:11: alerts.rules.cpu_high.for: expected a duration like 30s, 2m, 1h, 0 or a number of "
-         "seconds, got 'soon'");
+        "cluster.yaml:11: alerts.rules.cpu_high.for: expected a duration like 30s, 2m, 1h, 0 or a "
+        "number of "
+        "seconds, got 'soon'");
     rule("misspelt rule field", "cpu_high:\n      treshold: 90",
-         "cluster.yaml:12: alerts.rules.cpu_high.treshold: unknown key (did you mean 'threshold'?); expected one "
-         "of enabled, severity, threshold, for, recovery_hold");
+        "cluster.yaml:12: alerts.rules.cpu_high.treshold: unknown key (did you mean 'threshold'?); "
+        "expected one "
+        "of enabled, severity, threshold, for, recovery_hold");
     rule("rule as a scalar", "cpu_high: 90",
-         "cluster.yaml:11: alerts.rules.cpu_high: expected a map with keys enabled, severity, threshold, for, "
-         "recovery_hold");
-    QTest::newRow("rules as a list") << QByteArray("alerts:\n  rules:\n    - cpu_high\n")
-                                     << QStringLiteral("cluster.yaml:11: alerts.rules: expected a map with keys node_down,");
-    QTest::newRow("misspelt section key") << QByteArray("alerts:\n  rule:\n    cpu_high: { threshold: 1 }\n")
-                                          << QStringLiteral("cluster.yaml:10: alerts.rule: unknown key (did you mean 'rules'?)");
+        "cluster.yaml:11: alerts.rules.cpu_high: expected a map with keys enabled, severity, "
+        "threshold, for, "
+        "recovery_hold");
+    QTest::newRow("rules as a list")
+        << QByteArray("alerts:\n  rules:\n    - cpu_high\n")
+        << QStringLiteral("cluster.yaml:11: alerts.rules: expected a map with keys node_down,");
+    QTest::newRow("misspelt section key")
+        << QByteArray("alerts:\n  rule:\n    cpu_high: { threshold: 1 }\n")
+        << QStringLiteral("cluster.yaml:10: alerts.rule: unknown key (did you mean 'rules'?)");
     QTest::newRow("stuck threshold disagrees with postgres")
-        << QByteArray("postgres:\n  stuck_running_after: 10m\nalerts:\n  rules:\n    executions_stuck: { threshold: 5 }\n")
-        << QStringLiteral("cluster.yaml:13: alerts.rules.executions_stuck.threshold: 5 min differs from "
-                          "postgres.stuck_running_after (10 min); give one of them");
-    QTest::newRow("flap changes 1") << QByteArray("alerts:\n  flap: { changes: 1 }\n")
-                                    << QStringLiteral("cluster.yaml:10: alerts.flap.changes: must be 0 (off) or at least 2");
-    QTest::newRow("flap window zero") << QByteArray("alerts:\n  flap: { window: 0 }\n")
-                                      << QStringLiteral("cluster.yaml:10: alerts.flap.window: must be greater than zero");
-    QTest::newRow("retention zero") << QByteArray("alerts:\n  retention_days: 0\n")
-                                    << QStringLiteral("cluster.yaml:10: alerts.retention_days: '0' is out of range (1-36500)");
-    QTest::newRow("too few history rows") << QByteArray("alerts:\n  max_history_rows: 10\n")
-                                          << QStringLiteral("cluster.yaml:10: alerts.max_history_rows: '10' is out of range");
-    QTest::newRow("negative group window") << QByteArray("alerts:\n  group_window: -1s\n")
-                                           << QStringLiteral("cluster.yaml:10: alerts.group_window: must not be negative");
+        << QByteArray("postgres:\n  stuck_running_after: 10m\nalerts:\n  rules:\n    "
+                      "executions_stuck: { threshold: 5 }\n")
+        << QStringLiteral(
+               "cluster.yaml:13: alerts.rules.executions_stuck.threshold: 5 min differs from "
+               "postgres.stuck_running_after (10 min); give one of them");
+    QTest::newRow("flap changes 1")
+        << QByteArray("alerts:\n  flap: { changes: 1 }\n")
+        << QStringLiteral("cluster.yaml:10: alerts.flap.changes: must be 0 (off) or at least 2");
+    QTest::newRow("flap window zero")
+        << QByteArray("alerts:\n  flap: { window: 0 }\n")
+        << QStringLiteral("cluster.yaml:10: alerts.flap.window: must be greater than zero");
+    QTest::newRow("retention zero")
+        << QByteArray("alerts:\n  retention_days: 0\n")
+        << QStringLiteral("cluster.yaml:10: alerts.retention_days: '0' is out of range (1-36500)");
+    QTest::newRow("too few history rows")
+        << QByteArray("alerts:\n  max_history_rows: 10\n")
+        << QStringLiteral("cluster.yaml:10: alerts.max_history_rows: '10' is out of range");
+    QTest::newRow("negative group window")
+        << QByteArray("alerts:\n  group_window: -1s\n")
+        << QStringLiteral("cluster.yaml:10: alerts.group_window: must not be negative");
 
     const auto hook = [](const char *tag, const QByteArray &items, const char *expected) {
-        QTest::newRow(tag) << QByteArray("alerts:\n  webhooks:\n" + items) << QString::fromUtf8(expected);
+        QTest::newRow(tag) << QByteArray("alerts:\n  webhooks:\n" + items)
+                           << QString::fromUtf8(expected);
     };
-    hook("literal webhook URL", "    - { name: ops, kind: slack, url: \"" + kSlackUrl.toUtf8() + "\" }\n",
-         "cluster.yaml:11: alerts.webhooks[0].url: a literal URL is not allowed here (the value is not shown); "
-         "write an environment variable reference like ${SLACK_WEBHOOK_URL} and set that variable");
+    hook("literal webhook URL",
+        "    - { name: ops, kind: slack, url: \"" + kSlackUrl.toUtf8() + "\" }\n",
+        "cluster.yaml:11: alerts.webhooks[0].url: a literal URL is not allowed here (the value is "
+        "not shown); "
+        "write an environment variable reference like ${SLACK_WEBHOOK_URL} and set that variable");
     hook("webhook variable not set", "    - { name: ops, url: \"${CW_NOPE}\" }\n",
-         "cluster.yaml:11: alerts.webhooks[0].url: environment variable CW_NOPE is not set");
+        "cluster.yaml:11: alerts.webhooks[0].url: environment variable CW_NOPE is not set");
     hook("webhook variable not a URL", "    - { name: ops, url: \"${CW_NOT_A_URL}\" }\n",
-         "cluster.yaml:11: alerts.webhooks[0].url: environment variable CW_NOT_A_URL does not hold an http(s) URL "
-         "(the value is not shown)");
+        "cluster.yaml:11: alerts.webhooks[0].url: environment variable CW_NOT_A_URL does not hold "
+        "an http(s) URL "
+        "(the value is not shown)");
     hook("webhook without url", "    - { name: ops }\n",
-         "cluster.yaml:11: alerts.webhooks[0].url: required field is missing");
+        "cluster.yaml:11: alerts.webhooks[0].url: required field is missing");
     hook("webhook without name", "    - { url: \"${CW_SLACK_URL}\" }\n",
-         "cluster.yaml:11: alerts.webhooks[0].name: required field is missing");
+        "cluster.yaml:11: alerts.webhooks[0].name: required field is missing");
     hook("bad webhook kind", "    - { name: ops, kind: teams, url: \"${CW_SLACK_URL}\" }\n",
-         "cluster.yaml:11: alerts.webhooks[0].kind: expected one of slack, json, got 'teams'");
+        "cluster.yaml:11: alerts.webhooks[0].kind: expected one of slack, json, got 'teams'");
     hook("duplicate webhook name",
-         "    - { name: ops, url: \"${CW_SLACK_URL}\" }\n    - { name: ops, url: \"${CW_PAGER_URL}\" }\n",
-         "cluster.yaml:12: alerts.webhooks[1].name: duplicate webhook name 'ops' (first used on line 11)");
+        "    - { name: ops, url: \"${CW_SLACK_URL}\" }\n    - { name: ops, url: "
+        "\"${CW_PAGER_URL}\" }\n",
+        "cluster.yaml:12: alerts.webhooks[1].name: duplicate webhook name 'ops' (first used on "
+        "line 11)");
     hook("misspelt webhook key", "    - { name: ops, uri: \"${CW_SLACK_URL}\" }\n",
-         "cluster.yaml:11: alerts.webhooks[0].uri: unknown key (did you mean 'url'?)");
-    QTest::newRow("webhooks as a map") << QByteArray("alerts:\n  webhooks:\n    ops: x\n")
-                                       << QStringLiteral("cluster.yaml:11: alerts.webhooks: expected a list of webhooks");
+        "cluster.yaml:11: alerts.webhooks[0].uri: unknown key (did you mean 'url'?)");
+    QTest::newRow("webhooks as a map")
+        << QByteArray("alerts:\n  webhooks:\n    ops: x\n")
+        << QStringLiteral("cluster.yaml:11: alerts.webhooks: expected a list of webhooks");
 }
 
 void TestConfigLoader::alertsBadValues()
@@ -965,10 +1037,12 @@ void TestConfigLoader::alertsBadValues()
     const Result<ClusterConfig> result = withAlerts(section);
     QVERIFY2(!result.ok(), "a bad alerts section was accepted");
     const QString &error = result.error();
-    QVERIFY2(error.startsWith(expected), qPrintable(QStringLiteral("got: ") + error + QStringLiteral("\nwant: ") + expected));
+    QVERIFY2(error.startsWith(expected),
+        qPrintable(QStringLiteral("got: ") + error + QStringLiteral("\nwant: ") + expected));
     // Webhook URLs are secrets: neither the URL nor the variable's value is ever echoed.
     QVERIFY2(!error.contains(kSecret), qPrintable(QStringLiteral("leaks the secret: ") + error));
-    QVERIFY2(!error.contains(QLatin1String("hooks.slack.com")), qPrintable(QStringLiteral("leaks the URL: ") + error));
+    QVERIFY2(!error.contains(QLatin1String("hooks.slack.com")),
+        qPrintable(QStringLiteral("leaks the URL: ") + error));
     QVERIFY2(error.size() < 400, qPrintable(error.left(500)));
 }
 

@@ -7,7 +7,6 @@
 #include "services/net/CurlFailure.h"
 
 #include <QTest>
-
 #include <cerrno>
 #include <cstring>
 
@@ -87,17 +86,22 @@ void TestCurlFailure::describe_data()
     // Answers.
     row("200", "node", CURLE_OK, 200, 0, true, none, none, FetchError::None, none, false);
     row("204", "node", CURLE_OK, 204, 0, true, none, none, FetchError::None, none, false);
-    row("503 with a body", "node", CURLE_OK, 503, 0, true, none, QStringLiteral(R"({"status":"error"})"),
-        FetchError::HttpStatus, QStringLiteral(R"(HTTP 503 from /healthz: {"status":"error"})"), true);
+    row("503 with a body", "node", CURLE_OK, 503, 0, true, none,
+        QStringLiteral(R"({"status":"error"})"), FetchError::HttpStatus,
+        QStringLiteral(R"(HTTP 503 from /healthz: {"status":"error"})"), true);
     row("404", "node", CURLE_OK, 404, 0, true, none, QStringLiteral("Cannot GET /healthz"),
-        FetchError::HttpStatus, QStringLiteral("HTTP 404 from /healthz: Cannot GET /healthz"), false);
+        FetchError::HttpStatus, QStringLiteral("HTTP 404 from /healthz: Cannot GET /healthz"),
+        false);
     row("429 without a body", "node", CURLE_OK, 429, 0, true, none, none, FetchError::HttpStatus,
         QStringLiteral("HTTP 429 from /healthz"), true);
-    row("redirect", "node", CURLE_OK, 302, 0, true, none, QStringLiteral("Found"), FetchError::HttpStatus,
+    row("redirect", "node", CURLE_OK, 302, 0, true, none, QStringLiteral("Found"),
+        FetchError::HttpStatus,
         QStringLiteral("HTTP 302 from /healthz (redirects are not followed)"), false);
     row("docker: the engine's words", "docker", CURLE_OK, 400, 0, true, none,
         QStringLiteral("Client sent an HTTP request to an HTTPS server."), FetchError::HttpStatus,
-        QStringLiteral("HTTP 400 from /containers/json: Client sent an HTTP request to an HTTPS server."), false);
+        QStringLiteral(
+            "HTTP 400 from /containers/json: Client sent an HTTP request to an HTTPS server."),
+        false);
     row("webhook: no path", "webhook", CURLE_OK, 410, 0, true, none, QStringLiteral("gone"),
         FetchError::HttpStatus, QStringLiteral("HTTP 410: gone"), false);
 
@@ -105,8 +109,8 @@ void TestCurlFailure::describe_data()
     row("refused", "node", CURLE_COULDNT_CONNECT, 0, ECONNREFUSED, false, none, none,
         FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"), true);
     row("refused, errno unknown", "node", CURLE_COULDNT_CONNECT, 0, 0, false,
-        QStringLiteral("Failed to connect to 127.0.0.1 port 5678"), none, FetchError::ConnectionRefused,
-        QStringLiteral("127.0.0.1:5678: connection refused"), true);
+        QStringLiteral("Failed to connect to 127.0.0.1 port 5678"), none,
+        FetchError::ConnectionRefused, QStringLiteral("127.0.0.1:5678: connection refused"), true);
     row("docker: no such socket", "docker", CURLE_COULDNT_CONNECT, 0, ENOENT, false, none, none,
         FetchError::ConnectionRefused, QStringLiteral("no such socket"), true);
     row("docker: permission denied", "docker", CURLE_COULDNT_CONNECT, 0, EACCES, false, none, none,
@@ -115,42 +119,51 @@ void TestCurlFailure::describe_data()
         FetchError::Other, QStringLiteral("127.0.0.1:5678: no route to host"), true);
     row("connect() timed out", "node", CURLE_COULDNT_CONNECT, 0, ETIMEDOUT, false, none, none,
         FetchError::Timeout, QStringLiteral("127.0.0.1:5678: connection timed out"), true);
-    row("other errno", "node", CURLE_COULDNT_CONNECT, 0, EPIPE, false, none, none, FetchError::Other,
-        QStringLiteral("127.0.0.1:5678: cannot connect: ") + strerrorText(EPIPE), true);
+    row("other errno", "node", CURLE_COULDNT_CONNECT, 0, EPIPE, false, none, none,
+        FetchError::Other, QStringLiteral("127.0.0.1:5678: cannot connect: ") + strerrorText(EPIPE),
+        true);
     row("webhook: refused", "webhook", CURLE_COULDNT_CONNECT, 0, ECONNREFUSED, false, none, none,
         FetchError::ConnectionRefused, QStringLiteral("connection refused"), true);
-    row("connect timeout", "node", CURLE_OPERATION_TIMEDOUT, 0, 0, false, none, none, FetchError::Timeout,
-        QStringLiteral("127.0.0.1:5678: no connection within 1000 ms"), true);
+    row("connect timeout", "node", CURLE_OPERATION_TIMEDOUT, 0, 0, false, none, none,
+        FetchError::Timeout, QStringLiteral("127.0.0.1:5678: no connection within 1000 ms"), true);
     row("DNS", "node", CURLE_COULDNT_RESOLVE_HOST, 0, 0, false,
         QStringLiteral("Could not resolve host: 127.0.0.1"), none, FetchError::Dns,
         QStringLiteral("127.0.0.1:5678: cannot resolve the host name"), true);
-    row("proxy DNS", "webhook", CURLE_COULDNT_RESOLVE_PROXY, 0, 0, false, none, none, FetchError::Dns,
-        QStringLiteral("cannot resolve the proxy's host name"), true);
+    row("proxy DNS", "webhook", CURLE_COULDNT_RESOLVE_PROXY, 0, 0, false, none, none,
+        FetchError::Dns, QStringLiteral("cannot resolve the proxy's host name"), true);
     row("TLS handshake", "node", CURLE_SSL_CONNECT_ERROR, 0, 0, true,
-        QStringLiteral("OpenSSL/3.0.11: error:0A00010B:SSL routines::wrong version number"), none, FetchError::Tls,
-        QStringLiteral("127.0.0.1:5678: TLS error: OpenSSL/3.0.11: error:0A00010B:SSL routines::wrong version number"),
+        QStringLiteral("OpenSSL/3.0.11: error:0A00010B:SSL routines::wrong version number"), none,
+        FetchError::Tls,
+        QStringLiteral("127.0.0.1:5678: TLS error: OpenSSL/3.0.11: error:0A00010B:SSL "
+                       "routines::wrong version number"),
         true);
-    row("TLS: curl's generic text", "webhook", CURLE_SSL_CONNECT_ERROR, 0, 0, true, none, none, FetchError::Tls,
-        QStringLiteral("TLS error: ") + curlText(CURLE_SSL_CONNECT_ERROR), true);
+    row("TLS: curl's generic text", "webhook", CURLE_SSL_CONNECT_ERROR, 0, 0, true, none, none,
+        FetchError::Tls, QStringLiteral("TLS error: ") + curlText(CURLE_SSL_CONNECT_ERROR), true);
     row("certificate not trusted", "node", CURLE_PEER_FAILED_VERIFICATION, 0, 0, true,
         QStringLiteral("SSL certificate problem: self-signed certificate"), none, FetchError::Tls,
-        QStringLiteral("127.0.0.1:5678: TLS error: SSL certificate problem: self-signed certificate"), false);
+        QStringLiteral(
+            "127.0.0.1:5678: TLS error: SSL certificate problem: self-signed certificate"),
+        false);
     row("docker: client certificate", "docker", CURLE_SSL_CERTPROBLEM, 0, 0, true,
-        QStringLiteral("could not load PEM client certificate from /certs/cert.pem"), none, FetchError::Tls,
-        QStringLiteral("TLS error: could not load PEM client certificate from /certs/cert.pem"), false);
+        QStringLiteral("could not load PEM client certificate from /certs/cert.pem"), none,
+        FetchError::Tls,
+        QStringLiteral("TLS error: could not load PEM client certificate from /certs/cert.pem"),
+        false);
 
     // Connected, no complete answer: the request and the peer are named.
     row("no answer", "node", CURLE_OPERATION_TIMEDOUT, 0, 0, true, none, none, FetchError::Timeout,
         QStringLiteral("GET /healthz on 127.0.0.1:5678: no answer within 1500 ms"), true);
-    row("docker: no answer", "docker", CURLE_OPERATION_TIMEDOUT, 0, 0, true, none, none, FetchError::Timeout,
-        QStringLiteral("GET /containers/json: no answer within 1500 ms"), true);
+    row("docker: no answer", "docker", CURLE_OPERATION_TIMEDOUT, 0, 0, true, none, none,
+        FetchError::Timeout, QStringLiteral("GET /containers/json: no answer within 1500 ms"),
+        true);
     row("webhook: no answer", "webhook", CURLE_OPERATION_TIMEDOUT, 0, 0, true, none, none,
         FetchError::Timeout, QStringLiteral("no answer within 1500 ms"), true);
     row("closed without an answer", "node", CURLE_GOT_NOTHING, 0, 0, true,
         QStringLiteral("Empty reply from server"), none, FetchError::Other,
-        QStringLiteral("GET /healthz on 127.0.0.1:5678: connection closed without an answer"), true);
-    row("broken", "node", CURLE_RECV_ERROR, 0, 0, true, QStringLiteral("Recv failure: Connection reset by peer"),
-        none, FetchError::Other,
+        QStringLiteral("GET /healthz on 127.0.0.1:5678: connection closed without an answer"),
+        true);
+    row("broken", "node", CURLE_RECV_ERROR, 0, 0, true,
+        QStringLiteral("Recv failure: Connection reset by peer"), none, FetchError::Other,
         QStringLiteral("GET /healthz on 127.0.0.1:5678: connection broken during the request "
                        "(Recv failure: Connection reset by peer)"),
         true);
@@ -162,7 +175,8 @@ void TestCurlFailure::describe_data()
         QStringLiteral("GET /healthz on 127.0.0.1:5678: ") + curlText(CURLE_URL_MALFORMAT), false);
     row("anything else: curl's detail", "node", CURLE_SEND_FAIL_REWIND, 0, 0, true,
         QStringLiteral("necessary data rewind wasn't possible"), none, FetchError::Other,
-        QStringLiteral("GET /healthz on 127.0.0.1:5678: necessary data rewind wasn't possible"), true);
+        QStringLiteral("GET /healthz on 127.0.0.1:5678: necessary data rewind wasn't possible"),
+        true);
 }
 
 void TestCurlFailure::describe()
@@ -292,16 +306,20 @@ void TestCurlFailure::snippet_data()
 
     QTest::newRow("empty") << QByteArray() << 80 << QString();
     QTest::newRow("blank") << QByteArray("  \r\n\t ") << 80 << QString();
-    QTest::newRow("plain") << QByteArray("page not found\n") << 80 << QStringLiteral("page not found");
-    QTest::newRow("control characters") << QByteArray("bad\r\n\tgateway\x01") << 80 << QStringLiteral("bad gateway");
-    QTest::newRow("JSON") << QByteArray(R"({"status":"error"})") << 80 << QStringLiteral(R"({"status":"error"})");
-    QTest::newRow("nginx error page")
-        << QByteArray("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-                      "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n"
-                      "</body>\r\n</html>\r\n")
-        << 80 << QStringLiteral("502 Bad Gateway nginx/1.22.1");
+    QTest::newRow("plain") << QByteArray("page not found\n") << 80
+                           << QStringLiteral("page not found");
+    QTest::newRow("control characters")
+        << QByteArray("bad\r\n\tgateway\x01") << 80 << QStringLiteral("bad gateway");
+    QTest::newRow("JSON") << QByteArray(R"({"status":"error"})") << 80
+                          << QStringLiteral(R"({"status":"error"})");
+    QTest::newRow("nginx error page") << QByteArray(
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+        "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n"
+        "</body>\r\n</html>\r\n") << 80
+                                      << QStringLiteral("502 Bad Gateway nginx/1.22.1");
     QTest::newRow("Express error page")
-        << QByteArray("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n"
+        << QByteArray("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+                      "charset=\"utf-8\">\n<title>Error</title>\n"
                       "</head>\n<body>\n<pre>Cannot GET /nope</pre>\n</body>\n</html>\n")
         << 80 << QStringLiteral("Cannot GET /nope");
     QTest::newRow("scripts and styles are not text")
@@ -309,24 +327,31 @@ void TestCurlFailure::snippet_data()
                       "<SCRIPT type=x>var a = 1 < 2;</SCRIPT><br/>back soon</body></html>")
         << 80 << QStringLiteral("Down for maintenance back soon");
     QTest::newRow("tags kept in text") << QByteArray("a <b> c") << 80 << QStringLiteral("a <b> c");
-    QTest::newRow("long") << QByteArray(1000, 'a') << 80 << QString(79, QLatin1Char('a')) + kEllipsis;
-    QTest::newRow("long, wider") << QByteArray(1000, 'a') << 200 << QString(199, QLatin1Char('a')) + kEllipsis;
-    QTest::newRow("cut after a word") << QByteArray("one two") << 5 << QStringLiteral("one") + kEllipsis;
-    QTest::newRow("more than is looked at") << QByteArray("short text") + QByteArray(5000, ' ') << 80
-                                            << QStringLiteral("short text") + kEllipsis;
-    QTest::newRow("UTF-8") << QStringLiteral("Grüße, 世界 ✓").toUtf8() << 80 << QStringLiteral("Grüße, 世界 ✓");
+    QTest::newRow("long") << QByteArray(1000, 'a') << 80
+                          << QString(79, QLatin1Char('a')) + kEllipsis;
+    QTest::newRow("long, wider") << QByteArray(1000, 'a') << 200
+                                 << QString(199, QLatin1Char('a')) + kEllipsis;
+    QTest::newRow("cut after a word")
+        << QByteArray("one two") << 5 << QStringLiteral("one") + kEllipsis;
+    QTest::newRow("more than is looked at") << QByteArray("short text") + QByteArray(5000, ' ')
+                                            << 80 << QStringLiteral("short text") + kEllipsis;
+    QTest::newRow("UTF-8") << QStringLiteral("Grüße, 世界 ✓").toUtf8() << 80
+                           << QStringLiteral("Grüße, 世界 ✓");
     QTest::newRow("UTF-8 cut by the window")
         << QByteArray("x") + QStringLiteral("ä").repeated(1500).toUtf8() << 80
         << QStringLiteral("x") + QStringLiteral("ä").repeated(78) + kEllipsis;
     QTest::newRow("surrogate pair at the cut")
         << QByteArray(78, 'a') + QStringLiteral("\U0001F600bbb").toUtf8() << 80
         << QString(78, QLatin1Char('a')) + kEllipsis;
-    QTest::newRow("a stray Latin-1 byte") << QByteArray("caf\xe9 au lait") << 80 << QStringLiteral("caf au lait");
+    QTest::newRow("a stray Latin-1 byte")
+        << QByteArray("caf\xe9 au lait") << 80 << QStringLiteral("caf au lait");
     QTest::newRow("binary: NUL") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << 80
                                  << QStringLiteral("(16 bytes of binary data)");
-    QTest::newRow("binary: not UTF-8") << QByteArray(64, '\xff') << 80 << QStringLiteral("(64 bytes of binary data)");
-    QTest::newRow("binary: gzip") << QByteArray::fromHex("1f8b0800000000000003cb48cdc9c95728cf2fca490100") << 80
-                                  << QStringLiteral("(23 bytes of binary data)");
+    QTest::newRow("binary: not UTF-8")
+        << QByteArray(64, '\xff') << 80 << QStringLiteral("(64 bytes of binary data)");
+    QTest::newRow("binary: gzip") << QByteArray::fromHex(
+        "1f8b0800000000000003cb48cdc9c95728cf2fca490100")
+                                  << 80 << QStringLiteral("(23 bytes of binary data)");
 }
 
 void TestCurlFailure::snippet()
@@ -350,15 +375,18 @@ void TestCurlFailure::snippetRedacts_data()
         << QByteArray("Cannot POST /hooks/T0KEN123 (token T0KEN123)")
         << QStringList { QStringLiteral("T0KEN123"), QStringLiteral("/hooks/T0KEN123") }
         << QStringLiteral("Cannot POST %1 (token %1)").arg(kEllipsis);
-    QTest::newRow("in any case") << QByteArray("token t0ken123") << QStringList { QStringLiteral("T0KEN123") }
+    QTest::newRow("in any case") << QByteArray("token t0ken123")
+                                 << QStringList { QStringLiteral("T0KEN123") }
                                  << QStringLiteral("token ") + kEllipsis;
-    QTest::newRow("longest first") << QByteArray("key abcdef")
-                                   << QStringList { QStringLiteral("abc"), QStringLiteral("abcdef") }
-                                   << QStringLiteral("key ") + kEllipsis;
+    QTest::newRow("longest first")
+        << QByteArray("key abcdef")
+        << QStringList { QStringLiteral("abc"), QStringLiteral("abcdef") }
+        << QStringLiteral("key ") + kEllipsis;
     // Blanked before the cut: no part of it survives at the end.
-    QTest::newRow("across the cut") << QByteArray(75, 'a') + " SECRETVALUE tail"
-                                    << QStringList { QStringLiteral("SECRETVALUE") }
-                                    << QString(75, QLatin1Char('a')) + QStringLiteral(" %1 t%1").arg(kEllipsis);
+    QTest::newRow("across the cut")
+        << QByteArray(75, 'a') + " SECRETVALUE tail"
+        << QStringList { QStringLiteral("SECRETVALUE") }
+        << QString(75, QLatin1Char('a')) + QStringLiteral(" %1 t%1").arg(kEllipsis);
 }
 
 void TestCurlFailure::snippetRedacts()

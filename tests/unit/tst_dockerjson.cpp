@@ -9,7 +9,6 @@
 #include <QLocale>
 #include <QTest>
 #include <QTimeZone>
-
 #include <cmath>
 #include <random>
 
@@ -55,8 +54,8 @@ QByteArray frame(int stream, const QByteArray &payload)
     return header + payload;
 }
 
-QList<LogLine> demuxAll(const QByteArray &body, bool tty, const QList<qsizetype> &cuts = {},
-    QString *error = nullptr)
+QList<LogLine> demuxAll(
+    const QByteArray &body, bool tty, const QList<qsizetype> &cuts = {}, QString *error = nullptr)
 {
     DockerLogDemuxer demuxer(tty);
     QList<LogLine> out;
@@ -86,7 +85,8 @@ QString describe(const QList<LogLine> &lines)
 {
     QStringList parts;
     for (const LogLine &line : lines)
-        parts << (line.fromStderr ? QStringLiteral("E:") : QStringLiteral("O:")) + line.text.left(40);
+        parts << (line.fromStderr ? QStringLiteral("E:") : QStringLiteral("O:"))
+                + line.text.left(40);
     return parts.join(QStringLiteral(" | "));
 }
 
@@ -166,7 +166,8 @@ void TestDockerJson::containerList_data()
         QStringLiteral("n8n-main") };
     const QStringList running3(3, QStringLiteral("running"));
     QTest::newRow("probe cluster") << data("containers-list.json") << probe << running3;
-    QTest::newRow("filtered by label") << data("containers-list-filtered.json") << probe << running3;
+    QTest::newRow("filtered by label")
+        << data("containers-list-filtered.json") << probe << running3;
     QTest::newRow("compose") << data("containers-list-compose.json")
                              << QStringList { QStringLiteral("n8nc_worker-2_1"),
                                     QStringLiteral("n8nc-main"), QStringLiteral("n8nc_worker-1_1") }
@@ -215,7 +216,8 @@ void TestDockerJson::containerListDetails()
     QCOMPARE(worker2.labels.value(QStringLiteral("probe.role")), QStringLiteral("n8n-worker-2"));
     QCOMPARE(worker2.labels.size(), 2);
 
-    const Result<QList<ContainerInfo>> compose = parseContainerList(data("containers-list-compose.json"));
+    const Result<QList<ContainerInfo>> compose
+        = parseContainerList(data("containers-list-compose.json"));
     QVERIFY(compose.ok());
     QCOMPARE(compose.value().at(0).labels.value(QStringLiteral("com.docker.compose.service")),
         QStringLiteral("worker-2"));
@@ -223,9 +225,10 @@ void TestDockerJson::containerListDetails()
     // The workload: what runs the container and would restart or scale it.
     QCOMPARE(compose.value().at(0).workload, QStringLiteral("n8nc/worker-2"));
     QCOMPARE(compose.value().at(1).workload, QStringLiteral("n8nc/main"));
-    QVERIFY(probe.value().at(0).workload.isEmpty());   // started with docker run
+    QVERIFY(probe.value().at(0).workload.isEmpty()); // started with docker run
 
-    const Result<QList<ContainerInfo>> mixed = parseContainerList(data("containers-list-mixed.json"));
+    const Result<QList<ContainerInfo>> mixed
+        = parseContainerList(data("containers-list-mixed.json"));
     QVERIFY(mixed.ok());
     QCOMPARE(mixed.value().at(0).status, QStringLiteral("Exited (3) Less than a second ago"));
 
@@ -243,25 +246,30 @@ void TestDockerJson::containerListMalformed_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
     QTest::newRow("empty") << QByteArray() << QStringLiteral("containers list: empty answer");
-    QTest::newRow("object") << QByteArray("{}")
-                            << QStringLiteral("containers list: expected a JSON array, got an object");
-    QTest::newRow("number item") << QByteArray("[1]")
-                                 << QStringLiteral("containers list: [0]: expected an object, got a number");
+    QTest::newRow("object") << QByteArray(
+        "{}") << QStringLiteral("containers list: expected a JSON array, got an object");
+    QTest::newRow("number item") << QByteArray(
+        "[1]") << QStringLiteral("containers list: [0]: expected an object, got a number");
     QTest::newRow("no Id") << QByteArray(R"([{"State":"running"}])")
                            << QStringLiteral("containers list: [0].Id: is missing");
-    QTest::newRow("Id not a string") << QByteArray(R"([{"Id":5,"State":"running"}])")
-                                     << QStringLiteral("containers list: [0].Id: expected a string, got a number");
+    QTest::newRow("Id not a string")
+        << QByteArray(R"([{"Id":5,"State":"running"}])")
+        << QStringLiteral("containers list: [0].Id: expected a string, got a number");
     QTest::newRow("no State") << QByteArray(R"([{"Id":"a"},{"Id":"b"}])")
                               << QStringLiteral("containers list: [0].State: is missing");
-    QTest::newRow("Names a string") << QByteArray(R"([{"Id":"a","State":"running","Names":"/x"}])")
-                                    << QStringLiteral("containers list: [0].Names: expected an array, got a string");
-    QTest::newRow("Names with a number") << QByteArray(R"([{"Id":"a","State":"running","Names":[1]}])")
-                                         << QStringLiteral("containers list: [0].Names[0]: expected a string, got a number");
+    QTest::newRow("Names a string")
+        << QByteArray(R"([{"Id":"a","State":"running","Names":"/x"}])")
+        << QStringLiteral("containers list: [0].Names: expected an array, got a string");
+    QTest::newRow("Names with a number")
+        << QByteArray(R"([{"Id":"a","State":"running","Names":[1]}])")
+        << QStringLiteral("containers list: [0].Names[0]: expected a string, got a number");
     QTest::newRow("label not a string")
-        << QByteArray(R"([{"Id":"a","State":"running"},{"Id":"b","State":"exited","Labels":{"x":1}}])")
+        << QByteArray(
+               R"([{"Id":"a","State":"running"},{"Id":"b","State":"exited","Labels":{"x":1}}])")
         << QStringLiteral("containers list: [1].Labels.x: expected a string, got a number");
-    QTest::newRow("Ports an object") << QByteArray(R"([{"Id":"a","State":"running","Ports":{}}])")
-                                     << QStringLiteral("containers list: [0].Ports: expected an array, got an object");
+    QTest::newRow("Ports an object")
+        << QByteArray(R"([{"Id":"a","State":"running","Ports":{}}])")
+        << QStringLiteral("containers list: [0].Ports: expected an array, got an object");
     QTest::newRow("cut off") << data("containers-list.json").left(700)
                              << QStringLiteral("containers list: not JSON (");
     QTest::newRow("HTML") << QByteArray("<html><body>502 Bad Gateway</body></html>")
@@ -295,11 +303,12 @@ void TestDockerJson::inspect_data()
     QTest::newRow("stopped") << data("inspect-n8n-worker-1-stopped.json")
                              << QStringLiteral("n8n-worker-1") << QStringLiteral("exited") << 0
                              << std::optional<int>(0) << false;
-    QTest::newRow("exited with 3") << data("inspect-exited-3.json") << QStringLiteral("exit3")
-                                   << QStringLiteral("exited") << 0 << std::optional<int>(3) << false;
-    QTest::newRow("restarted by its policy") << data("inspect-restarted.json") << QStringLiteral("t1")
-                                             << QStringLiteral("running") << 1
-                                             << std::optional<int>() << false;
+    QTest::newRow("exited with 3")
+        << data("inspect-exited-3.json") << QStringLiteral("exit3") << QStringLiteral("exited") << 0
+        << std::optional<int>(3) << false;
+    QTest::newRow("restarted by its policy")
+        << data("inspect-restarted.json") << QStringLiteral("t1") << QStringLiteral("running") << 1
+        << std::optional<int>() << false;
     QTest::newRow("tty") << data("inspect-tty.json") << QStringLiteral("t3")
                          << QStringLiteral("running") << 0 << std::optional<int>() << true;
 }
@@ -329,22 +338,26 @@ void TestDockerJson::inspectMalformed_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
-    QTest::newRow("array") << QByteArray("[]")
-                           << QStringLiteral("container inspect: expected a JSON object, got an array");
+    QTest::newRow("array") << QByteArray(
+        "[]") << QStringLiteral("container inspect: expected a JSON object, got an array");
     QTest::newRow("no State") << QByteArray(R"({"Id":"a","RestartCount":0})")
                               << QStringLiteral("container inspect: State: is missing");
-    QTest::newRow("State.Status missing") << QByteArray(R"({"Id":"a","RestartCount":0,"State":{}})")
-                                          << QStringLiteral("container inspect: State.Status: is missing");
-    QTest::newRow("RestartCount missing") << QByteArray(R"({"Id":"a","State":{"Status":"running"}})")
-                                          << QStringLiteral("container inspect: RestartCount: is missing");
+    QTest::newRow("State.Status missing")
+        << QByteArray(R"({"Id":"a","RestartCount":0,"State":{}})")
+        << QStringLiteral("container inspect: State.Status: is missing");
+    QTest::newRow("RestartCount missing")
+        << QByteArray(R"({"Id":"a","State":{"Status":"running"}})")
+        << QStringLiteral("container inspect: RestartCount: is missing");
     QTest::newRow("RestartCount a string")
         << QByteArray(R"({"Id":"a","RestartCount":"1","State":{"Status":"running"}})")
         << QStringLiteral("container inspect: RestartCount: expected a number, got a string");
     QTest::newRow("Tty a string")
-        << QByteArray(R"({"Id":"a","RestartCount":0,"State":{"Status":"running"},"Config":{"Tty":"no"}})")
+        << QByteArray(
+               R"({"Id":"a","RestartCount":0,"State":{"Status":"running"},"Config":{"Tty":"no"}})")
         << QStringLiteral("container inspect: Config.Tty: expected true or false, got a string");
     QTest::newRow("bad Created")
-        << QByteArray(R"({"Id":"a","RestartCount":0,"State":{"Status":"running"},"Created":"yesterday"})")
+        << QByteArray(
+               R"({"Id":"a","RestartCount":0,"State":{"Status":"running"},"Created":"yesterday"})")
         << QStringLiteral("container inspect: Created: expected an RFC 3339 time, got 'yesterday'");
     QTest::newRow("cut off") << data("inspect-n8n-main.json").left(300)
                              << QStringLiteral("container inspect: not JSON (");
@@ -371,16 +384,17 @@ void TestDockerJson::stats_data()
     QTest::addColumn<qint64>("timestampMs");
 
     // Δtotal_usage / Δsystem_cpu_usage × online_cpus × 100, from the files' own numbers.
-    const double worker2Cpu = (549083382.0 - 474930292.0) / (1502240000000.0 - 1500260000000.0) * 2 * 100;
+    const double worker2Cpu
+        = (549083382.0 - 474930292.0) / (1502240000000.0 - 1500260000000.0) * 2 * 100;
     QTest::newRow("two samples") << data("stats-n8n-worker-2.json")
                                  << std::optional<double>(worker2Cpu) << qint64(905216)
                                  << qint64(25276514304) << utcMs(2026, 11, 23, 18, 58, 18, 74);
-    QTest::newRow("idle, --memory 256m") << data("stats-n8n-main-memlimit.json")
-                                         << std::optional<double>(0.0) << qint64(507904)
-                                         << qint64(268435456) << qint64(-1);
-    QTest::newRow("one-shot: no precpu") << data("stats-oneshot-n8n-worker-2.json")
-                                         << std::optional<double>() << qint64(892928)
-                                         << qint64(25276514304) << qint64(-1);
+    QTest::newRow("idle, --memory 256m")
+        << data("stats-n8n-main-memlimit.json") << std::optional<double>(0.0) << qint64(507904)
+        << qint64(268435456) << qint64(-1);
+    QTest::newRow("one-shot: no precpu")
+        << data("stats-oneshot-n8n-worker-2.json") << std::optional<double>() << qint64(892928)
+        << qint64(25276514304) << qint64(-1);
     QTest::newRow("page cache (cgroup v1)")
         << data("stats-page-cache.json") << std::optional<double>(0.1091)
         << qint64(33132544 - 31457280) << qint64(25276063744) << qint64(-1);
@@ -393,14 +407,14 @@ void TestDockerJson::stats_data()
     const qsizetype to = v2.indexOf('}', from);
     v2.replace(from, to - from + 1,
         R"("stats":{"anon":1400000,"file":31457280,"active_file":0,"inactive_file":31000000})");
-    QTest::newRow("page cache (cgroup v2)") << v2 << std::optional<double>(0.1091)
-                                            << qint64(33132544 - 31000000) << qint64(25276063744)
-                                            << qint64(-1);
+    QTest::newRow("page cache (cgroup v2)")
+        << v2 << std::optional<double>(0.1091) << qint64(33132544 - 31000000) << qint64(25276063744)
+        << qint64(-1);
 
     QByteArray noPre = data("stats-n8n-worker-2.json");
     noPre.replace("\"precpu_stats\"", "\"ignored_stats\"");
-    QTest::newRow("no precpu_stats key") << noPre << std::optional<double>() << qint64(905216)
-                                         << qint64(25276514304) << qint64(-1);
+    QTest::newRow("no precpu_stats key")
+        << noPre << std::optional<double>() << qint64(905216) << qint64(25276514304) << qint64(-1);
 
     QByteArray percpu = data("stats-n8n-worker-2.json");
     percpu.replace("\"online_cpus\":2,", "");
@@ -456,19 +470,24 @@ void TestDockerJson::statsMalformed_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
     QTest::newRow("empty") << QByteArray("  \n") << QStringLiteral("stats: empty answer");
-    QTest::newRow("not JSON") << QByteArray("stats unavailable") << QStringLiteral("stats: not JSON (");
+    QTest::newRow("not JSON") << QByteArray("stats unavailable")
+                              << QStringLiteral("stats: not JSON (");
     QTest::newRow("no cpu_stats") << QByteArray(R"({"memory_stats":{}})")
                                   << QStringLiteral("stats: cpu_stats: is missing");
-    QTest::newRow("no memory_stats") << QByteArray(R"({"cpu_stats":{}})")
-                                     << QStringLiteral("stats: memory_stats: is missing");
-    QTest::newRow("usage a string") << QByteArray(R"({"cpu_stats":{},"memory_stats":{"usage":"1k"}})")
-                                    << QStringLiteral("stats: memory_stats.usage: expected a number, got a string");
-    QTest::newRow("cpu_usage an array") << QByteArray(R"({"cpu_stats":{"cpu_usage":[]},"memory_stats":{}})")
-                                        << QStringLiteral("stats: cpu_stats.cpu_usage: expected an object, got an array");
-    QTest::newRow("bad read time") << QByteArray(R"({"read":"now","cpu_stats":{},"memory_stats":{}})")
-                                   << QStringLiteral("stats: read: expected an RFC 3339 time, got 'now'");
-    QTest::newRow("networks a list") << QByteArray(R"({"cpu_stats":{},"memory_stats":{},"networks":[]})")
-                                     << QStringLiteral("stats: networks: expected an object, got an array");
+    QTest::newRow("no memory_stats")
+        << QByteArray(R"({"cpu_stats":{}})") << QStringLiteral("stats: memory_stats: is missing");
+    QTest::newRow("usage a string")
+        << QByteArray(R"({"cpu_stats":{},"memory_stats":{"usage":"1k"}})")
+        << QStringLiteral("stats: memory_stats.usage: expected a number, got a string");
+    QTest::newRow("cpu_usage an array")
+        << QByteArray(R"({"cpu_stats":{"cpu_usage":[]},"memory_stats":{}})")
+        << QStringLiteral("stats: cpu_stats.cpu_usage: expected an object, got an array");
+    QTest::newRow("bad read time")
+        << QByteArray(R"({"read":"now","cpu_stats":{},"memory_stats":{}})")
+        << QStringLiteral("stats: read: expected an RFC 3339 time, got 'now'");
+    QTest::newRow("networks a list")
+        << QByteArray(R"({"cpu_stats":{},"memory_stats":{},"networks":[]})")
+        << QStringLiteral("stats: networks: expected an object, got an array");
 }
 
 void TestDockerJson::statsMalformed()
@@ -517,7 +536,8 @@ void TestDockerJson::eventFields()
     QCOMPARE(e.type, QStringLiteral("container"));
     QCOMPARE(e.action, QStringLiteral("die"));
     QCOMPARE(e.name, QStringLiteral("n8n-worker-1"));
-    QCOMPARE(e.id, QStringLiteral("242fb5a4376c0896e1b9172f318fd04b6f5700db779709f350d521cd803c331c"));
+    QCOMPARE(
+        e.id, QStringLiteral("242fb5a4376c0896e1b9172f318fd04b6f5700db779709f350d521cd803c331c"));
     QCOMPARE(e.timeNano, Q_INT64_C(1795460304685482035)); // exact: events are deduplicated by it
     QCOMPARE(e.attributes.value(QStringLiteral("exitCode")), QStringLiteral("0"));
     QCOMPARE(e.attributes.value(QStringLiteral("probe.role")), QStringLiteral("n8n-worker-1"));
@@ -527,7 +547,8 @@ void TestDockerJson::eventFields()
     QCOMPARE(kill.value().attributes.value(QStringLiteral("signal")), QStringLiteral("15"));
 
     // Before API 1.22: status/id/time only.
-    const Result<RuntimeEvent> legacy = parseDockerEvent(R"({"status":"die","id":"abc","from":"img","time":1795460304})");
+    const Result<RuntimeEvent> legacy
+        = parseDockerEvent(R"({"status":"die","id":"abc","from":"img","time":1795460304})");
     QVERIFY2(legacy.ok(), qPrintable(legacy.ok() ? QString() : legacy.error()));
     QCOMPARE(legacy.value().action, QStringLiteral("die"));
     QCOMPARE(legacy.value().type, QStringLiteral("container"));
@@ -560,12 +581,14 @@ void TestDockerJson::eventMalformed_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("error");
     QTest::newRow("not JSON") << QByteArray("{\"Type\":") << QStringLiteral("event: not JSON (");
-    QTest::newRow("array") << QByteArray("[]") << QStringLiteral("event: expected a JSON object, got an array");
+    QTest::newRow("array") << QByteArray("[]")
+                           << QStringLiteral("event: expected a JSON object, got an array");
     QTest::newRow("no action") << QByteArray(R"({"Type":"container","Actor":{"ID":"a"}})")
                                << QStringLiteral("event: Action: is missing");
-    QTest::newRow("attribute not a string")
-        << QByteArray(R"({"Type":"container","Action":"die","Actor":{"ID":"a","Attributes":{"exitCode":0}}})")
-        << QStringLiteral("event: Actor.Attributes.exitCode: expected a string, got a number");
+    QTest::newRow("attribute not a string") << QByteArray(
+        R"({"Type":"container","Action":"die","Actor":{"ID":"a","Attributes":{"exitCode":0}}})")
+                                            << QStringLiteral("event: Actor.Attributes.exitCode: "
+                                                              "expected a string, got a number");
     QTest::newRow("timeNano a string")
         << QByteArray(R"({"Type":"container","Action":"die","timeNano":"1"})")
         << QStringLiteral("event: timeNano: expected a number, got a string");
@@ -588,13 +611,18 @@ void TestDockerJson::apiError_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("message");
     QTest::newRow("404") << data("error-404.json") << QStringLiteral("No such container: nope");
-    QTest::newRow("version too new") << data("error-api-too-new.json")
-                                     << QStringLiteral("client version 1.45 is too new. Maximum supported API version is 1.41");
+    QTest::newRow("version too new")
+        << data("error-api-too-new.json")
+        << QStringLiteral("client version 1.45 is too new. Maximum supported API version is 1.41");
     QTest::newRow("empty") << QByteArray() << QString();
-    QTest::newRow("plain text") << QByteArray("page not found\n") << QStringLiteral("page not found");
-    QTest::newRow("JSON without message") << QByteArray(R"({"error":"x"})") << QStringLiteral(R"({"error":"x"})");
-    QTest::newRow("control characters") << QByteArray("bad\r\n\tgateway\x01") << QStringLiteral("bad gateway");
-    QTest::newRow("long") << QByteArray(1000, 'a') << QString(199, QLatin1Char('a')) + QChar(0x2026);
+    QTest::newRow("plain text") << QByteArray("page not found\n")
+                                << QStringLiteral("page not found");
+    QTest::newRow("JSON without message")
+        << QByteArray(R"({"error":"x"})") << QStringLiteral(R"({"error":"x"})");
+    QTest::newRow("control characters")
+        << QByteArray("bad\r\n\tgateway\x01") << QStringLiteral("bad gateway");
+    QTest::newRow("long") << QByteArray(1000, 'a')
+                          << QString(199, QLatin1Char('a')) + QChar(0x2026);
 }
 
 void TestDockerJson::apiError()
@@ -643,7 +671,8 @@ void TestDockerJson::demuxEverySplitPoint()
         points << i;
     for (const qsizetype cut : std::as_const(points)) {
         const QList<LogLine> got = demuxAll(body, false, { cut });
-        QVERIFY2(got == want, qPrintable(QStringLiteral("split at %1: %2").arg(cut).arg(describe(got))));
+        QVERIFY2(
+            got == want, qPrintable(QStringLiteral("split at %1: %2").arg(cut).arg(describe(got))));
     }
     // Random chunkings (fixed seed).
     std::mt19937 rng(kSeed);
@@ -657,7 +686,8 @@ void TestDockerJson::demuxEverySplitPoint()
             cuts << at;
         }
         const QList<LogLine> got = demuxAll(body, false, cuts);
-        QVERIFY2(got == want, qPrintable(QStringLiteral("round %1: %2").arg(round).arg(describe(got))));
+        QVERIFY2(
+            got == want, qPrintable(QStringLiteral("round %1: %2").arg(round).arg(describe(got))));
     }
 }
 
@@ -680,7 +710,8 @@ void TestDockerJson::demuxTty()
     QVERIFY(got.isEmpty());
     got += demuxer.feed(body.mid(3));
     got += demuxer.finish();
-    QCOMPARE(got, (QList<LogLine> { out(QStringLiteral("tty-1")), out(QStringLiteral("tty-err")) }));
+    QCOMPARE(
+        got, (QList<LogLine> { out(QStringLiteral("tty-1")), out(QStringLiteral("tty-err")) }));
 }
 
 void TestDockerJson::demuxFallsBackToRawText()
@@ -692,7 +723,8 @@ void TestDockerJson::demuxFallsBackToRawText()
     got += demuxer.finish();
     QVERIFY(demuxer.raw());
     QVERIFY(demuxer.error().isEmpty());
-    QCOMPARE(got, (QList<LogLine> { out(QStringLiteral("tty-1")), out(QStringLiteral("tty-err")) }));
+    QCOMPARE(
+        got, (QList<LogLine> { out(QStringLiteral("tty-1")), out(QStringLiteral("tty-err")) }));
 
     // Shorter than one frame header.
     QCOMPARE(demuxAll("ok\n", false), QList<LogLine> { out(QStringLiteral("ok")) });
@@ -704,23 +736,30 @@ void TestDockerJson::demuxCases_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QList<LogLine>>("lines");
 
-    QTest::newRow("stdin type counts as stdout") << frame(0, "in\n") << QList<LogLine> { out(QStringLiteral("in")) };
-    QTest::newRow("engine error goes to stderr")
-        << frame(3, "error from daemon\n") << QList<LogLine> { err(QStringLiteral("error from daemon")) };
+    QTest::newRow("stdin type counts as stdout")
+        << frame(0, "in\n") << QList<LogLine> { out(QStringLiteral("in")) };
+    QTest::newRow("engine error goes to stderr") << frame(
+        3, "error from daemon\n") << QList<LogLine> { err(QStringLiteral("error from daemon")) };
     QTest::newRow("empty frames") << frame(1, "") + frame(2, "") + frame(1, "a\n")
                                   << QList<LogLine> { out(QStringLiteral("a")) };
     QTest::newRow("partial lines per stream")
         << frame(1, "abc") + frame(2, "err\n") + frame(1, "def\n")
         << QList<LogLine> { err(QStringLiteral("err")), out(QStringLiteral("abcdef")) };
-    QTest::newRow("unterminated last lines") << frame(1, "last") + frame(2, "oops")
-                                            << QList<LogLine> { out(QStringLiteral("last")), err(QStringLiteral("oops")) };
+    QTest::newRow("unterminated last lines")
+        << frame(1, "last") + frame(2, "oops")
+        << QList<LogLine> { out(QStringLiteral("last")), err(QStringLiteral("oops")) };
     QTest::newRow("CRLF") << frame(1, "win\r\n") << QList<LogLine> { out(QStringLiteral("win")) };
     QTest::newRow("several lines in a frame")
-        << frame(2, "1\n2\n\n3\n") << QList<LogLine> { err(QStringLiteral("1")), err(QStringLiteral("2")), err(QString()), err(QStringLiteral("3")) };
-    QTest::newRow("UTF-8 split between frames")
-        << frame(1, "Gr\xc3") + frame(1, "\xbc\xc3\x9f" "e\n") << QList<LogLine> { out(QStringLiteral("Grüße")) };
-    QTest::newRow("cut inside a payload") << frame(1, "complete\n") + frame(1, "cut off here\n").left(14)
-                                          << QList<LogLine> { out(QStringLiteral("complete")), out(QStringLiteral("cut of")) };
+        << frame(2, "1\n2\n\n3\n")
+        << QList<LogLine> { err(QStringLiteral("1")), err(QStringLiteral("2")), err(QString()),
+               err(QStringLiteral("3")) };
+    QTest::newRow("UTF-8 split between frames") << frame(1, "Gr\xc3")
+            + frame(1,
+                "\xbc\xc3\x9f"
+                "e\n") << QList<LogLine> { out(QStringLiteral("Grüße")) };
+    QTest::newRow("cut inside a payload")
+        << frame(1, "complete\n") + frame(1, "cut off here\n").left(14)
+        << QList<LogLine> { out(QStringLiteral("complete")), out(QStringLiteral("cut of")) };
     QTest::newRow("cut inside a header") << frame(1, "complete\n") + frame(1, "x\n").left(5)
                                          << QList<LogLine> { out(QStringLiteral("complete")) };
 }
@@ -739,15 +778,18 @@ void TestDockerJson::demuxCases()
 void TestDockerJson::demuxCorruptHeader()
 {
     const QByteArray good = frame(1, "fine\n");
-    QByteArray body = good + QByteArray("\x01\x07\x00\x00\x00\x00\x00\x03", 8) + "abc" + frame(2, "never\n");
+    QByteArray body
+        = good + QByteArray("\x01\x07\x00\x00\x00\x00\x00\x03", 8) + "abc" + frame(2, "never\n");
     QString error;
     const QList<LogLine> got = demuxAll(body, false, { 3, 15 }, &error);
     QCOMPARE(got, QList<LogLine> { out(QStringLiteral("fine")) });
-    QCOMPARE(error, QStringLiteral("log stream: corrupt frame header at byte 13 (01 07 00 00 00 00 00 03)"));
+    QCOMPARE(error,
+        QStringLiteral("log stream: corrupt frame header at byte 13 (01 07 00 00 00 00 00 03)"));
 
     body = good + QByteArray("\x09\x00\x00\x00\x00\x00\x00\x01", 8) + "z";
     demuxAll(body, false, {}, &error);
-    QVERIFY2(error.startsWith(QStringLiteral("log stream: corrupt frame header at byte 13")), qPrintable(error));
+    QVERIFY2(error.startsWith(QStringLiteral("log stream: corrupt frame header at byte 13")),
+        qPrintable(error));
 }
 
 void TestDockerJson::demuxVeryLongLine()
@@ -781,12 +823,18 @@ void TestDockerJson::robustnessJsonTruncations()
         return result.error();
     };
     QList<Corpus> corpora;
-    for (const char *file : { "containers-list.json", "containers-list-compose.json", "containers-list-mixed.json" })
-        corpora.append({ file, QStringLiteral("containers list: "), [&](const QByteArray &b) { return errorOf(parseContainerList(b)); } });
-    for (const char *file : { "inspect-n8n-main.json", "inspect-exited-3.json", "inspect-tty.json" })
-        corpora.append({ file, QStringLiteral("container inspect: "), [&](const QByteArray &b) { return errorOf(parseContainerInspect(b)); } });
-    for (const char *file : { "stats-n8n-worker-2.json", "stats-oneshot-n8n-worker-2.json", "stats-page-cache.json", "stats-stopped.json" })
-        corpora.append({ file, QStringLiteral("stats: "), [&](const QByteArray &b) { return errorOf(parseContainerStats(b)); } });
+    for (const char *file :
+        { "containers-list.json", "containers-list-compose.json", "containers-list-mixed.json" })
+        corpora.append({ file, QStringLiteral("containers list: "),
+            [&](const QByteArray &b) { return errorOf(parseContainerList(b)); } });
+    for (const char *file :
+        { "inspect-n8n-main.json", "inspect-exited-3.json", "inspect-tty.json" })
+        corpora.append({ file, QStringLiteral("container inspect: "),
+            [&](const QByteArray &b) { return errorOf(parseContainerInspect(b)); } });
+    for (const char *file : { "stats-n8n-worker-2.json", "stats-oneshot-n8n-worker-2.json",
+             "stats-page-cache.json", "stats-stopped.json" })
+        corpora.append({ file, QStringLiteral("stats: "),
+            [&](const QByteArray &b) { return errorOf(parseContainerStats(b)); } });
 
     std::mt19937_64 rng(kSeed);
     int accepted = 0;
@@ -807,7 +855,10 @@ void TestDockerJson::robustnessJsonTruncations()
             }
             ++rejected;
             QVERIFY2(error->startsWith(corpus.prefix),
-                qPrintable(QStringLiteral("%1 #%2: %3").arg(QLatin1String(corpus.file)).arg(i).arg(*error)));
+                qPrintable(QStringLiteral("%1 #%2: %3")
+                               .arg(QLatin1String(corpus.file))
+                               .arg(i)
+                               .arg(*error)));
             QVERIFY(error->size() < 500);
         }
     }
@@ -821,7 +872,8 @@ void TestDockerJson::robustnessJsonTruncations()
                 QCOMPARE(input, line); // a strict prefix of an object is never JSON
             } else {
                 ++rejected;
-                QVERIFY2(event.error().startsWith(QStringLiteral("event: ")), qPrintable(event.error()));
+                QVERIFY2(
+                    event.error().startsWith(QStringLiteral("event: ")), qPrintable(event.error()));
             }
         }
     }

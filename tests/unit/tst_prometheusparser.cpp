@@ -6,7 +6,6 @@
 
 #include <QLocale>
 #include <QTest>
-
 #include <cmath>
 #include <limits>
 
@@ -44,10 +43,9 @@ std::optional<double> opt(const QVariant &v)
     return v.isValid() ? std::optional<double>(v.toDouble()) : std::nullopt;
 }
 
-}  // namespace
+} // namespace
 
-class TestPrometheusParser : public QObject
-{
+class TestPrometheusParser : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -74,7 +72,7 @@ void TestPrometheusParser::realCaptures_data()
     QTest::addColumn<double>("rss");
     QTest::addColumn<double>("lag");
     QTest::addColumn<double>("startTime");
-    QTest::addColumn<QVariant>("leader");  // invalid: absent
+    QTest::addColumn<QVariant>("leader"); // invalid: absent
     QTest::addColumn<QVariant>("waiting");
     QTest::addColumn<QVariant>("active");
     QTest::addColumn<QVariant>("completed");
@@ -217,7 +215,7 @@ void TestPrometheusParser::everySampleIsVisited()
     QCOMPARE(visited, expectedSamples);
     QCOMPARE(result.value().lines, expectedLines);
     QVERIFY(linesIncrease);
-    QVERIFY(withLe > 0);  // every capture has histogram buckets
+    QVERIFY(withLe > 0); // every capture has histogram buckets
 
     // The same body with CRLF line ends gives the same samples.
     QByteArray crlf = body;
@@ -361,10 +359,10 @@ void TestPrometheusParser::everyByteInEveryNamePosition()
 void TestPrometheusParser::malformed_data()
 {
     QTest::addColumn<QByteArray>("text");
-    QTest::addColumn<QString>("expected");  // the error starts with this
+    QTest::addColumn<QString>("expected"); // the error starts with this
 
     const QByteArray idleMain = captureBody(QStringLiteral("v1.123.81/idle/main_metrics.http"));
-    const QByteArray cpu = "n8n_process_cpu_seconds_total";  // line 11 of that capture
+    const QByteArray cpu = "n8n_process_cpu_seconds_total"; // line 11 of that capture
 
     QTest::newRow("truncated mid-label value")
         << cutAfter(idleMain, "n8n_version_info{version=\"v1.12")

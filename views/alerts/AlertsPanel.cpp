@@ -1,9 +1,9 @@
 #include "views/alerts/AlertsPanel.h"
 
+#include "models/Formatter.h"
 #include "models/items/ActiveAlertsModel.h"
 #include "models/items/AlertHistoryFilter.h"
 #include "models/items/AlertHistoryModel.h"
-#include "models/Formatter.h"
 #include "views/PanelHelpers.h"
 #include "views/StatePalette.h"
 
@@ -28,7 +28,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <array>
 
@@ -43,9 +42,12 @@ constexpr qint64 kDayMs = 24 * kHourMs;
 QColor severityColor(Severity severity)
 {
     switch (severity) {
-    case Severity::Critical: return palette::bad();
-    case Severity::Warning: return palette::warn();
-    case Severity::Info: return palette::muted();
+    case Severity::Critical:
+        return palette::bad();
+    case Severity::Warning:
+        return palette::warn();
+    case Severity::Info:
+        return palette::muted();
     }
     return palette::muted();
 }
@@ -63,7 +65,8 @@ QFont scaled(QFont font, qreal factor, bool bold)
 }
 
 /// A severity badge: filled in the severity's colour; only outlined while the alert is pending.
-void paintBadge(QPainter *painter, const QRectF &rect, Severity severity, bool outlined, const QFont &font)
+void paintBadge(
+    QPainter *painter, const QRectF &rect, Severity severity, bool outlined, const QFont &font)
 {
     QPainterPath path;
     path.addRoundedRect(rect, 4, 4);
@@ -83,23 +86,25 @@ void paintBadge(QPainter *painter, const QRectF &rect, Severity severity, bool o
 QString forText(qint64 nowMs, qint64 sinceMs)
 {
     const qint64 seconds = std::max<qint64>(0, (nowMs - sinceMs) / 1000);
-    return seconds < 60 ? QStringLiteral("%1 s").arg(seconds) : fmt::duration(double(seconds) * 1000.0);
+    return seconds < 60 ? QStringLiteral("%1 s").arg(seconds)
+                        : fmt::duration(double(seconds) * 1000.0);
 }
 
 /// Column of the history table: the severity as a small coloured badge.
-class SeverityBadgeDelegate final : public QStyledItemDelegate
-{
+class SeverityBadgeDelegate final : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override
     {
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
         if (option.state & QStyle::State_Selected)
             painter->fillRect(option.rect, option.palette.highlight());
         const auto severity = Severity(index.data(AlertHistoryModel::SeverityRole).toInt());
-        paintBadge(painter, QRectF(option.rect).adjusted(3, 2, -3, -2), severity, false, scaled(option.font, 1.0, true));
+        paintBadge(painter, QRectF(option.rect).adjusted(3, 2, -3, -2), severity, false,
+            scaled(option.font, 1.0, true));
         painter->restore();
     }
 
@@ -115,12 +120,12 @@ public:
 /// indented under their cause and set smaller. An alert that is clearing (held through its
 /// recovery hold) says when it resolves, and its summary, the last figure while it fired, is
 /// set dimmed.
-class ActiveAlertDelegate final : public QStyledItemDelegate
-{
+class ActiveAlertDelegate final : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override
     {
         const bool grouped = index.data(ActiveAlertsModel::IsGroupedRole).toBool();
         const auto severity = Severity(index.data(ActiveAlertsModel::SeverityRole).toInt());
@@ -134,7 +139,8 @@ public:
         const bool selected = option.state & QStyle::State_Selected;
         if (selected)
             painter->fillRect(option.rect, option.palette.highlight());
-        const QColor text = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
+        const QColor text
+            = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
 
         QRect r = option.rect.adjusted(8 + (grouped ? 40 : 0), 6, -8, -6);
         const QFontMetrics badgeFm(badgeFont);
@@ -153,7 +159,8 @@ public:
         painter->setFont(big);
         const QRect line1(r.left(), r.top(), r.width(), bigFm.height());
         painter->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter,
-                          bigFm.elidedText(index.data(ActiveAlertsModel::SummaryRole).toString(), Qt::ElideRight, r.width()));
+            bigFm.elidedText(
+                index.data(ActiveAlertsModel::SummaryRole).toString(), Qt::ElideRight, r.width()));
 
         QStringList meta;
         meta << toString(state).toUpper();
@@ -163,8 +170,9 @@ public:
         const qint64 since = index.data(ActiveAlertsModel::SinceRole).toLongLong();
         if (since > 0) {
             meta << QStringLiteral("since %1 (%2)")
-                        .arg(QDateTime::fromMSecsSinceEpoch(since).toString(QStringLiteral("HH:mm:ss")),
-                             forText(QDateTime::currentMSecsSinceEpoch(), since));
+                        .arg(QDateTime::fromMSecsSinceEpoch(since).toString(
+                                 QStringLiteral("HH:mm:ss")),
+                            forText(QDateTime::currentMSecsSinceEpoch(), since));
         }
         const QString causedBy = index.data(ActiveAlertsModel::CausedByTextRole).toString();
         if (!causedBy.isEmpty())
@@ -176,7 +184,7 @@ public:
         painter->setPen(dim);
         const QRect line2(r.left(), line1.bottom() + 4, r.width(), smallFm.height());
         painter->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter,
-                          smallFm.elidedText(meta.join(QStringLiteral("  ·  ")), Qt::ElideRight, r.width()));
+            smallFm.elidedText(meta.join(QStringLiteral("  ·  ")), Qt::ElideRight, r.width()));
         painter->restore();
     }
 
@@ -226,9 +234,10 @@ AlertsPanel::AlertsPanel(AlertHistoryModel *history, QWidget *parent)
             m_activeView->viewport()->update();
     });
 
-    connect(history, &QAbstractItemModel::modelReset, this, [this] { noteRows(0, m_history->rowCount() - 1); });
+    connect(history, &QAbstractItemModel::modelReset, this,
+        [this] { noteRows(0, m_history->rowCount() - 1); });
     connect(history, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &, int first, int last) { noteRows(first, last); });
+        [this](const QModelIndex &, int first, int last) { noteRows(first, last); });
     const auto rowsChanged = [this] {
         refreshStatus();
         updateButtons();
@@ -237,7 +246,8 @@ AlertsPanel::AlertsPanel(AlertHistoryModel *history, QWidget *parent)
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, rowsChanged);
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, rowsChanged);
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &AlertsPanel::refreshStatus);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AlertsPanel::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &AlertsPanel::updateButtons);
 
     noteRows(0, m_history->rowCount() - 1);
     refreshActiveHeader();
@@ -276,14 +286,15 @@ QWidget *AlertsPanel::buildHistory()
     title->setFont(scaled(title->font(), 1.2, true));
     filters->addWidget(title);
     filters->addSpacing(12);
-    for (const Severity severity : {Severity::Critical, Severity::Warning, Severity::Info}) {
+    for (const Severity severity : { Severity::Critical, Severity::Warning, Severity::Info }) {
         auto *check = new QCheckBox(toString(severity), box);
         check->setObjectName(QStringLiteral("severity_") + toString(severity));
         check->setChecked(true);
         connect(check, &QCheckBox::toggled, this, [this, check](bool on) {
             // Nothing ticked would read as "all" to the store; keep at least one.
-            if (!on && std::none_of(m_severityBoxes.cbegin(), m_severityBoxes.cend(),
-                                    [](const QCheckBox *c) { return c->isChecked(); })) {
+            if (!on
+                && std::none_of(m_severityBoxes.cbegin(), m_severityBoxes.cend(),
+                    [](const QCheckBox *c) { return c->isChecked(); })) {
                 const QSignalBlocker block(check);
                 check->setChecked(true);
                 return;
@@ -317,7 +328,7 @@ QWidget *AlertsPanel::buildHistory()
     filters->addWidget(m_range);
     filters->addWidget(m_search, 1);
     layout->addLayout(filters);
-    for (QComboBox *combo : {m_rule, m_subject, m_range}) {
+    for (QComboBox *combo : { m_rule, m_subject, m_range }) {
         connect(combo, &QComboBox::currentIndexChanged, this, [this] {
             applyFilters();
             scheduleQuery();
@@ -331,7 +342,8 @@ QWidget *AlertsPanel::buildHistory()
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setItemDelegateForColumn(AlertHistoryModel::SeverityColumn, new SeverityBadgeDelegate(m_table));
+    m_table->setItemDelegateForColumn(
+        AlertHistoryModel::SeverityColumn, new SeverityBadgeDelegate(m_table));
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     // Fixed widths: measuring contents would walk all (up to thousands of) rows on each reset.
@@ -375,7 +387,7 @@ QWidget *AlertsPanel::buildHistory()
 HistoryQuery AlertsPanel::currentQuery() const
 {
     HistoryQuery q;
-    const std::array<Severity, 3> order{Severity::Critical, Severity::Warning, Severity::Info};
+    const std::array<Severity, 3> order { Severity::Critical, Severity::Warning, Severity::Info };
     bool all = true;
     for (int i = 0; i < m_severityBoxes.size(); ++i) {
         if (m_severityBoxes.at(i)->isChecked())
@@ -457,9 +469,10 @@ void AlertsPanel::refreshChoices()
         const int index = combo->findData(current);
         combo->setCurrentIndex(index >= 0 ? index : 0);
     };
-    fill(m_rule, QStringLiteral("All rules"), m_knownRules + QStringList(m_seenRules.cbegin(), m_seenRules.cend()));
+    fill(m_rule, QStringLiteral("All rules"),
+        m_knownRules + QStringList(m_seenRules.cbegin(), m_seenRules.cend()));
     fill(m_subject, QStringLiteral("All nodes and services"),
-         m_knownSubjects + QStringList(m_seenSubjects.cbegin(), m_seenSubjects.cend()));
+        m_knownSubjects + QStringList(m_seenSubjects.cbegin(), m_seenSubjects.cend()));
 }
 
 void AlertsPanel::setActiveAlerts(const QList<AlertTransition> &alerts)
@@ -475,11 +488,12 @@ void AlertsPanel::setActiveAlerts(const QList<AlertTransition> &alerts)
 void AlertsPanel::refreshActiveHeader()
 {
     if (m_active->rowCount() == 0) {
-        panel::setStatus(m_activeHeader, QStringLiteral("No active alerts — all clear"), palette::good());
+        panel::setStatus(
+            m_activeHeader, QStringLiteral("No active alerts — all clear"), palette::good());
         return;
     }
     QStringList parts;
-    for (const Severity severity : {Severity::Critical, Severity::Warning, Severity::Info}) {
+    for (const Severity severity : { Severity::Critical, Severity::Warning, Severity::Info }) {
         if (const int n = m_active->count(severity); n > 0)
             parts << QStringLiteral("%1 %2").arg(n).arg(toString(severity));
     }
@@ -489,7 +503,8 @@ void AlertsPanel::refreshActiveHeader()
     if (pending > 0)
         parts << QStringLiteral("%1 pending").arg(pending);
     const int n = m_active->rowCount();
-    const QString text = QStringLiteral("%1 active alert%2: ").arg(n).arg(n == 1 ? QString() : QStringLiteral("s"))
+    const QString text
+        = QStringLiteral("%1 active alert%2: ").arg(n).arg(n == 1 ? QString() : QStringLiteral("s"))
         + parts.join(QStringLiteral(" · "));
     QColor colour = palette::muted();
     if (m_active->firingCount(Severity::Critical) > 0)
@@ -502,8 +517,9 @@ void AlertsPanel::refreshActiveHeader()
 void AlertsPanel::showExportResult(const QString &path, qint64 rows, const QString &error)
 {
     m_exportFailed = !error.isEmpty();
-    m_exportText = m_exportFailed ? QStringLiteral("export to %1 failed: %2").arg(path, error)
-                                  : QStringLiteral("exported %1 rows to %2").arg(fmt::count(rows), path);
+    m_exportText = m_exportFailed
+        ? QStringLiteral("export to %1 failed: %2").arg(path, error)
+        : QStringLiteral("exported %1 rows to %2").arg(fmt::count(rows), path);
     refreshStatus();
 }
 
@@ -523,12 +539,14 @@ void AlertsPanel::refreshStatus()
 {
     QStringList parts;
     const int shown = m_filter->rowCount();
-    QString rows = QStringLiteral("history: %1 row%2").arg(fmt::count(shown), shown == 1 ? QString() : QStringLiteral("s"));
+    QString rows = QStringLiteral("history: %1 row%2")
+                       .arg(fmt::count(shown), shown == 1 ? QString() : QStringLiteral("s"));
     if (shown != m_history->rowCount())
         rows += QStringLiteral(" of %1 loaded").arg(fmt::count(m_history->rowCount()));
     parts << rows;
     if (m_pending > 0)
-        parts << QStringLiteral("%1 write%2 pending").arg(fmt::count(m_pending), m_pending == 1 ? QString() : QStringLiteral("s"));
+        parts << QStringLiteral("%1 write%2 pending")
+                     .arg(fmt::count(m_pending), m_pending == 1 ? QString() : QStringLiteral("s"));
     if (!m_error.isEmpty())
         parts << QStringLiteral("last error: ") + m_error;
     if (!m_exportText.isEmpty())
@@ -537,7 +555,8 @@ void AlertsPanel::refreshStatus()
     m_status->setToolTip(m_error);
     QPalette pal = m_status->palette();
     const bool bad = !m_error.isEmpty() || m_exportFailed;
-    pal.setColor(QPalette::WindowText, bad ? palette::bad() : palette().color(QPalette::WindowText));
+    pal.setColor(
+        QPalette::WindowText, bad ? palette::bad() : palette().color(QPalette::WindowText));
     m_status->setPalette(pal);
 }
 
@@ -545,8 +564,9 @@ void AlertsPanel::updateButtons()
 {
     const int n = int(selectedIds().size());
     m_ack->setEnabled(n > 0);
-    m_ack->setToolTip(n > 0 ? QStringLiteral("Acknowledge the %1 selected history entries with a comment").arg(n)
-                            : QStringLiteral("Select history entries to acknowledge"));
+    m_ack->setToolTip(n > 0
+            ? QStringLiteral("Acknowledge the %1 selected history entries with a comment").arg(n)
+            : QStringLiteral("Select history entries to acknowledge"));
 }
 
 QList<qint64> AlertsPanel::selectedIds() const
@@ -571,12 +591,14 @@ void AlertsPanel::askAcknowledge()
     dialog->setObjectName(QStringLiteral("ackDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(QStringLiteral("Acknowledge alerts"));
-    dialog->setLabelText(ids.size() == 1 ? QStringLiteral("Acknowledge 1 history entry. Comment:")
-                                         : QStringLiteral("Acknowledge %1 history entries. Comment:").arg(ids.size()));
+    dialog->setLabelText(ids.size() == 1
+            ? QStringLiteral("Acknowledge 1 history entry. Comment:")
+            : QStringLiteral("Acknowledge %1 history entries. Comment:").arg(ids.size()));
     dialog->setOption(QInputDialog::UsePlainTextEditForTextInput);
     dialog->setOkButtonText(QStringLiteral("Acknowledge"));
-    connect(dialog, &QInputDialog::textValueSelected, this,
-            [this, ids](const QString &comment) { Q_EMIT acknowledgeRequested(ids, comment.trimmed()); });
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, ids](const QString &comment) {
+        Q_EMIT acknowledgeRequested(ids, comment.trimmed());
+    });
     dialog->open();
 }
 
@@ -625,7 +647,8 @@ void AlertsPanel::askSilence()
     form->addRow(buttons);
     // Both empty would silence every alert of the cluster: not by accident.
     const auto check = [ok, ruleEdit, subjectEdit] {
-        ok->setEnabled(!ruleEdit->text().trimmed().isEmpty() || !subjectEdit->text().trimmed().isEmpty());
+        ok->setEnabled(
+            !ruleEdit->text().trimmed().isEmpty() || !subjectEdit->text().trimmed().isEmpty());
     };
     connect(ruleEdit, &QLineEdit::textChanged, dialog, check);
     connect(subjectEdit, &QLineEdit::textChanged, dialog, check);
@@ -649,17 +672,18 @@ void AlertsPanel::askSilence()
 void AlertsPanel::askExport()
 {
     auto *dialog = new QFileDialog(this, QStringLiteral("Export alert history"), QString(),
-                                   QStringLiteral("CSV files (*.csv);;All files (*)"));
+        QStringLiteral("CSV files (*.csv);;All files (*)"));
     dialog->setObjectName(QStringLiteral("exportDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setFileMode(QFileDialog::AnyFile);
     dialog->setDefaultSuffix(QStringLiteral("csv"));
-    dialog->selectFile(QStringLiteral("alert-history-%1.csv")
-                           .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
+    dialog->selectFile(
+        QStringLiteral("alert-history-%1.csv")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
     connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
         HistoryQuery q = currentQuery();
-        q.limit = 0;   // the export is the whole matching history, not the rows loaded
+        q.limit = 0; // the export is the whole matching history, not the rows loaded
         Q_EMIT exportRequested(path, q);
     });
     dialog->open();

@@ -27,8 +27,7 @@ class AlertHistoryModel;
 /// summary, since when, root-cause grouping); below the history with filters, search,
 /// acknowledge, silence and CSV export. Reads models only; every request leaves as a signal
 /// (the composition root talks to AlertHistory). No dialog blocks the event loop.
-class AlertsPanel final : public QWidget
-{
+class AlertsPanel final : public QWidget {
     Q_OBJECT
 public:
     /// @p history: the history rows (owned by the caller, fed from AlertHistory).
@@ -89,7 +88,7 @@ private:
 
     QLabel *m_activeHeader = nullptr;
     QListView *m_activeView = nullptr;
-    QList<QCheckBox *> m_severityBoxes;   ///< critical, warning, info
+    QList<QCheckBox *> m_severityBoxes; ///< critical, warning, info
     QComboBox *m_rule = nullptr;
     QComboBox *m_subject = nullptr;
     QComboBox *m_range = nullptr;

@@ -7,7 +7,6 @@
 #include <QPixmap>
 #include <QSystemTrayIcon>
 #include <QTimer>
-
 #include <algorithm>
 #include <utility>
 
@@ -41,7 +40,8 @@ QString titleOf(const AlertTransition &t)
 {
     if (t.state == AlertState::Resolved)
         return QStringLiteral("Resolved: ") + t.key();
-    return QStringLiteral("%1 %2: %3").arg(toString(t.severity).toUpper(), toString(t.state), t.key());
+    return QStringLiteral("%1 %2: %3")
+        .arg(toString(t.severity).toUpper(), toString(t.state), t.key());
 }
 
 } // namespace
@@ -78,7 +78,8 @@ bool TrayNotifier::wanted(const AlertTransition &t)
 {
     if (t.severity == Severity::Info)
         return false;
-    return t.state == AlertState::Firing || t.state == AlertState::Flapping || t.state == AlertState::Resolved;
+    return t.state == AlertState::Firing || t.state == AlertState::Flapping
+        || t.state == AlertState::Resolved;
 }
 
 void TrayNotifier::setInterval(int milliseconds)
@@ -95,7 +96,7 @@ void TrayNotifier::notify(const AlertTransition &transition)
         m_queued.append(transition);
         return;
     }
-    show({transition});
+    show({ transition });
     m_window->start();
 }
 
@@ -112,7 +113,7 @@ void TrayNotifier::show(const QList<AlertTransition> &batch)
 {
     QList<AlertTransition> sorted = batch;
     std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const AlertTransition &a, const AlertTransition &b) { return rank(a) > rank(b); });
+        [](const AlertTransition &a, const AlertTransition &b) { return rank(a) > rank(b); });
     const AlertTransition &lead = sorted.constFirst();
     QString text = lead.summary;
     if (!lead.causedBy.isEmpty())
@@ -124,11 +125,12 @@ void TrayNotifier::show(const QList<AlertTransition> &batch)
         text += QStringLiteral("\n+%1 more: %2%3")
                     .arg(sorted.size() - 1)
                     .arg(others.join(QStringLiteral(", ")),
-                         sorted.size() - 1 > kMoreNamed ? QStringLiteral(", …") : QString());
+                        sorted.size() - 1 > kMoreNamed ? QStringLiteral(", …") : QString());
     }
     QSystemTrayIcon::MessageIcon icon = QSystemTrayIcon::Information;
     if (lead.state != AlertState::Resolved)
-        icon = lead.severity == Severity::Critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning;
+        icon = lead.severity == Severity::Critical ? QSystemTrayIcon::Critical
+                                                   : QSystemTrayIcon::Warning;
     const QString title = titleOf(lead);
     m_tray->showMessage(title, text, icon);
     Q_EMIT messageShown(title, text);
@@ -148,7 +150,8 @@ void TrayNotifier::setActiveAlerts(const QList<AlertTransition> &alerts)
         warning += t.severity == Severity::Warning ? 1 : 0;
         clearing += t.isClearing() && t.severity != Severity::Info ? 1 : 0;
     }
-    const QColor colour = critical > 0 ? palette::bad() : (warning > 0 ? palette::warn() : palette::good());
+    const QColor colour
+        = critical > 0 ? palette::bad() : (warning > 0 ? palette::warn() : palette::good());
     if (colour.rgb() != m_iconColour) {
         m_iconColour = colour.rgb();
         m_tray->setIcon(dotIcon(colour));
@@ -159,8 +162,8 @@ void TrayNotifier::setActiveAlerts(const QList<AlertTransition> &alerts)
     if (warning > 0)
         parts << QStringLiteral("%1 warning").arg(warning);
     m_tray->setToolTip(QStringLiteral("Clusterwatch — ")
-                       + (parts.isEmpty() ? QStringLiteral("no active alerts") : parts.join(QStringLiteral(", ")))
-                       + (clearing > 0 ? QStringLiteral(" (%1 clearing)").arg(clearing) : QString()));
+        + (parts.isEmpty() ? QStringLiteral("no active alerts") : parts.join(QStringLiteral(", ")))
+        + (clearing > 0 ? QStringLiteral(" (%1 clearing)").arg(clearing) : QString()));
 }
 
 } // namespace cw

@@ -18,8 +18,7 @@ namespace cw {
 ///
 /// Without a system tray (QSystemTrayIcon::isSystemTrayAvailable() false, e.g. a bare X
 /// session or offscreen) it creates no icon and does nothing: available() says so.
-class TrayNotifier final : public QObject
-{
+class TrayNotifier final : public QObject {
     Q_OBJECT
 public:
     explicit TrayNotifier(QObject *parent = nullptr);

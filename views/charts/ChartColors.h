@@ -9,8 +9,7 @@ namespace cw {
 
 /// Colours of the charts for a light or a dark background. Line colours are picked for
 /// contrast against that background (≥ 3:1) and to stay apart for common colour blindness.
-struct ChartColors
-{
+struct ChartColors {
     bool dark = false;
     QColor background;
     QColor plotBackground;

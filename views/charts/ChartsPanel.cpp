@@ -22,8 +22,7 @@ namespace {
 
 // A legend entry: a colour swatch (hollow when the line is switched off), the name and the
 // current value. Clicking toggles the line.
-class LegendDelegate final : public QStyledItemDelegate
-{
+class LegendDelegate final : public QStyledItemDelegate {
 public:
     LegendDelegate(const ChartColors *colors, QObject *parent)
         : QStyledItemDelegate(parent)
@@ -31,7 +30,8 @@ public:
     {
     }
 
-    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override
     {
         painter->save();
         const QColor color = m_colors->line(index.data(ChartLegendModel::ColorIndexRole).toInt());
@@ -44,14 +44,17 @@ public:
         painter->drawRect(swatch);
         painter->setPen(shown ? m_colors->text : m_colors->grid);
         const QRect textRect = r.adjusted(side + 8, 0, 0, 0);
-        painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, index.data(Qt::DisplayRole).toString());
+        painter->drawText(
+            textRect, Qt::AlignVCenter | Qt::AlignLeft, index.data(Qt::DisplayRole).toString());
         painter->restore();
     }
 
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
     {
-        const QString text = index.data(ChartLegendModel::NameRole).toString() + QStringLiteral("  0,000.0 MiB");
-        return QSize(option.fontMetrics.horizontalAdvance(text) + 28, option.fontMetrics.height() + 6);
+        const QString text
+            = index.data(ChartLegendModel::NameRole).toString() + QStringLiteral("  0,000.0 MiB");
+        return QSize(
+            option.fontMetrics.horizontalAdvance(text) + 28, option.fontMetrics.height() + 6);
     }
 
 private:
@@ -76,7 +79,8 @@ ChartsPanel::ChartsPanel(QWidget *parent)
         auto *button = new QToolButton(this);
         button->setText(ranges[i].label);
         button->setCheckable(true);
-        button->setObjectName(QStringLiteral("range") + QString::number(ranges[i].spanMs / 60'000) + QStringLiteral("min"));
+        button->setObjectName(QStringLiteral("range") + QString::number(ranges[i].spanMs / 60'000)
+            + QStringLiteral("min"));
         button->setToolTip(QStringLiteral("Show the last %1").arg(ranges[i].label));
         m_ranges->addButton(button, i);
         bar->addWidget(button);
@@ -84,7 +88,8 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     m_ranges->button(0)->setChecked(true);
     m_ranges->setExclusive(true);
     bar->addStretch(1);
-    connect(m_ranges, &QButtonGroup::idClicked, this, [this](int id) { setSpan(chartRanges().value(id).spanMs); });
+    connect(m_ranges, &QButtonGroup::idClicked, this,
+        [this](int id) { setSpan(chartRanges().value(id).spanMs); });
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -112,7 +117,9 @@ void ChartsPanel::setCharts(const QList<ChartSpec> &charts)
         delete card.frame;
     }
     m_cards.clear();
-    const int columns = charts.size() > 6 ? 4 : charts.size() > 4 ? 3 : 2;   // two rows on a wide screen
+    const int columns = charts.size() > 6 ? 4
+        : charts.size() > 4               ? 3
+                                          : 2; // two rows on a wide screen
     for (int i = 0; i < charts.size(); ++i) {
         Card card;
         card.key = charts[i].key;
@@ -137,13 +144,14 @@ void ChartsPanel::setCharts(const QList<ChartSpec> &charts)
         card.legendView->setMaximumHeight(card.legendView->fontMetrics().height() * 3 + 16);
         card.legendView->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
         card.legendView->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-        connect(card.legendView, &QListView::clicked, card.legend, [legend = card.legend](const QModelIndex &index) {
-            const bool shown = index.data(Qt::CheckStateRole).value<Qt::CheckState>() == Qt::Checked;
-            legend->setData(index, shown ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
-        });
-        connect(card.legend, &ChartLegendModel::shownChanged, card.chart, [this, chart = card.chart] {
-            chart->refresh(QDateTime::currentMSecsSinceEpoch());
-        });
+        connect(card.legendView, &QListView::clicked, card.legend,
+            [legend = card.legend](const QModelIndex &index) {
+                const bool shown
+                    = index.data(Qt::CheckStateRole).value<Qt::CheckState>() == Qt::Checked;
+                legend->setData(index, shown ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
+            });
+        connect(card.legend, &ChartLegendModel::shownChanged, card.chart,
+            [this, chart = card.chart] { chart->refresh(QDateTime::currentMSecsSinceEpoch()); });
         auto *box = new QVBoxLayout(card.frame);
         box->setContentsMargins(0, 0, 0, 0);
         box->setSpacing(0);
@@ -194,9 +202,9 @@ void ChartsPanel::applyColors()
     for (const Card &card : std::as_const(m_cards)) {
         card.chart->setColors(m_colors);
         QPalette pal = card.frame->palette();
-        for (const auto role : {QPalette::Window, QPalette::Base})
+        for (const auto role : { QPalette::Window, QPalette::Base })
             pal.setColor(role, m_colors.background);
-        for (const auto role : {QPalette::WindowText, QPalette::Text})
+        for (const auto role : { QPalette::WindowText, QPalette::Text })
             pal.setColor(role, m_colors.text);
         card.frame->setPalette(pal);
         card.frame->setAutoFillBackground(true);

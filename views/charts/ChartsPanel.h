@@ -22,8 +22,7 @@ class TimeSeriesStore;
 /// legend that names its lines with their current values and switches lines on and off.
 /// Redraws at most once a second, and only as often as the range moves by a pixel; a hidden
 /// panel only keeps its legends current.
-class ChartsPanel final : public QWidget
-{
+class ChartsPanel final : public QWidget {
     Q_OBJECT
 public:
     explicit ChartsPanel(QWidget *parent = nullptr);
@@ -53,8 +52,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    struct Card
-    {
+    struct Card {
         QString key;
         ChartLegendModel *legend = nullptr;
         TimeChart *chart = nullptr;
@@ -74,7 +72,7 @@ private:
     bool m_explicitColors = false;
     qint64 m_spanMs;
     qint64 m_staleAfterMs = 5'000;
-    QElapsedTimer m_sinceDraw;   ///< monotonic: a wall clock set back must not stop the redraws
+    QElapsedTimer m_sinceDraw; ///< monotonic: a wall clock set back must not stop the redraws
 };
 
 } // namespace cw

@@ -12,7 +12,6 @@
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QValueAxis>
-
 #include <cmath>
 
 namespace cw {
@@ -29,7 +28,7 @@ double niceCeil(double value)
     if (!(value > 0))
         return 1;
     const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (const double step : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+    for (const double step : { 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0 }) {
         if (value <= step * magnitude * 1.0000001)
             return step * magnitude;
     }
@@ -47,7 +46,7 @@ int tickCountFor(double top)
         return 4;
     if (is(1.2) || is(2) || is(4) || is(8))
         return 5;
-    return 6;   // 1, 2.5, 5, 10
+    return 6; // 1, 2.5, 5, 10
 }
 
 QString axisTitle(ChartUnit unit, double scale)
@@ -89,7 +88,7 @@ TimeChart::TimeChart(ChartLegendModel *legend, QWidget *parent)
     , m_left(new QValueAxis)
 {
     m_chart->setAnimationOptions(QChart::NoAnimation);
-    m_chart->legend()->hide();   // the legend is a ChartLegendModel view beside the chart
+    m_chart->legend()->hide(); // the legend is a ChartLegendModel view beside the chart
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
     m_chart->addAxis(m_time, Qt::AlignBottom);
@@ -169,7 +168,7 @@ void TimeChart::rebuild()
         m_right = new QValueAxis;
         m_right->setTickCount(5);
         m_right->setLabelFormat(QStringLiteral("%.4g"));
-        m_right->setGridLineVisible(false);   // one grid, the left axis's
+        m_right->setGridLineVisible(false); // one grid, the left axis's
         m_chart->addAxis(m_right, Qt::AlignRight);
     } else if (!spec.hasRightAxis() && m_right) {
         m_chart->removeAxis(m_right);
@@ -252,7 +251,8 @@ void TimeChart::refresh(qint64 nowMs)
             continue;
         // Min-max over four-pixel columns: a vertex every two pixels, every spike kept. Finer
         // columns look the same on dense data and double the cost of laying out and painting.
-        QList<QList<QPointF>> runs = Downsampler::splitAtBreaks(Downsampler::minMax(*series, from, nowMs, width / 4), stub);
+        QList<QList<QPointF>> runs = Downsampler::splitAtBreaks(
+            Downsampler::minMax(*series, from, nowMs, width / 4), stub);
         double &top = spec.series[row].rightAxis ? maxRight : maxLeft;
         for (const QList<QPointF> &run : std::as_const(runs)) {
             for (const QPointF &p : run)
@@ -337,7 +337,7 @@ void TimeChart::refresh(qint64 nowMs)
     }
     for (qsizetype i = 0; i < m_thresholds.size(); ++i) {
         const double y = spec.thresholds[i].value / m_leftScale;
-        m_thresholds[i]->replace({QPointF(double(from), y), QPointF(double(nowMs), y)});
+        m_thresholds[i]->replace({ QPointF(double(from), y), QPointF(double(nowMs), y) });
         m_lastPointCount += 2;
     }
     placeThresholdLabels();
@@ -385,7 +385,8 @@ void TimeChart::hoverAt(const QPoint &pos)
     const qint64 t = from + qint64((at.x() - plot.left()) / plot.width() * double(m_spanMs));
     // A sample counts when it is within two pixel columns (or five seconds) of the cursor.
     const qint64 tolerance = std::max<qint64>(5'000, 2 * m_spanMs / plotWidth());
-    QStringList lines{QDateTime::fromMSecsSinceEpoch(t).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))};
+    QStringList lines { QDateTime::fromMSecsSinceEpoch(t).toString(
+        QStringLiteral("yyyy-MM-dd HH:mm:ss")) };
     for (int row = 0; row < m_lines.size(); ++row) {
         if (!m_legend->isShown(row))
             continue;

@@ -22,8 +22,7 @@ class TimeSeriesStore;
 /// one replace() per drawn segment; a line is cut into segments at its gaps because a chart line
 /// would draw straight through them. Alert thresholds are dashed lines. Hovering shows the time
 /// and every line's value there.
-class TimeChart final : public QChartView
-{
+class TimeChart final : public QChartView {
     Q_OBJECT
 public:
     explicit TimeChart(ChartLegendModel *legend, QWidget *parent = nullptr);
@@ -59,8 +58,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
-    struct Line
-    {
+    struct Line {
         QList<QLineSeries *> segments;
         int used = 0;
     };
@@ -87,7 +85,7 @@ private:
     ChartColors m_colors = ChartColors::light();
     qint64 m_spanMs = 5 * 60'000;
     qint64 m_nowMs = 0;
-    double m_leftScale = 1;    // bytes are drawn in MiB / GiB
+    double m_leftScale = 1; // bytes are drawn in MiB / GiB
     double m_rightScale = 1;
     qsizetype m_lastPointCount = 0;
     QPoint m_hoverPos;

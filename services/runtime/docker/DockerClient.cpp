@@ -20,9 +20,12 @@ constexpr int kDefaultStopGraceS = 10; ///< the engine's default for restart and
 QString endpointOf(ContainerAction action)
 {
     switch (action) {
-    case ContainerAction::Restart: return QStringLiteral("restart");
-    case ContainerAction::Stop: return QStringLiteral("stop");
-    case ContainerAction::Start: return QStringLiteral("start");
+    case ContainerAction::Restart:
+        return QStringLiteral("restart");
+    case ContainerAction::Stop:
+        return QStringLiteral("stop");
+    case ContainerAction::Start:
+        return QStringLiteral("start");
     case ContainerAction::RolloutRestart:
     case ContainerAction::Scale:
         break;
@@ -33,9 +36,12 @@ QString endpointOf(ContainerAction action)
 QString pastTense(ContainerAction action)
 {
     switch (action) {
-    case ContainerAction::Restart: return QStringLiteral("restarted");
-    case ContainerAction::Stop: return QStringLiteral("stopped");
-    case ContainerAction::Start: return QStringLiteral("started");
+    case ContainerAction::Restart:
+        return QStringLiteral("restarted");
+    case ContainerAction::Stop:
+        return QStringLiteral("stopped");
+    case ContainerAction::Start:
+        return QStringLiteral("started");
     case ContainerAction::RolloutRestart:
     case ContainerAction::Scale:
         break; // not supported: never done here
@@ -45,7 +51,8 @@ QString pastTense(ContainerAction action)
 
 } // namespace
 
-DockerClient::DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis interval, QObject *parent)
+DockerClient::DockerClient(
+    DockerEndpoint endpoint, Timeouts timeouts, Millis interval, QObject *parent)
     : ContainerRuntime(parent)
     , m_transport(new DockerTransport(std::move(endpoint), timeouts, this))
     , m_poller(new DockerPoller(*m_transport, interval, this))
@@ -71,7 +78,8 @@ DockerClient::DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis in
     connect(m_logs, &DockerLogs::followFailed, this, &ContainerRuntime::followFailed);
 }
 
-DockerClient::~DockerClient() = default; // the parts are children; the transport frees curl's handles
+DockerClient::~DockerClient()
+    = default; // the parts are children; the transport frees curl's handles
 
 QString DockerClient::kind() const
 {
@@ -133,14 +141,15 @@ void DockerClient::perform(
     result.startedMs = docker::wallMs();
     auto finish = [this](ActionResult done) {
         done.finishedMs = docker::wallMs();
-        qCInfo(lcDocker).noquote() << toString(done.action) << done.container << "on"
-                                   << done.endpoint << "->" << toString(done.outcome)
-                                   << done.message;
+        qCInfo(lcDocker).noquote()
+            << toString(done.action) << done.container << "on" << done.endpoint << "->"
+            << toString(done.outcome) << done.message;
         Q_EMIT actionFinished(done);
     };
     if (!supports(action)) {
         result.outcome = ActionOutcome::Failed;
-        result.message = QStringLiteral("%1 is not supported by the Docker runtime").arg(toString(action));
+        result.message
+            = QStringLiteral("%1 is not supported by the Docker runtime").arg(toString(action));
         finish(result);
         return;
     }
@@ -167,7 +176,8 @@ void DockerClient::perform(
         [this, result, graceSeconds, finish] {
             DockerRequestSpec spec;
             spec.method = "POST";
-            spec.path = docker::containerPath(result.container, QString(QLatin1Char('/') + endpointOf(result.action)));
+            spec.path = docker::containerPath(
+                result.container, QString(QLatin1Char('/') + endpointOf(result.action)));
             if (result.action != ContainerAction::Start) {
                 if (graceSeconds >= 0)
                     spec.path += QStringLiteral("?t=") + QString::number(graceSeconds);
@@ -175,33 +185,36 @@ void DockerClient::perform(
                 spec.timeoutMs = qint64(m_transport->timeouts().request.count())
                     + qint64(graceSeconds >= 0 ? graceSeconds : kDefaultStopGraceS) * 1000;
             }
-            m_transport->send(spec, [this, result, finish](const DockerReply &reply, std::optional<DockerFailure> failure) {
-                ActionResult done = result;
-                if (!failure && reply.status == 304) {
-                    done.outcome = ActionOutcome::AlreadyInState;
-                    done.message = done.action == ContainerAction::Start
-                        ? QStringLiteral("%1 is already running").arg(done.container)
-                        : QStringLiteral("%1 is already stopped").arg(done.container);
-                } else if (!failure) {
-                    done.outcome = ActionOutcome::Done;
-                    done.message = done.container + QLatin1Char(' ') + pastTense(done.action);
-                } else if (!failure->unreachable && reply.status == 404) {
-                    done.outcome = ActionOutcome::NoSuchContainer;
-                    const QString message = parseApiError(reply.body);
-                    done.message = message.isEmpty()
-                        ? QStringLiteral("No such container: ") + done.container
-                        : message;
-                } else {
-                    done.outcome = ActionOutcome::Failed;
-                    const QString message = failure->unreachable ? QString() : parseApiError(reply.body);
-                    done.message = failure->unreachable
-                        ? m_transport->unreachableText(failure->text)
-                        : (message.isEmpty() ? failure->text : message);
-                }
-                m_busy.remove(done.container);
-                finish(done);
-                m_poller->requestPollSoon();
-            });
+            m_transport->send(spec,
+                [this, result, finish](
+                    const DockerReply &reply, std::optional<DockerFailure> failure) {
+                    ActionResult done = result;
+                    if (!failure && reply.status == 304) {
+                        done.outcome = ActionOutcome::AlreadyInState;
+                        done.message = done.action == ContainerAction::Start
+                            ? QStringLiteral("%1 is already running").arg(done.container)
+                            : QStringLiteral("%1 is already stopped").arg(done.container);
+                    } else if (!failure) {
+                        done.outcome = ActionOutcome::Done;
+                        done.message = done.container + QLatin1Char(' ') + pastTense(done.action);
+                    } else if (!failure->unreachable && reply.status == 404) {
+                        done.outcome = ActionOutcome::NoSuchContainer;
+                        const QString message = parseApiError(reply.body);
+                        done.message = message.isEmpty()
+                            ? QStringLiteral("No such container: ") + done.container
+                            : message;
+                    } else {
+                        done.outcome = ActionOutcome::Failed;
+                        const QString message
+                            = failure->unreachable ? QString() : parseApiError(reply.body);
+                        done.message = failure->unreachable
+                            ? m_transport->unreachableText(failure->text)
+                            : (message.isEmpty() ? failure->text : message);
+                    }
+                    m_busy.remove(done.container);
+                    finish(done);
+                    m_poller->requestPollSoon();
+                });
         },
         [this, result, finish](const DockerFailure &failure) {
             ActionResult done = result;

@@ -35,8 +35,8 @@ public:
     static constexpr int kApiMajor = 1;
     static constexpr int kApiMinor = 41;
 
-    DockerClient(DockerEndpoint endpoint, Timeouts timeouts, Millis interval,
-        QObject *parent = nullptr);
+    DockerClient(
+        DockerEndpoint endpoint, Timeouts timeouts, Millis interval, QObject *parent = nullptr);
     ~DockerClient() override; ///< frees curl's handles; runs on the client's thread
 
     [[nodiscard]] QString kind() const override; ///< "docker"

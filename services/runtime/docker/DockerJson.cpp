@@ -9,7 +9,6 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QJsonValue>
-
 #include <cmath>
 #include <limits>
 
@@ -41,13 +40,20 @@ constexpr qsizetype kApiSnippetChars = 200;
 QString typeName(const QJsonValue &value)
 {
     switch (value.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
     }
     return QStringLiteral("nothing");
 }
@@ -60,7 +66,10 @@ QString snippet(QByteArrayView bytes)
 /// Reads fields of one JSON answer, failing with "<what>: <path>: <problem>".
 class Reader {
 public:
-    explicit Reader(QString what) : m_what(std::move(what)) { }
+    explicit Reader(QString what)
+        : m_what(std::move(what))
+    {
+    }
 
     [[noreturn]] void fail(const QString &path, const QString &problem) const
     {
@@ -172,7 +181,8 @@ public:
         return value.toObject();
     }
 
-    QJsonObject requiredObject(const QJsonObject &parent, const QString &path, const QString &key) const
+    QJsonObject requiredObject(
+        const QJsonObject &parent, const QString &path, const QString &key) const
     {
         const QJsonValue value = parent.value(key);
         if (value.isUndefined() || value.isNull())
@@ -216,8 +226,9 @@ std::optional<qint64> parseTimestampMs(const QString &text)
             ++pos;
         if (pos == start)
             return std::nullopt;
-        millis = QString(text.mid(start, std::min<qsizetype>(3, pos - start)) + QStringLiteral("00"))
-                     .left(3);
+        millis
+            = QString(text.mid(start, std::min<qsizetype>(3, pos - start)) + QStringLiteral("00"))
+                  .left(3);
     }
     const QString zone = text.mid(pos);
     if (zone != QLatin1String("Z") && zone.size() != 6)
@@ -274,19 +285,20 @@ std::optional<double> cpuPercent(const Reader &reader, const QJsonObject &root)
 {
     const QJsonObject cpu = reader.requiredObject(root, QString(), QStringLiteral("cpu_stats"));
     const QJsonObject pre = reader.object(root, QString(), QStringLiteral("precpu_stats"));
-    const QJsonObject usage = reader.object(cpu, QStringLiteral("cpu_stats"), QStringLiteral("cpu_usage"));
+    const QJsonObject usage
+        = reader.object(cpu, QStringLiteral("cpu_stats"), QStringLiteral("cpu_usage"));
     const QJsonObject preUsage
         = reader.object(pre, QStringLiteral("precpu_stats"), QStringLiteral("cpu_usage"));
-    const std::optional<double> total
-        = reader.number(usage, QStringLiteral("cpu_stats.cpu_usage"), QStringLiteral("total_usage"));
+    const std::optional<double> total = reader.number(
+        usage, QStringLiteral("cpu_stats.cpu_usage"), QStringLiteral("total_usage"));
     const std::optional<double> system
         = reader.number(cpu, QStringLiteral("cpu_stats"), QStringLiteral("system_cpu_usage"));
     const std::optional<double> preTotal = reader.number(
         preUsage, QStringLiteral("precpu_stats.cpu_usage"), QStringLiteral("total_usage"));
     const std::optional<double> preSystem
         = reader.number(pre, QStringLiteral("precpu_stats"), QStringLiteral("system_cpu_usage"));
-    double online
-        = reader.number(cpu, QStringLiteral("cpu_stats"), QStringLiteral("online_cpus")).value_or(0);
+    double online = reader.number(cpu, QStringLiteral("cpu_stats"), QStringLiteral("online_cpus"))
+                        .value_or(0);
     if (online <= 0) {
         const QJsonValue perCpu = usage.value(QLatin1String("percpu_usage"));
         online = perCpu.isArray() ? double(perCpu.toArray().size()) : 0;
@@ -310,13 +322,14 @@ QHash<QString, QByteArray> settingHashes(const Reader &reader, const QJsonObject
     if (env.isUndefined() || env.isNull())
         return hashes;
     if (!env.isArray())
-        reader.fail(QStringLiteral("Config.Env"), QStringLiteral("expected an array, got ") + typeName(env));
+        reader.fail(QStringLiteral("Config.Env"),
+            QStringLiteral("expected an array, got ") + typeName(env));
     const QJsonArray items = env.toArray();
     const QStringList &keys = consistencySettingKeys();
     for (qsizetype i = 0; i < items.size(); ++i) {
         if (!items.at(i).isString())
             reader.fail(QStringLiteral("Config.Env[%1]").arg(i),
-                        QStringLiteral("expected a string, got ") + typeName(items.at(i)));
+                QStringLiteral("expected a string, got ") + typeName(items.at(i)));
         const QString item = items.at(i).toString();
         const qsizetype eq = item.indexOf(QLatin1Char('='));
         if (eq <= 0)
@@ -347,7 +360,8 @@ Result<QList<ContainerInfo>> parseContainerList(QByteArrayView json)
         for (qsizetype i = 0; i < items.size(); ++i) {
             const QString path = QStringLiteral("[%1]").arg(i);
             if (!items.at(i).isObject())
-                reader.fail(path, QStringLiteral("expected an object, got ") + typeName(items.at(i)));
+                reader.fail(
+                    path, QStringLiteral("expected an object, got ") + typeName(items.at(i)));
             containers.append(readListItem(reader, items.at(i).toObject(), path));
         }
         return containers;
@@ -367,11 +381,13 @@ Result<ContainerInfo> parseContainerInspect(QByteArrayView json)
         if (info.name.isEmpty())
             info.name = info.id.left(12);
         const QJsonObject state = reader.requiredObject(root, QString(), QStringLiteral("State"));
-        info.state = reader.requiredString(state, QStringLiteral("State"), QStringLiteral("Status"));
+        info.state
+            = reader.requiredString(state, QStringLiteral("State"), QStringLiteral("Status"));
         const std::optional<qint64> exitCode
             = reader.integer(state, QStringLiteral("State"), QStringLiteral("ExitCode"));
         // A running or never started container has ExitCode 0: only a stopped one has one.
-        if (exitCode && (info.state == QLatin1String("exited") || info.state == QLatin1String("dead")))
+        if (exitCode
+            && (info.state == QLatin1String("exited") || info.state == QLatin1String("dead")))
             info.exitCode = int(std::clamp<qint64>(*exitCode, -1, 255));
         const std::optional<qint64> restarts
             = reader.integer(root, QString(), QStringLiteral("RestartCount"));
@@ -426,10 +442,10 @@ Result<ContainerStats> parseContainerStats(QByteArrayView json)
         if (!inactive)
             inactive = reader.integer(detail, detailPath, QStringLiteral("inactive_file"));
         const qint64 usage = reader.integer(memory, memPath, QStringLiteral("usage")).value_or(0);
-        stats.memoryUsedBytes = std::max<qint64>(0,
-            inactive && *inactive > 0 && *inactive <= usage ? usage - *inactive : usage);
-        stats.memoryLimitBytes
-            = std::max<qint64>(0, reader.integer(memory, memPath, QStringLiteral("limit")).value_or(0));
+        stats.memoryUsedBytes = std::max<qint64>(
+            0, inactive && *inactive > 0 && *inactive <= usage ? usage - *inactive : usage);
+        stats.memoryLimitBytes = std::max<qint64>(
+            0, reader.integer(memory, memPath, QStringLiteral("limit")).value_or(0));
         const QJsonValue networks = root.value(QLatin1String("networks"));
         if (!networks.isUndefined() && !networks.isNull() && !networks.isObject())
             reader.fail(QStringLiteral("networks"),
@@ -457,13 +473,14 @@ Result<RuntimeEvent> parseDockerEvent(QByteArrayView line)
         const QJsonObject actor = reader.object(root, QString(), QStringLiteral("Actor"));
         event.id = reader.string(actor, QStringLiteral("Actor"), QStringLiteral("ID"),
             reader.string(root, QString(), QStringLiteral("id")));
-        event.attributes = reader.strings(actor, QStringLiteral("Actor"), QStringLiteral("Attributes"));
+        event.attributes
+            = reader.strings(actor, QStringLiteral("Actor"), QStringLiteral("Attributes"));
         event.name = event.attributes.value(QStringLiteral("name"));
         if (const std::optional<qint64> nano
             = reader.integer(root, QString(), QStringLiteral("timeNano")))
             event.timeNano = *nano;
         else if (const std::optional<qint64> seconds
-                 = reader.integer(root, QString(), QStringLiteral("time")))
+            = reader.integer(root, QString(), QStringLiteral("time")))
             event.timeNano = *seconds * 1'000'000'000;
         return event;
     } catch (const JsonFailure &failure) {
@@ -513,7 +530,8 @@ QList<LogLine> DockerLogDemuxer::feed(QByteArrayView bytes)
     qsizetype pos = 0;
     while (pos < bytes.size()) {
         if (m_payloadLeft > 0) {
-            const qsizetype take = std::min<qsizetype>(qsizetype(m_payloadLeft), bytes.size() - pos);
+            const qsizetype take
+                = std::min<qsizetype>(qsizetype(m_payloadLeft), bytes.size() - pos);
             appendText(m_stream, bytes.sliced(pos, take), out);
             pos += take;
             m_payloadLeft -= quint32(take);
@@ -542,8 +560,8 @@ QList<LogLine> DockerLogDemuxer::feed(QByteArrayView bytes)
             return out;
         }
         m_stream = h[0] >= 2 ? 2 : 1;
-        m_payloadLeft = (quint32(h[4]) << 24) | (quint32(h[5]) << 16) | (quint32(h[6]) << 8)
-            | quint32(h[7]);
+        m_payloadLeft
+            = (quint32(h[4]) << 24) | (quint32(h[5]) << 16) | (quint32(h[6]) << 8) | quint32(h[7]);
         m_header.clear();
         m_offset += 8;
     }

@@ -3,8 +3,8 @@
 // Pure parsers of the Docker Engine API's answers (v1.41): functions of bytes, no I/O.
 // Errors name the answer and what in it was wrong ("containers list: item 2: "Id" is missing").
 
-#include "models/RuntimeTypes.h"
 #include "models/Result.h"
+#include "models/RuntimeTypes.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -76,11 +76,11 @@ private:
 
     bool m_raw;
     QString m_error;
-    qint64 m_offset = 0;            ///< bytes consumed so far, for error messages
-    QByteArray m_header;            ///< a frame header split between two reads
-    quint32 m_payloadLeft = 0;      ///< bytes of the current frame still to come
-    int m_stream = 1;               ///< of the current frame
-    QByteArray m_partial[2];        ///< unterminated line of stdout, stderr
+    qint64 m_offset = 0; ///< bytes consumed so far, for error messages
+    QByteArray m_header; ///< a frame header split between two reads
+    quint32 m_payloadLeft = 0; ///< bytes of the current frame still to come
+    int m_stream = 1; ///< of the current frame
+    QByteArray m_partial[2]; ///< unterminated line of stdout, stderr
 };
 
 } // namespace cw

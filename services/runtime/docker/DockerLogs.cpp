@@ -5,7 +5,6 @@
 #include "services/runtime/docker/DockerTransport.h"
 
 #include <QTimer>
-
 #include <algorithm>
 
 namespace cw {
@@ -34,7 +33,8 @@ void DockerLogs::stop()
 void DockerLogs::fetch(quint64 requestId, const QString &container, int tail)
 {
     if (!m_transport.isRunning()) {
-        Q_EMIT logsReady(requestId, container, {}, QStringLiteral("the Docker client is not running"));
+        Q_EMIT logsReady(
+            requestId, container, {}, QStringLiteral("the Docker client is not running"));
         return;
     }
     if (!docker::isContainerName(container)) {
@@ -46,14 +46,16 @@ void DockerLogs::fetch(quint64 requestId, const QString &container, int tail)
             // Multiplexed or raw depends on the container's TTY: ask first.
             DockerRequestSpec spec;
             spec.path = docker::containerPath(container, u"/json");
-            m_transport.send(spec, [this, requestId, container, tail](const DockerReply &reply, std::optional<DockerFailure> failure) {
-                if (failure) {
-                    Q_EMIT logsReady(requestId, container, {}, failureText(reply, *failure));
-                    return;
-                }
-                const Result<ContainerInfo> info = parseContainerInspect(reply.body);
-                fetchOf(requestId, container, tail, info && info.value().tty);
-            });
+            m_transport.send(spec,
+                [this, requestId, container, tail](
+                    const DockerReply &reply, std::optional<DockerFailure> failure) {
+                    if (failure) {
+                        Q_EMIT logsReady(requestId, container, {}, failureText(reply, *failure));
+                        return;
+                    }
+                    const Result<ContainerInfo> info = parseContainerInspect(reply.body);
+                    fetchOf(requestId, container, tail, info && info.value().tty);
+                });
         },
         [this, requestId, container](const DockerFailure &failure) {
             Q_EMIT logsReady(requestId, container, {}, m_transport.unreachableText(failure.text));
@@ -72,22 +74,25 @@ void DockerLogs::fetchOf(quint64 requestId, const QString &container, int tail, 
 {
     DockerRequestSpec spec;
     spec.path = docker::containerPath(container,
-        QStringLiteral("/logs?stdout=1&stderr=1&tail=%1&timestamps=0").arg(std::clamp(tail, 0, kMaxTail)));
+        QStringLiteral("/logs?stdout=1&stderr=1&tail=%1&timestamps=0")
+            .arg(std::clamp(tail, 0, kMaxTail)));
     spec.maxBodyBytes = kMaxLogTailBytes;
-    m_transport.send(spec, [this, requestId, container, tty](const DockerReply &reply, std::optional<DockerFailure> failure) {
-        if (failure) {
-            Q_EMIT logsReady(requestId, container, {}, failureText(reply, *failure));
-            return;
-        }
-        DockerLogDemuxer demuxer(tty);
-        QList<LogLine> lines = demuxer.feed(reply.body);
-        lines += demuxer.finish();
-        QStringList texts;
-        texts.reserve(lines.size());
-        for (const LogLine &line : std::as_const(lines))
-            texts.append(line.text);
-        Q_EMIT logsReady(requestId, container, texts, demuxer.error());
-    });
+    m_transport.send(spec,
+        [this, requestId, container, tty](
+            const DockerReply &reply, std::optional<DockerFailure> failure) {
+            if (failure) {
+                Q_EMIT logsReady(requestId, container, {}, failureText(reply, *failure));
+                return;
+            }
+            DockerLogDemuxer demuxer(tty);
+            QList<LogLine> lines = demuxer.feed(reply.body);
+            lines += demuxer.finish();
+            QStringList texts;
+            texts.reserve(lines.size());
+            for (const LogLine &line : std::as_const(lines))
+                texts.append(line.text);
+            Q_EMIT logsReady(requestId, container, texts, demuxer.error());
+        });
 }
 
 // --- follows ----------------------------------------------------------------------------------
@@ -135,7 +140,8 @@ void DockerLogs::startFollow(const QString &container, quint64 generation)
             DockerRequestSpec spec;
             spec.path = docker::containerPath(container, u"/json");
             follow->request = m_transport.send(spec,
-                [this, container, generation](const DockerReply &reply, std::optional<DockerFailure> failure) {
+                [this, container, generation](
+                    const DockerReply &reply, std::optional<DockerFailure> failure) {
                     Follow *asked = current(container, generation);
                     if (!asked)
                         return;
@@ -206,8 +212,9 @@ void DockerLogs::followEnded(const QString &container, quint64 generation, const
     if (!follow || !m_transport.isRunning())
         return;
     follow->endedAtMs = docker::wallMs();
-    follow->backoffMs = follow->backoffMs == 0 ? kFollowFirstBackoffMs
-                                               : std::min(follow->backoffMs * 2, docker::kMaxBackoffMs);
+    follow->backoffMs = follow->backoffMs == 0
+        ? kFollowFirstBackoffMs
+        : std::min(follow->backoffMs * 2, docker::kMaxBackoffMs);
     if (!error.isEmpty())
         qCDebug(lcDocker).noquote() << "log follow of" << container << "ended:" << error;
     QTimer::singleShot(int(follow->backoffMs), this,

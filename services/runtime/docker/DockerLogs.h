@@ -6,7 +6,6 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 
 namespace cw {
@@ -44,7 +43,7 @@ private:
         quint64 request = 0;
         std::shared_ptr<DockerLogDemuxer> demuxer;
         qint64 backoffMs = 0;
-        qint64 endedAtMs = 0;   ///< wall clock; `since` for the next attempt
+        qint64 endedAtMs = 0; ///< wall clock; `since` for the next attempt
     };
 
     void fetchOf(quint64 requestId, const QString &container, int tail, bool tty);
@@ -56,7 +55,7 @@ private:
     [[nodiscard]] Follow *current(const QString &container, quint64 generation);
 
     DockerTransport &m_transport;
-    QHash<QString, Follow> m_follows;    ///< by container name as given
+    QHash<QString, Follow> m_follows; ///< by container name as given
     quint64 m_followGeneration = 0;
 };
 

@@ -5,14 +5,13 @@
 #include "services/runtime/docker/DockerTransport.h"
 
 #include <QTimer>
-
 #include <algorithm>
 
 namespace cw {
 
 namespace {
 
-constexpr qint64 kMinGapMs = 50;  ///< between two polls
+constexpr qint64 kMinGapMs = 50; ///< between two polls
 constexpr qint64 kSoonGapMs = 50; ///< a poll asked for by an event or an action
 constexpr int kMaxParallelInspects = 8;
 
@@ -75,34 +74,35 @@ void DockerPoller::listContainers()
         return;
     DockerRequestSpec spec;
     spec.path = QStringLiteral("/containers/json?all=1");
-    m_pollRequests.append(m_transport.send(spec, [this](const DockerReply &reply, std::optional<DockerFailure> failure) {
-        m_pollRequests.removeAll(reply.id);
-        if (failure && failure->unreachable) {
-            pollFailed(*failure);
-            return;
-        }
-        Result<QList<ContainerInfo>> parsed = failure
-            ? Result<QList<ContainerInfo>>(Error { failure->text })
-            : parseContainerList(reply.body);
-        if (!parsed) {
-            // The engine answers, but not with a list: say so, with no containers.
+    m_pollRequests.append(m_transport.send(
+        spec, [this](const DockerReply &reply, std::optional<DockerFailure> failure) {
+            m_pollRequests.removeAll(reply.id);
+            if (failure && failure->unreachable) {
+                pollFailed(*failure);
+                return;
+            }
+            Result<QList<ContainerInfo>> parsed = failure
+                ? Result<QList<ContainerInfo>>(Error { failure->text })
+                : parseContainerList(reply.body);
+            if (!parsed) {
+                // The engine answers, but not with a list: say so, with no containers.
+                m_pending = RuntimeSnapshot {};
+                m_pendingErrors = { parsed.error() };
+                completePoll();
+                return;
+            }
             m_pending = RuntimeSnapshot {};
-            m_pendingErrors = { parsed.error() };
-            completePoll();
-            return;
-        }
-        m_pending = RuntimeSnapshot {};
-        m_pending.containers = std::move(parsed).value();
-        m_pendingErrors.clear();
-        m_toInspect.clear();
-        for (const ContainerInfo &container : std::as_const(m_pending.containers)) {
-            const auto cached = m_inspected.constFind(container.id);
-            if (cached == m_inspected.constEnd() || cached->state != container.state
-                || m_dirty.contains(container.id))
-                m_toInspect.append(container.id);
-        }
-        inspectNext();
-    }));
+            m_pending.containers = std::move(parsed).value();
+            m_pendingErrors.clear();
+            m_toInspect.clear();
+            for (const ContainerInfo &container : std::as_const(m_pending.containers)) {
+                const auto cached = m_inspected.constFind(container.id);
+                if (cached == m_inspected.constEnd() || cached->state != container.state
+                    || m_dirty.contains(container.id))
+                    m_toInspect.append(container.id);
+            }
+            inspectNext();
+        }));
 }
 
 void DockerPoller::inspectNext()
@@ -114,29 +114,32 @@ void DockerPoller::inspectNext()
         ++m_inspectCount;
         DockerRequestSpec spec;
         spec.path = docker::containerPath(id, u"/json");
-        m_pollRequests.append(m_transport.send(spec, [this, id](const DockerReply &reply, std::optional<DockerFailure> failure) {
-            m_pollRequests.removeAll(reply.id);
-            --m_inspectsInFlight;
-            if (failure && failure->unreachable) {
-                pollFailed(*failure);
-                return;
-            }
-            if (failure) {
-                if (reply.status != 404) // 404: removed since the list; its event follows
-                    m_pendingErrors.append(failure->text);
-                m_inspected.remove(id);
-            } else if (const Result<ContainerInfo> info = parseContainerInspect(reply.body)) {
-                const ContainerInfo &value = info.value();
-                m_inspected.insert(id, Inspected { value.state, value.restartCount, value.exitCode, value.tty, value.settingHashes });
-            } else {
-                m_pendingErrors.append(info.error());
-                m_inspected.remove(id);
-            }
-            if (m_toInspect.isEmpty() && m_inspectsInFlight == 0)
-                completePoll();
-            else
-                inspectNext();
-        }));
+        m_pollRequests.append(m_transport.send(
+            spec, [this, id](const DockerReply &reply, std::optional<DockerFailure> failure) {
+                m_pollRequests.removeAll(reply.id);
+                --m_inspectsInFlight;
+                if (failure && failure->unreachable) {
+                    pollFailed(*failure);
+                    return;
+                }
+                if (failure) {
+                    if (reply.status != 404) // 404: removed since the list; its event follows
+                        m_pendingErrors.append(failure->text);
+                    m_inspected.remove(id);
+                } else if (const Result<ContainerInfo> info = parseContainerInspect(reply.body)) {
+                    const ContainerInfo &value = info.value();
+                    m_inspected.insert(id,
+                        Inspected { value.state, value.restartCount, value.exitCode, value.tty,
+                            value.settingHashes });
+                } else {
+                    m_pendingErrors.append(info.error());
+                    m_inspected.remove(id);
+                }
+                if (m_toInspect.isEmpty() && m_inspectsInFlight == 0)
+                    completePoll();
+                else
+                    inspectNext();
+            }));
     }
     if (m_toInspect.isEmpty() && m_inspectsInFlight == 0)
         completePoll();
@@ -198,7 +201,8 @@ void DockerPoller::pollFailed(const DockerFailure &failure)
     m_reachable = false;
     m_lastError = text;
     m_nextAttemptMs = m_transport.nowMs() + m_backoffMs;
-    m_backoffMs = std::min(m_backoffMs * 2, std::max(docker::kMaxBackoffMs, qint64(m_interval.count())));
+    m_backoffMs
+        = std::min(m_backoffMs * 2, std::max(docker::kMaxBackoffMs, qint64(m_interval.count())));
     // Negotiate again on reconnect: the engine may have been replaced.
     m_transport.forgetApi();
     Q_EMIT engineLost();

@@ -11,7 +11,6 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
-
 #include <atomic>
 #include <optional>
 
@@ -81,10 +80,10 @@ private:
     RuntimeSnapshot m_pending;
     QStringList m_pendingErrors;
     QStringList m_toInspect;
-    QList<quint64> m_pollRequests;          ///< of the poll in flight, cancelled if it fails
+    QList<quint64> m_pollRequests; ///< of the poll in flight, cancelled if it fails
     int m_inspectsInFlight = 0;
-    QHash<QString, Inspected> m_inspected;  ///< by container id
-    QSet<QString> m_dirty;                  ///< ids with an event since their last inspect
+    QHash<QString, Inspected> m_inspected; ///< by container id
+    QSet<QString> m_dirty; ///< ids with an event since their last inspect
     std::atomic<quint64> m_inspectCount { 0 };
 
     // reachability

@@ -6,7 +6,6 @@
 
 #include <QTimer>
 #include <QUrl>
-
 #include <algorithm>
 
 namespace cw {
@@ -90,12 +89,14 @@ void DockerStreams::openEvents()
 {
     DockerRequestSpec spec;
     spec.stream = true;
-    spec.path = QStringLiteral("/events?filters=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromLatin1(kEventsFilter)));
+    spec.path = QStringLiteral("/events?filters=")
+        + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromLatin1(kEventsFilter)));
     // After a reconnect, ask for what happened meanwhile; repeats are dropped.
     if (m_lastEventNano > 0)
         spec.path += QStringLiteral("&since=") + docker::unixSeconds(m_lastEventNano);
     else if (m_eventsOpenedWallMs > 0)
-        spec.path += QStringLiteral("&since=") + docker::unixSeconds(m_eventsOpenedWallMs * 1'000'000);
+        spec.path
+            += QStringLiteral("&since=") + docker::unixSeconds(m_eventsOpenedWallMs * 1'000'000);
     else if (m_firstListWallMs > 0) // what happened while this stream was being opened
         spec.path += QStringLiteral("&since=") + docker::unixSeconds(m_firstListWallMs * 1'000'000);
     m_replayBoundaryNano = m_lastEventNano;
@@ -115,9 +116,10 @@ void DockerStreams::openEvents()
             m_eventsBackoffMs = lived || m_eventsBackoffMs == 0
                 ? kEventsFirstBackoffMs
                 : std::min(m_eventsBackoffMs * 2, docker::kMaxBackoffMs);
-            qCDebug(lcDocker).noquote() << "event stream ended:"
-                                        << (failure ? failure->text : QStringLiteral("closed by the engine"))
-                                        << "- reconnecting in" << m_eventsBackoffMs << "ms";
+            qCDebug(lcDocker).noquote()
+                << "event stream ended:"
+                << (failure ? failure->text : QStringLiteral("closed by the engine"))
+                << "- reconnecting in" << m_eventsBackoffMs << "ms";
             m_eventsTimer->start(int(m_eventsBackoffMs));
             Q_EMIT eventsEnded();
         },
@@ -138,7 +140,8 @@ void DockerStreams::eventsData(QByteArrayView data)
         const qsizetype newline = m_eventsBuffer.indexOf('\n', consumed);
         if (newline < 0)
             break;
-        const QByteArrayView line = QByteArrayView(m_eventsBuffer).sliced(consumed, newline - consumed);
+        const QByteArrayView line
+            = QByteArrayView(m_eventsBuffer).sliced(consumed, newline - consumed);
         consumed = newline + 1;
         if (!line.trimmed().isEmpty())
             handleEventLine(line);
@@ -215,7 +218,8 @@ void DockerStreams::openStats(const QString &id)
                 m_stats.remove(id);
                 m_statsBuffers.remove(id);
                 if (failure)
-                    qCDebug(lcDocker).noquote() << "stats of" << id.left(12) << "ended:" << failure->text;
+                    qCDebug(lcDocker).noquote()
+                        << "stats of" << id.left(12) << "ended:" << failure->text;
                 // The next poll opens it again if the container still runs.
             },
             [this, id](QByteArrayView data) { statsData(id, data); }));

@@ -59,18 +59,18 @@ private:
     quint64 m_eventsRequest = 0;
     QTimer *m_eventsTimer = nullptr;
     qint64 m_eventsBackoffMs = 0;
-    qint64 m_eventsOpenedAtMs = 0;       ///< monotonic
-    qint64 m_eventsOpenedWallMs = 0;     ///< wall clock, `since` before any event was seen
-    qint64 m_firstListWallMs = 0;        ///< `since` of the first stream: nothing after the
-                                         ///< first list is missed
+    qint64 m_eventsOpenedAtMs = 0; ///< monotonic
+    qint64 m_eventsOpenedWallMs = 0; ///< wall clock, `since` before any event was seen
+    qint64 m_firstListWallMs = 0; ///< `since` of the first stream: nothing after the
+                                  ///< first list is missed
     QByteArray m_eventsBuffer;
     qint64 m_lastEventNano = 0;
-    QSet<QString> m_lastEventKeys;       ///< events at m_lastEventNano (a reconnect repeats them)
-    qint64 m_replayBoundaryNano = 0;     ///< a reconnected stream repeats events up to here
+    QSet<QString> m_lastEventKeys; ///< events at m_lastEventNano (a reconnect repeats them)
+    qint64 m_replayBoundaryNano = 0; ///< a reconnected stream repeats events up to here
     QSet<QString> m_replayKeys;
 
     // stats streams
-    QHash<QString, quint64> m_stats;     ///< container id -> stream request
+    QHash<QString, quint64> m_stats; ///< container id -> stream request
     QHash<QString, QByteArray> m_statsBuffers;
 };
 

@@ -9,7 +9,6 @@
 #include <QFileInfo>
 #include <QUrl>
 #include <QVersionNumber>
-
 #include <cerrno>
 #include <sys/stat.h>
 
@@ -27,7 +26,7 @@ struct DockerTransport::Request : CurlEasyHandle {
     DockerTransport *transport = nullptr;
     DockerReply reply;
     QByteArray method;
-    QString path;               ///< without the query, for messages
+    QString path; ///< without the query, for messages
     bool stream = false;
     qint64 timeoutMs = 0;
     qint64 maxBodyBytes = 0;
@@ -113,9 +112,12 @@ DockerTransport::DockerTransport(DockerEndpoint endpoint, Timeouts timeouts, QOb
                 + name.toUtf8() + ':' + QByteArray::number(port);
             if (m_endpoint.tlsVerify) {
                 const QString dir = m_endpoint.certPath;
-                m_caFile = QFileInfo(dir + QStringLiteral("/ca.pem")).absoluteFilePath().toLocal8Bit();
-                m_certFile = QFileInfo(dir + QStringLiteral("/cert.pem")).absoluteFilePath().toLocal8Bit();
-                m_keyFile = QFileInfo(dir + QStringLiteral("/key.pem")).absoluteFilePath().toLocal8Bit();
+                m_caFile
+                    = QFileInfo(dir + QStringLiteral("/ca.pem")).absoluteFilePath().toLocal8Bit();
+                m_certFile
+                    = QFileInfo(dir + QStringLiteral("/cert.pem")).absoluteFilePath().toLocal8Bit();
+                m_keyFile
+                    = QFileInfo(dir + QStringLiteral("/key.pem")).absoluteFilePath().toLocal8Bit();
             }
         }
     } else {
@@ -161,8 +163,8 @@ void DockerTransport::stop()
 
 // --- requests ---------------------------------------------------------------------------------
 
-quint64 DockerTransport::send(const DockerRequestSpec &spec, DoneHandler onDone,
-    DataHandler onData, HeadersHandler onHeaders)
+quint64 DockerTransport::send(
+    const DockerRequestSpec &spec, DoneHandler onDone, DataHandler onData, HeadersHandler onHeaders)
 {
     auto owned = std::make_unique<Request>();
     Request &request = *owned;
@@ -252,7 +254,8 @@ void DockerTransport::cancel(quint64 id)
     it->second->cancelled = true;
     if (m_callbackDepth > 0) {
         // curl must not be re-entered from its own callback: remove the handle from the loop.
-        QMetaObject::invokeMethod(this, [this, id] { cancel(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id] { cancel(id); }, Qt::QueuedConnection);
         return;
     }
     if (m_multi && it->second->easy)
@@ -294,7 +297,7 @@ std::optional<DockerFailure> DockerTransport::describe(const Request &request, i
     info.bodyTooLarge = request.tooLarge;
     if (code == CURLE_COULDNT_CONNECT && info.osErrno == 0 && !m_socketPath.isEmpty()) {
         // curl does not always say why a unix socket refused: the file tells.
-        struct stat status {};
+        struct stat status { };
         if (::stat(m_socketPath.constData(), &status) != 0)
             info.osErrno = errno;
         else if (!S_ISSOCK(status.st_mode))
@@ -314,7 +317,8 @@ QString DockerTransport::unreachableText(const QString &why) const
 
 // --- API version ------------------------------------------------------------------------------
 
-void DockerTransport::withApi(std::function<void()> then, std::function<void(const DockerFailure &)> fail)
+void DockerTransport::withApi(
+    std::function<void()> then, std::function<void(const DockerFailure &)> fail)
 {
     if (!m_endpointError.isEmpty()) {
         fail(DockerFailure { m_endpointError, true });
@@ -345,18 +349,19 @@ void DockerTransport::withApi(std::function<void()> then, std::function<void(con
         m_apiVersion = QStringLiteral("%1.%2").arg(use.majorVersion()).arg(use.minorVersion());
         DockerRequestSpec version;
         version.path = QStringLiteral("/version");
-        send(version, [this](const DockerReply &answer, std::optional<DockerFailure> versionFailure) {
-            if (versionFailure && versionFailure->unreachable) {
-                m_apiVersion.clear();
-                negotiated(versionFailure);
-                return;
-            }
-            if (!versionFailure) {
-                const Result<QString> engine = parseEngineVersion(answer.body);
-                m_engineVersion = engine ? engine.value() : QString();
-            }
-            negotiated(std::nullopt);
-        });
+        send(version,
+            [this](const DockerReply &answer, std::optional<DockerFailure> versionFailure) {
+                if (versionFailure && versionFailure->unreachable) {
+                    m_apiVersion.clear();
+                    negotiated(versionFailure);
+                    return;
+                }
+                if (!versionFailure) {
+                    const Result<QString> engine = parseEngineVersion(answer.body);
+                    m_engineVersion = engine ? engine.value() : QString();
+                }
+                negotiated(std::nullopt);
+            });
     });
 }
 
@@ -394,7 +399,9 @@ bool isContainerName(const QString &name)
         const bool alnum = (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
             || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
             || (c >= QLatin1Char('0') && c <= QLatin1Char('9'));
-        if (!alnum && (i == 0 || (c != QLatin1Char('_') && c != QLatin1Char('.') && c != QLatin1Char('-'))))
+        if (!alnum
+            && (i == 0
+                || (c != QLatin1Char('_') && c != QLatin1Char('.') && c != QLatin1Char('-'))))
             return false;
     }
     return true;

@@ -10,7 +10,6 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
-
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,27 +23,27 @@ class CurlMulti;
 
 /// Why a request to the engine failed.
 struct DockerFailure {
-    QString text;             ///< without the endpoint: "GET /_ping: HTTP 400 …", "no such socket"
+    QString text; ///< without the endpoint: "GET /_ping: HTTP 400 …", "no such socket"
     bool unreachable = false; ///< the engine did not answer (as opposed to an HTTP error)
 };
 
 /// One request to the Engine API.
 struct DockerRequestSpec {
     QByteArray method = "GET";
-    QString path;             ///< without the /vX.Y prefix, e.g. /containers/json?all=1
+    QString path; ///< without the /vX.Y prefix, e.g. /containers/json?all=1
     bool versioned = true;
-    bool stream = false;      ///< no total timeout; 2xx data goes to the DataHandler as it arrives
-    qint64 timeoutMs = 0;     ///< 0: Timeouts::request
+    bool stream = false; ///< no total timeout; 2xx data goes to the DataHandler as it arrives
+    qint64 timeoutMs = 0; ///< 0: Timeouts::request
     qint64 maxBodyBytes = 8 * 1024 * 1024;
 };
 
 /// What the engine answered. The body is whole for a request; for a stream only a non-2xx
 /// answer's.
 struct DockerReply {
-    quint64 id = 0;           ///< DockerTransport::send()'s
+    quint64 id = 0; ///< DockerTransport::send()'s
     long status = 0;
     QByteArray body;
-    QByteArray apiVersion;    ///< the Api-Version header
+    QByteArray apiVersion; ///< the Api-Version header
 
     [[nodiscard]] bool success() const { return status >= 200 && status < 300; }
 };
@@ -64,7 +63,8 @@ public:
     static constexpr int kApiMajor = 1;
     static constexpr int kApiMinor = 41;
 
-    using DoneHandler = std::function<void(const DockerReply &reply, std::optional<DockerFailure> failure)>;
+    using DoneHandler
+        = std::function<void(const DockerReply &reply, std::optional<DockerFailure> failure)>;
     using DataHandler = std::function<void(QByteArrayView data)>;
     using HeadersHandler = std::function<void(const DockerReply &reply)>;
 
@@ -107,9 +107,9 @@ private:
 
     DockerEndpoint m_endpoint;
     Timeouts m_timeouts;
-    QString m_endpointError;   ///< an unusable host string
-    QByteArray m_urlBase;      ///< http://localhost (unix) or http(s)://host:port
-    QByteArray m_socketPath;   ///< for unix://
+    QString m_endpointError; ///< an unusable host string
+    QByteArray m_urlBase; ///< http://localhost (unix) or http(s)://host:port
+    QByteArray m_socketPath; ///< for unix://
     QByteArray m_caFile, m_certFile, m_keyFile;
     QByteArray m_userAgent;
 
@@ -118,12 +118,13 @@ private:
     std::unique_ptr<CurlMulti> m_multi;
     std::map<quint64, std::unique_ptr<Request>> m_requests;
     quint64 m_nextRequestId = 0;
-    int m_callbackDepth = 0;   ///< > 0 inside curl's callbacks: curl must not be re-entered
+    int m_callbackDepth = 0; ///< > 0 inside curl's callbacks: curl must not be re-entered
 
-    QString m_apiVersion;      ///< "1.41"; empty before negotiation
+    QString m_apiVersion; ///< "1.41"; empty before negotiation
     QString m_engineVersion;
     bool m_negotiating = false;
-    std::vector<std::pair<std::function<void()>, std::function<void(const DockerFailure &)>>> m_apiWaiters;
+    std::vector<std::pair<std::function<void()>, std::function<void(const DockerFailure &)>>>
+        m_apiWaiters;
 };
 
 /// Helpers of the parts that build Engine API paths.
