@@ -56,6 +56,7 @@ void ClusterState::setConfig(const ClusterConfig &config)
     m_progress = 0;
     m_lastCompleted.clear();
     m_completedJobs.reset();
+    m_completedResets = 0;
     m_lastFinished.reset();
     m_lastQueue.reset();
     m_errorSamples.clear();
@@ -160,6 +161,8 @@ void ClusterState::applyNode(const NodeSnapshot &snapshot)
         if (previous != m_lastCompleted.cend()) {
             // A lower value is a restarted main: a new baseline, not progress.
             const double rise = completed > *previous ? completed - *previous : 0.0;
+            if (completed < *previous)
+                ++m_completedResets;
             m_completedJobs = m_completedJobs.value_or(0.0) + rise;
             if (rise > 0)
                 ++m_progress;

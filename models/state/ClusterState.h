@@ -90,6 +90,9 @@ public:
     /// Jobs completed according to main's counters since the cluster was opened, across restarts
     /// of main (a counter that drops is a new baseline). nullopt until a counter was read twice.
     [[nodiscard]] std::optional<double> completedJobs() const { return m_completedJobs; }
+    /// How often a main's counter dropped (a restarted main): the jobs completed across that
+    /// drop are unknown, so a rate must not span it.
+    [[nodiscard]] int completedCounterResets() const { return m_completedResets; }
 
     /// Error executions per minute over about the last minute of PostgreSQL snapshots; nullopt
     /// until two snapshots at least 15 s apart.
@@ -168,6 +171,7 @@ private:
     quint64 m_progress = 0;
     QHash<QString, double> m_lastCompleted; ///< main's completed-jobs counter by node
     std::optional<double> m_completedJobs;
+    int m_completedResets = 0;
     std::optional<qint64> m_lastFinished; ///< PostgreSQL finished executions
     std::optional<QueueDepth> m_lastQueue;
     struct ErrorSample {

@@ -53,19 +53,21 @@ void MetricsRecorder::recordNode(const NodeSnapshot &s)
     put(nodeSeries(s.node, "lag"), at.wallMs, when(s.values.eventLoopLagSeconds));
     put(nodeSeries(s.node, "response"), at.wallMs,
         up ? std::optional<double>(s.health.responseMs) : std::nullopt);
+}
 
-    // Completions exist only as main's counter (n8n deletes finished jobs): its rate, per minute.
-    if (!s.values.queueCompleted)
-        return;
-    const double value = *s.values.queueCompleted;
-    const auto previous = m_completed.constFind(s.node);
-    if (previous != m_completed.cend() && at.monoMs > previous->monoMs
-        && value >= previous->value) {
-        const double perMinute
-            = (value - previous->value) * 60'000.0 / double(at.monoMs - previous->monoMs);
-        put(QStringLiteral("queue/completed_per_min"), at.wallMs, perMinute);
+void MetricsRecorder::recordCompletedJobs(double total, int resets)
+{
+    const Instant at = arrival();
+    if (m_completed && at.monoMs > m_completed->monoMs && total >= m_completed->value) {
+        if (resets != m_completed->resets) {
+            put(QStringLiteral("queue/completed_per_min"), at.wallMs, std::nullopt);
+        } else {
+            const double perMinute
+                = (total - m_completed->value) * 60'000.0 / double(at.monoMs - m_completed->monoMs);
+            put(QStringLiteral("queue/completed_per_min"), at.wallMs, perMinute);
+        }
     }
-    m_completed.insert(s.node, { at.monoMs, value }); // a reset (restart) starts over
+    m_completed = Counter { at.monoMs, total, resets };
 }
 
 void MetricsRecorder::recordRedis(const RedisSnapshot &s)

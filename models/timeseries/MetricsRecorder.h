@@ -38,6 +38,10 @@ public:
     static QString nodeSeries(const QString &node, const char *metric);
 
     void recordNode(const NodeSnapshot &snapshot);
+    /// Jobs completed in the cluster so far (ClusterState::completedJobs(), from main's counter:
+    /// n8n deletes finished jobs) and how often that counter was reset: the completions-per-minute
+    /// series. A rate never spans a reset (a gap instead).
+    void recordCompletedJobs(double total, int resets);
     void recordRedis(const RedisSnapshot &snapshot);
     void recordPostgres(const PostgresSnapshot &snapshot);
     /// Docker stats of the container mapped to @p node.
@@ -52,13 +56,14 @@ private:
     struct Counter {
         qint64 monoMs = 0;
         double value = 0;
+        int resets = 0;
     };
 
     TimeSeriesStore *m_store;
     const Clock *m_clock;
     std::optional<Instant> m_previous; ///< the previous arrival, as read from the clock
     qint64 m_lastStampMs = 0; ///< the newest stamp given
-    QHash<QString, Counter> m_completed; ///< previous completed-jobs counter per main node
+    std::optional<Counter> m_completed; ///< the previous completed-jobs total
 };
 
 } // namespace cw

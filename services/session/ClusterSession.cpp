@@ -262,6 +262,10 @@ void ClusterSession::open(const ClusterConfig &config)
     connect(
         m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
             m_recorder->recordNode(snapshot);
+            // Completions exist only as main's counter, which the state has already added up.
+            if (const auto total = m_state->completedJobs();
+                total && snapshot.values.queueCompleted)
+                m_recorder->recordCompletedJobs(*total, m_state->completedCounterResets());
             answered(snapshot.node, snapshot.health.ok());
         });
     connect(m_collectors, &CollectorSet::redisSnapshotReady, this,

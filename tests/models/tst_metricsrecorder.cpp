@@ -47,24 +47,27 @@ private Q_SLOTS:
 
     void completionsPerMinuteFromTheCounter()
     {
-        // The rate is over monotonic time: a wall clock stepped in between changes nothing.
+        // The cluster's completed-jobs total (ClusterState adds up main's counter); the rate is
+        // over monotonic time, so a wall clock stepped in between changes nothing, and a rate
+        // never spans a restarted main's counter.
         TimeSeriesStore store(100);
         cwtest::ManualClock clock(1'800'000'000'000, 50'000);
         MetricsRecorder recorder(&store, &clock);
-        recorder.recordNode(node(0, true, 27));
+        recorder.recordCompletedJobs(0, 0);
         clock.advance(20'000);
         clock.stepWall(-3'600'000);
-        recorder.recordNode(node(20'000, true, 37)); // 10 in 20 s = 30/min
+        recorder.recordCompletedJobs(10, 0); // 10 in 20 s = 30/min
         clock.advance(20'000);
-        recorder.recordNode(node(40'000, true, 2)); // main restarted: no rate from a reset
+        recorder.recordCompletedJobs(10, 1); // main restarted meanwhile: unknown, a break
         clock.advance(20'000);
         clock.stepWall(86'400'000);
-        recorder.recordNode(node(60'000, true, 7)); // 5 in 20 s = 15/min
+        recorder.recordCompletedJobs(15, 1); // 5 in 20 s = 15/min
         const TimeSeries *rate = store.series(QStringLiteral("queue/completed_per_min"));
         QVERIFY(rate);
-        QCOMPARE(rate->size(), 2);
+        QCOMPARE(rate->size(), 3);
         QCOMPARE(rate->valueAt(0), 30.0);
-        QCOMPARE(rate->valueAt(1), 15.0);
+        QVERIFY(rate->isGapAt(1));
+        QCOMPARE(rate->valueAt(2), 15.0);
     }
 
     void samplesAreStampedOnArrival()

@@ -4,6 +4,7 @@
 // tst_dockeractions).
 #include "ManualClock.h"
 #include "models/state/ClusterState.h"
+#include "models/timeseries/TimeSeriesStore.h"
 #include "services/alerts/AlertEngine.h"
 #include "services/collectors/CollectorSet.h"
 #include "services/config/ConfigLoader.h"
@@ -32,10 +33,11 @@ public:
     void start() override { }
     void stop() override { }
 
-    /// From the test's thread: @p node answers /healthz (or not) now.
-    void observe(const QString &node, bool healthy)
+    /// From the test's thread: @p node answers /healthz (or not) now, with main's completed-jobs
+    /// counter when given.
+    void observe(const QString &node, bool healthy, std::optional<double> completed = std::nullopt)
     {
-        QMetaObject::invokeMethod(this, [this, node, healthy] {
+        QMetaObject::invokeMethod(this, [this, node, healthy, completed] {
             NodeSnapshot s;
             s.node = node;
             s.sequence = ++m_sequence;
@@ -45,7 +47,8 @@ public:
             s.health.errorText
                 = healthy ? QString() : QStringLiteral("127.0.0.1:5678: connection refused");
             s.readiness = s.health;
-            s.metricsState = MetricsState::NotExposed;
+            s.metricsState = completed ? MetricsState::Ok : MetricsState::NotExposed;
+            s.values.queueCompleted = completed;
             Q_EMIT nodeSnapshotReady(s);
         });
     }
@@ -179,6 +182,30 @@ private Q_SLOTS:
         QCOMPARE(raised.count(), 1);
         QCOMPARE(toString(raised.at(0).at(0).value<AlertTransition>().state),
             toString(AlertState::Firing));
+    }
+
+    void completionsAreCountedOnce()
+    {
+        // Main's counter is added up by the state (a restarted main is a new baseline, not
+        // progress), and the chart's rate is drawn from that one total.
+        auto s = session(0);
+        s->open(cluster());
+        QVERIFY(m_nodes);
+        const auto observeAndWait = [&](double counter) {
+            const quint64 before = s->state()->node(QStringLiteral("n8n-main"))->last.sequence;
+            m_nodes->observe(QStringLiteral("n8n-main"), true, counter);
+            QTRY_VERIFY(s->state()->node(QStringLiteral("n8n-main"))->last.sequence > before);
+            m_clock.advance(20'000);
+        };
+        for (const double counter : { 100.0, 110.0, 5.0, 12.0 })
+            observeAndWait(counter);
+        QCOMPARE(s->state()->completedJobs().value_or(-1), 17.0); // 10 + 7
+        QCOMPARE(s->state()->completedCounterResets(), 1);
+        const TimeSeries *rate = s->series()->series(QStringLiteral("queue/completed_per_min"));
+        QVERIFY(rate);
+        QCOMPARE(rate->size(), 2); // from the second total on: the restart is a break
+        QVERIFY(rate->isGapAt(0));
+        QCOMPARE(rate->valueAt(1), 21.0); // 7 in 20 s
     }
 
     void actionInFlightAtQuitIsAwaited()
