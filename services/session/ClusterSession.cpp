@@ -212,6 +212,8 @@ void ClusterSession::close()
 void ClusterSession::open(const ClusterConfig &config)
 {
     retireCollectors(QStringLiteral("the cluster file was replaced before the engine answered"));
+    if (isOpenedBefore())
+        m_ledger->forgetUndelivered(); // another cluster's alerts are not for these webhooks
     m_config = config;
     m_actions->setGuard(RestartGuard(config.actions.restartLimit, config.actions.restartWindow));
     m_actions->setGraceSeconds(

@@ -173,6 +173,7 @@ private:
     void writeNotifyStatus(qint64 rowId, NotifyStatus status, const QString &error);
     void answered(const QString &source, bool ok);
     void drainActions();
+    [[nodiscard]] bool isOpenedBefore() const { return !m_config.name.isEmpty(); }
     void drainDeliveries();
 
     SessionOptions m_options;

@@ -41,6 +41,9 @@ public:
     /// Rows the history holds as queued or failed (read back at start): the previous run could
     /// not deliver them; they go out with the next redeliver().
     void restoreUndelivered(const QList<AlertTransition> &rows);
+    /// Drops the undelivered transitions (another cluster is opened: they stay "failed" in the
+    /// history). Messages on their way still report.
+    void forgetUndelivered() { m_failed.clear(); }
     /// Undelivered (failed, not yet retried) transitions.
     [[nodiscard]] int undelivered() const { return int(m_failed.size()); }
     /// Messages whose outcome is not known yet.

@@ -118,6 +118,20 @@ private Q_SLOTS:
         QCOMPARE(delivered->rowId, 31);
     }
 
+    void anotherClusterForgetsTheUndelivered()
+    {
+        DeliveryLedger ledger;
+        const AlertTransition failed = ledger.track(alert("worker-1", 1000), 1, 3);
+        ledger.outcome(failed.id, false, QStringLiteral("down"));
+        const AlertTransition onItsWay = ledger.track(alert("worker-2", 1000), 1, 4);
+        ledger.forgetUndelivered();
+        QCOMPARE(ledger.undelivered(), 0);
+        QVERIFY(ledger.redeliver(1, 2000, 60'000).isEmpty());
+        const auto late = ledger.outcome(onItsWay.id, true, QString()); // still recorded
+        QVERIFY(late);
+        QCOMPARE(late->rowId, 4);
+    }
+
     void unknownReferencesAreIgnored()
     {
         DeliveryLedger ledger;
