@@ -13,6 +13,12 @@ namespace cw {
 /// container; redis / postgres / load_balancer targets, checks and the prober need those
 /// sections). Errors name the file, the line and the field, like the cluster file's:
 /// "drill.yaml:7: fault: expected one of stop, kill, pause, restart, got 'stpo'".
+///
+/// Only name, target and fault are required. Defaults: duration until_detected; steady_state
+/// every check the cluster allows; the prober on (/healthz, 10/s, slow after 1s) when the cluster
+/// has a load balancer, and on whenever a `prober:` section is given unless `enabled: false`;
+/// no error-rate abort; max_duration 10m (at least a fixed duration); recovery the action that
+/// undoes the fault (start, or unpause after pause), automatic.
 Result<DrillSpec> parseDrillSpec(
     const QByteArray &yaml, const QString &sourceName, const ClusterConfig &cluster);
 

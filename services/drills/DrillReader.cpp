@@ -12,7 +12,7 @@ using namespace drillfile;
 
 namespace {
 
-constexpr qint64 kMaxFileBytes = 64 * 1024; // a drill file is a screenful
+constexpr qint64 kMaxFileBytes = qint64(64) * 1024; // a drill file is a screenful
 
 constexpr std::initializer_list<const char *> kTopKeys = { "name", "description", "target",
     "container", "fault", "duration", "steady_state", "prober", "abort", "recovery" };
@@ -71,8 +71,12 @@ DrillTarget readTarget(const Section &top, const ClusterConfig &cluster)
                                                    : !cluster.loadBalancerUrl.isEmpty();
     if (!configured)
         fail(node.Mark(), field,
-            QStringLiteral("%1 needs a %1: section in %2")
-                .arg(toString(target.kind), clusterName(cluster)));
+            QStringLiteral("%1 needs %2 in %3")
+                .arg(toString(target.kind),
+                    target.kind == DrillTargetKind::LoadBalancer
+                        ? QStringLiteral("load_balancer:")
+                        : QStringLiteral("a %1: section").arg(toString(target.kind)),
+                    clusterName(cluster)));
     if (container) {
         target.container = QString::fromStdString(text(*container, top.field("container")));
         if (target.container.isEmpty())

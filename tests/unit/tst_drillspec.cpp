@@ -266,7 +266,7 @@ void TestDrillSpec::errors_data()
     row("redis not configured", "name: d\ntarget: redis\nfault: stop\n",
         "drill.yaml:2: target: redis needs a redis: section in cluster.yaml", true);
     row("no load balancer", "name: d\ntarget: load_balancer\nfault: stop\n",
-        "drill.yaml:2: target: load_balancer needs a load_balancer: section in cluster.yaml", true);
+        "drill.yaml:2: target: load_balancer needs load_balancer: in cluster.yaml", true);
     row("bad duration", kMinimal + "duration: until_done\n",
         "drill.yaml:4: duration: expected until_detected, until_recovered or a duration like 90s, "
         "got 'until_done'");
