@@ -1,11 +1,12 @@
-// Deterministic fuzzing that runs with any compiler (CI uses gcc): both parsers over a few
-// thousand mutations of the real /metrics captures and of the cluster files. No input may crash
-// them, and every error must still say where the problem is. The libFuzzer harnesses next to
-// this file explore further when built with clang.
+// Deterministic fuzzing that runs with any compiler (CI uses gcc): the parsers over a few
+// thousand mutations of the real /metrics captures, the cluster files and the drill files. No input
+// may crash them, and every error must still say where the problem is. The libFuzzer harnesses next
+// to this file explore further when built with clang.
 
 #include "TestSupport.h"
 #include "services/collectors/PrometheusParser.h"
 #include "services/config/ConfigLoader.h"
+#include "services/drills/DrillFile.h"
 
 #include <QDirIterator>
 #include <QLocale>
@@ -126,6 +127,23 @@ QList<QByteArray> configFiles()
     return files;
 }
 
+QList<QByteArray> drillFiles()
+{
+    QList<QByteArray> files;
+    const QString examples = cwtest::testDataPath(QStringLiteral("../../resources/examples"));
+    for (const QString &dir : { cwtest::testDataPath(QStringLiteral("drills")), examples }) {
+        const QStringList pattern
+            = { dir == examples ? QStringLiteral("drill-*.yaml") : QStringLiteral("*.yaml") };
+        QDirIterator it(dir, pattern, QDir::Files);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            if (file.open(QIODevice::ReadOnly))
+                files.append(file.readAll());
+        }
+    }
+    return files;
+}
+
 EnvLookup secretEnvironment()
 {
     return [](const QString &name) -> std::optional<QString> {
@@ -151,6 +169,7 @@ private Q_SLOTS:
     void prometheusMutations();
     void prometheusTruncatedAtEveryByte();
     void configMutations();
+    void drillMutations();
 };
 
 void TestParserRobustness::prometheusMutations()
@@ -260,6 +279,54 @@ void TestParserRobustness::configMutations()
             qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
     }
     qInfo("%d mutated cluster files: %d loaded, %d rejected with a line", kMutationsPerParser,
+        accepted, rejected);
+    QVERIFY(accepted > kMutationsPerParser / 50);
+    QVERIFY(rejected > kMutationsPerParser / 20);
+}
+
+void TestParserRobustness::drillMutations()
+{
+    const QList<QByteArray> corpus = drillFiles();
+    QVERIFY2(corpus.size() >= 3, "tests/data/drills or resources/examples/drill-*.yaml is missing");
+    const Result<ClusterConfig> cluster = loadClusterConfig(
+        cwtest::testDataPath(QStringLiteral("../../resources/examples/sandbox.yaml")),
+        secretEnvironment());
+    QVERIFY2(cluster.ok(), qPrintable(cluster.ok() ? QString() : cluster.error()));
+    const QString source = QStringLiteral("drill.yaml");
+    const QRegularExpression located(QStringLiteral("^drill\\.yaml:(\\d+): ."));
+
+    Mutator mutator(kSeed + 2);
+    int accepted = 0;
+    int rejected = 0;
+    for (int i = 0; i < kMutationsPerParser; ++i) {
+        QByteArray input = mutator.mutate(corpus);
+        input.truncate(60 * 1024); // under the size limit: exercise the parser
+        const Result<DrillSpec> result = parseDrillSpec(input, source, cluster.value());
+        if (result.ok()) {
+            ++accepted;
+            // What the drill form saves must load back unchanged.
+            const QByteArray written = writeDrillFile(result.value());
+            const Result<DrillSpec> again = parseDrillSpec(written, source, cluster.value());
+            QVERIFY2(again.ok() && again.value() == result.value(),
+                qPrintable(QStringLiteral("mutation %1 does not survive write -> read:\n%2")
+                               .arg(i)
+                               .arg(QString::fromUtf8(written))));
+            continue;
+        }
+        ++rejected;
+        const QString &error = result.error();
+        const QRegularExpressionMatch m = located.match(error);
+        QVERIFY2(m.hasMatch(),
+            qPrintable(QStringLiteral("mutation %1: error names no line: %2").arg(i).arg(error)));
+        const qsizetype line = m.captured(1).toLongLong();
+        QVERIFY2(line >= 1 && line <= lineCount(input) + 1,
+            qPrintable(QStringLiteral("mutation %1: line out of range: %2").arg(i).arg(error)));
+        QVERIFY2(!error.contains(kSecret),
+            qPrintable(QStringLiteral("mutation %1 leaks a password").arg(i)));
+        QVERIFY2(error.size() < 600,
+            qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
+    }
+    qInfo("%d mutated drill files: %d loaded, %d rejected with a line", kMutationsPerParser,
         accepted, rejected);
     QVERIFY(accepted > kMutationsPerParser / 50);
     QVERIFY(rejected > kMutationsPerParser / 20);
