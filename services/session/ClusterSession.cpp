@@ -96,8 +96,10 @@ ClusterSession::ClusterSession(SessionOptions options, QObject *parent)
                 if (request == m_restoreQuery) {
                     m_engine->restore(rows); // where every alert stood when the app stopped
                 } else if (request == m_undeliveredQuery) {
-                    m_ledger->restoreUndelivered(rows);
-                    redeliver();
+                    if (m_config.name == m_undeliveredFor) { // not another cluster's by now
+                        m_ledger->restoreUndelivered(rows);
+                        redeliver();
+                    }
                 } else {
                     Q_EMIT queryFinished(request, rows);
                 }
@@ -241,6 +243,7 @@ void ClusterSession::open(const ClusterConfig &config)
             undelivered.newestFirst = false;
             undelivered.limit = 1000;
             m_undeliveredQuery = queryHistory(undelivered);
+            m_undeliveredFor = config.name;
         }
         m_redeliverTimer.start();
     }

@@ -201,6 +201,7 @@ private:
     quint64 m_nextQuery = 1;
     quint64 m_restoreQuery = 0; ///< where every alert stood: restores the engine
     quint64 m_undeliveredQuery = 0; ///< messages the previous run could not deliver
+    QString m_undeliveredFor; ///< the cluster that query was made for
     quint64 m_nextLogRequest = 1;
     QString m_runtimeEndpoint;
     bool m_runtimeReachable = false;
