@@ -1,5 +1,6 @@
 #include "app/Application.h"
 #include "app/CheckCommand.h"
+#include "app/DrillCommand.h"
 #include "app/SignalWatcher.h"
 #include "services/config/ConfigLoader.h"
 #include "services/config/SettingsStore.h"
@@ -31,6 +32,9 @@ int main(int argc, char *argv[])
     // The headless check needs no display: it never creates a QApplication.
     if (argc > 1 && qstrcmp(argv[1], "check") == 0)
         return cw::runCheckCommand(argc, argv);
+    // A drill from a terminal or a script: no window (the report needs only QtGui).
+    if (argc > 1 && qstrcmp(argv[1], "drill") == 0)
+        return cw::runDrillCommand(argc, argv);
 
     // Arguments and the cluster file are checked before any window system is touched, so a
     // bad file fails fast with exit code 2, also on a machine without a display.
@@ -43,7 +47,9 @@ int main(int argc, char *argv[])
                        "Headless: clusterwatch check --config FILE [--json] [--timeout DURATION]\n"
                        "  one round of every source, no display needed; exit 0 OK, 1 WARNING, 2 "
                        "CRITICAL, 3 UNKNOWN\n"
-                       "  (see clusterwatch check --help)."));
+                       "  (see clusterwatch check --help).\n"
+                       "Drills: clusterwatch drill --config FILE --drill FILE [--dry-run] [--yes]\n"
+                       "  a failover drill without a window (see clusterwatch drill --help)."));
     const QCommandLineOption configOption({ QStringLiteral("c"), QStringLiteral("config") },
         QStringLiteral("Cluster file (YAML) to monitor."), QStringLiteral("FILE"));
     const QCommandLineOption helpOption(

@@ -102,6 +102,9 @@ enum class ContainerAction {
     Start,
     RolloutRestart, ///< replace the workload's instances one by one (Kubernetes)
     Scale, ///< change the workload's number of instances (Kubernetes)
+    Kill, ///< SIGKILL, no grace (drills)
+    Pause, ///< freeze every process of the container (drills)
+    Unpause,
 };
 /// "restart", "stop", "start", "rollout-restart", "scale": for logs and the audit trail.
 QString toString(ContainerAction action);

@@ -1,13 +1,17 @@
 #pragma once
 
 #include "models/DrillRecord.h"
+#include "models/NodeHealth.h"
 #include "models/RuntimeTypes.h"
+#include "services/drillrun/DrillChecks.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -126,25 +130,33 @@ private:
     void step(DrillPhase phase, const QString &title);
     void endStep(const QString &outcome, const QString &detail = QString());
     void note(const QString &kind, const QString &subject, const QString &detail = QString());
-    void advance();
-    void runPreflight();
+    void advance(); ///< every 100 ms while a drill runs
+    void refuse(const QStringList &reasons);
+    void prepareInjection();
     void inject();
-    void observe();
     void recover();
     void verify();
+    void conclude(const QString &verifyFailure);
     void finish(DrillVerdict verdict, const QString &reason);
+    void stopDrill();
     void startRollback(const QString &why);
+    void nextRollbackAction();
+    [[nodiscard]] QList<std::pair<QString, ContainerAction>> rollbackActions(
+        const DrillRecord &record) const;
+    [[nodiscard]] bool workedAround(qint64 now);
+    bool checkAbortConditions(qint64 now);
     void onEvaluated();
     void onActionFinished(const cw::ActionResult &result, const QString &node);
     void onRuntimeEvent(const cw::RuntimeEvent &event);
     void onAlert(const cw::AlertTransition &transition);
     void onSamples(const QList<cw::ProbeSample> &probes, const QList<cw::TargetSample> &targets);
     void sendAction(const QString &container, ContainerAction action, const QString &why);
-    void writeJournal();
+    quint64 writeJournal(); ///< queued to the journal thread; returns its sequence number
     void audit(const QString &what, const QString &result, const QString &message);
     void startProbe();
     void stopProbe();
     [[nodiscard]] qint64 offsetNow() const;
+    [[nodiscard]] SteadyStateInputs steadyInputs(bool afterRecovery) const;
     [[nodiscard]] QStringList steadyStateFailures(const DrillSpec &spec, bool afterRecovery) const;
     [[nodiscard]] bool targetDown() const;
     [[nodiscard]] bool targetHealthy() const;
@@ -157,21 +169,35 @@ private:
     QString m_journalPath;
     bool m_running = false;
     bool m_awaitingRecovery = false;
-    bool m_journalFailedSaid = false;
     bool m_rollingBack = false;
+    bool m_restartedExited = false;
     qint64 m_originMonoMs = 0;
     qint64 m_phaseStartMs = 0; ///< offset when the current phase began
-    qint64 m_healthySinceMs = -1;
+    qint64 m_healthySinceMs = -1; ///< verify: the steady state holds since
+    qint64 m_workedAroundSinceMs = -1; ///< observe (until_recovered): worked around since
+    std::optional<quint64> m_progressAtFault;
     QString m_abortWhy;
     std::unique_ptr<Pending> m_pending;
-    std::unique_ptr<WorkerThread> m_probeThread;
-    DrillProbe *m_probe = nullptr; ///< on m_probeThread
+    QStringList m_queued; ///< n8n containers still to start after a Redis / PostgreSQL drill
+    QList<std::pair<QString, ContainerAction>> m_rollbackActions;
+    QStringList m_rollbackFailures;
+    QHash<QString, NodeState> m_nodeStates; ///< for node-down / node-up events
+    std::deque<ProgressPoint> m_progress; ///< the last progressWindow of evaluations, always
+
     std::unique_ptr<WorkerThread> m_journalThread;
     DrillJournalWriter *m_journal = nullptr; ///< on m_journalThread
-    QTimer m_tick; ///< 100 ms while a drill runs: deadlines, abort conditions
+    quint64 m_journalSequence = 0;
+    quint64 m_journalAcked = 0;
+    quint64 m_journalBeforeFault = 0; ///< the write that must land before the fault
+    bool m_waitingForJournal = false;
+    bool m_journalFailedSaid = false;
+    QString m_journalError; ///< the last write's error; empty when it landed
+
+    std::unique_ptr<WorkerThread> m_probeThread;
+    DrillProbe *m_probe = nullptr; ///< on m_probeThread
+    QTimer m_tick; ///< 100 ms while a drill runs: phases, deadlines, abort conditions
     QTimer m_journalTimer; ///< 2 s
     qint64 m_lastProgressMs = 0;
-    QList<ClusterSample> m_history; ///< the last progressWindow of evaluations, always kept
 };
 
 } // namespace cw

@@ -264,6 +264,7 @@ void ClusterSession::open(const ClusterConfig &config)
         m_collectors, &CollectorSet::runtimeEventReceived, state, &ClusterState::applyRuntimeEvent);
     connect(m_collectors, &CollectorSet::runtimeSnapshotReady, this,
         &ClusterSession::onRuntimeSnapshot);
+    connect(m_collectors, &CollectorSet::runtimeEventReceived, this, &ClusterSession::runtimeEvent);
     connect(
         m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
             m_recorder->recordNode(snapshot);
@@ -340,6 +341,15 @@ void ClusterSession::onRuntimeSnapshot(const RuntimeSnapshot &snapshot)
     Q_EMIT discoveredContainersChanged(m_state->discovered());
     Q_EMIT runtimeStatusChanged(m_runtimeEndpoint, snapshot.reachable, detail);
     answered(kRuntime, snapshot.reachable);
+}
+
+bool ClusterSession::appendAudit(const AuditEntry &entry)
+{
+    if (!m_audit)
+        return false;
+    QMetaObject::invokeMethod(
+        m_audit, [audit = m_audit, entry] { audit->append(entry); }, Qt::QueuedConnection);
+    return true;
 }
 
 void ClusterSession::tick()

@@ -130,6 +130,10 @@ public:
     /// Runs the evaluation once now (tests; the clock does it every second).
     void evaluateNow();
 
+    /// Appends @p entry to the audit trail (the drill runner's steps); dropped, and false, when
+    /// the session keeps no trail (not persistent).
+    bool appendAudit(const cw::AuditEntry &entry);
+
 Q_SIGNALS:
     void clusterOpened(const cw::ClusterConfig &config);
     /// The runtime (Docker) answered or stopped answering; @p detail is for people.
@@ -159,6 +163,8 @@ Q_SIGNALS:
     void auditFailed(const QString &error);
 
     void actionFinished(const cw::ActionResult &result, const QString &node);
+    /// A lifecycle event of a container (die, start, pause, ...), after the state applied it.
+    void runtimeEvent(const cw::RuntimeEvent &event);
     void logsReady(const QString &container, const QStringList &lines, const QString &error);
     void logLine(const QString &container, const QString &line, bool fromStderr);
 
