@@ -1,5 +1,6 @@
 #include "app/Application.h"
 
+#include "app/DrillsController.h"
 #include "models/items/AlertHistoryModel.h"
 #include "models/items/ChartSpec.h"
 #include "models/items/ClusterModel.h"
@@ -19,6 +20,7 @@
 #include "views/charts/ChartsPanel.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QStatusBar>
 
 namespace cw {
@@ -48,12 +50,17 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
     wireAlerts();
     wireActions();
     wireView();
+    // Drill journals and reports live beside the audit trail (defaultDrillDirectory() for the
+    // default trail), so a test's or a second profile's drills stay apart.
+    m_drills = std::make_unique<DrillsController>(m_session.get(), m_window.get(),
+        QFileInfo(m_session->auditPath()).absolutePath() + QStringLiteral("/drills"));
     m_session->queryHistory(m_alertsPanel->currentQuery());
 }
 
 Application::~Application()
 {
     m_settings->setWindowGeometry(m_window->saveGeometry(), m_window->saveState());
+    m_drills.reset(); // a drill still running is rolled back while the session can act
     m_session.reset(); // awaits actions in flight, commits the history and the audit trail
 }
 

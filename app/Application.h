@@ -14,6 +14,7 @@ class AlertsPanel;
 class ClusterModel;
 class ClusterSession;
 class ClusterState;
+class DrillsController;
 class MainWindow;
 class SettingsStore;
 class TimeSeriesStore;
@@ -47,6 +48,8 @@ public:
     /// The alert history as shown (newest first); the SQLite file is the source of truth.
     AlertHistoryModel *alertHistory() const { return m_alertHistoryModel.get(); }
     AlertsPanel *alertsPanel() const { return m_alertsPanel; }
+    /// The drill form, the live drill, the drill history and the runner behind them.
+    DrillsController *drills() const { return m_drills.get(); }
     QString alertHistoryPath() const;
     /// Fills the charts with @p hours of generated samples ending now (demos, benchmarks).
     void fillSyntheticHistory(int hours);
@@ -63,6 +66,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     AlertsPanel *m_alertsPanel = nullptr; // owned by the window's dock
     std::unique_ptr<TrayNotifier> m_tray;
+    std::unique_ptr<DrillsController> m_drills; ///< last: goes first, while the session can act
 };
 
 } // namespace cw

@@ -186,6 +186,15 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    m_drillsMenu = menuBar()->addMenu(QStringLiteral("&Drills"));
+    m_drillsMenu->setObjectName(QStringLiteral("drillsMenu"));
+    QAction *newDrill = m_drillsMenu->addAction(
+        QStringLiteral("&New failover drill…"), this, &MainWindow::newDrillRequested);
+    newDrill->setObjectName(QStringLiteral("newDrillAction"));
+    QAction *drillHistory = m_drillsMenu->addAction(
+        QStringLiteral("Drill &history"), this, &MainWindow::drillHistoryRequested);
+    drillHistory->setObjectName(QStringLiteral("drillHistoryAction"));
+
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
     m_viewMenu = view;
     QMenu *themes = view->addMenu(QStringLiteral("&Theme"));
@@ -234,6 +243,32 @@ void MainWindow::setAlertsPanel(QWidget *panel)
     addDockWidget(Qt::RightDockWidgetArea, m_alertsDock);
     resizeDocks({ m_alertsDock }, { 520 }, Qt::Horizontal);
     m_viewMenu->addAction(m_alertsDock->toggleViewAction());
+}
+
+void MainWindow::setDrillPanels(QWidget *live, QWidget *history)
+{
+    m_drillDock = new QDockWidget(QStringLiteral("Drill"), this);
+    m_drillDock->setObjectName(QStringLiteral("drillDock"));
+    m_drillDock->setWidget(live);
+    addDockWidget(Qt::BottomDockWidgetArea, m_drillDock);
+    m_drillHistoryDock = new QDockWidget(QStringLiteral("Drill history"), this);
+    m_drillHistoryDock->setObjectName(QStringLiteral("drillHistoryDock"));
+    m_drillHistoryDock->setWidget(history);
+    addDockWidget(Qt::BottomDockWidgetArea, m_drillHistoryDock);
+    tabifyDockWidget(m_drillDock, m_drillHistoryDock);
+    m_drillDock->hide();
+    m_drillHistoryDock->hide();
+    m_drillsMenu->addSeparator();
+    m_drillsMenu->addAction(m_drillDock->toggleViewAction());
+}
+
+void MainWindow::showDrillPanel(bool history)
+{
+    QDockWidget *dock = history ? m_drillHistoryDock : m_drillDock;
+    if (!dock)
+        return;
+    dock->show();
+    dock->raise();
 }
 
 void MainWindow::setAlertSummary(const QString &text, bool critical)

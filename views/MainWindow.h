@@ -43,6 +43,11 @@ public:
     ChartsPanel *chartsPanel() const { return m_charts; }
     /// Docks the alerts page (active alerts and history) at the right, open by default.
     void setAlertsPanel(QWidget *panel);
+    /// Docks the live drill view (bottom) and the drill history (tabbed with it), both closed
+    /// until a drill runs or the history is asked for; adds the Drills menu's entries.
+    void setDrillPanels(QWidget *live, QWidget *history);
+    /// Shows and raises the live drill dock (a drill started) or the history dock.
+    void showDrillPanel(bool history);
     /// "2 critical · 1 warning firing" in the header; empty when all is quiet.
     void setAlertSummary(const QString &text, bool critical);
     /// Checks @p theme in the View menu (the composition root applies it).
@@ -66,6 +71,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void openClusterFileRequested(const QString &path);
     void themeRequested(cw::Theme theme);
+    /// Drills menu: the drill form, the drill history.
+    void newDrillRequested();
+    void drillHistoryRequested();
     /// The operator confirmed @p action on @p container of @p node.
     void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action,
         bool overrideGuard);
@@ -101,8 +109,11 @@ private:
     QDockWidget *m_logDock;
     QDockWidget *m_actionDock;
     QDockWidget *m_alertsDock = nullptr;
+    QDockWidget *m_drillDock = nullptr;
+    QDockWidget *m_drillHistoryDock = nullptr;
     QLabel *m_alertSummary;
     QMenu *m_viewMenu;
+    QMenu *m_drillsMenu = nullptr;
     QListWidget *m_actionLog;
 };
 
