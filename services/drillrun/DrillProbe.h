@@ -64,7 +64,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     /// Each request when it has finished (answered, failed or timed out), and each target probe;
-    /// batched, at most every 100 ms, in the order they finished.
+    /// batched, at most every 100 ms, in the order they finished. A target sample's status is
+    /// the HTTP status of an Http probe; the socket probes leave it 0 (up says it all).
     void samples(const QList<cw::ProbeSample> &probes, const QList<cw::TargetSample> &targets);
 
 private:
