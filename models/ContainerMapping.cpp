@@ -1,16 +1,26 @@
 #include "models/ContainerMapping.h"
 
 #include <QSet>
+#include <QStringList>
 
 namespace cw {
 
 namespace {
 
 const QString kNodeLabel = QStringLiteral("clusterwatch.node");
+const QString kRoleLabel = QStringLiteral("clusterwatch.role");
 const QString kComposeServiceLabel = QStringLiteral("com.docker.compose.service");
 
 bool looksLikeN8n(const ContainerInfo &c)
 {
+    // A role label names what runs there: Redis in a container called n8n-redis is no n8n.
+    const auto role = c.labels.constFind(kRoleLabel);
+    if (role != c.labels.cend()) {
+        static const QStringList n8nRoles
+            = { QStringLiteral("main"), QStringLiteral("worker"), QStringLiteral("webhook") };
+        if (!n8nRoles.contains(*role))
+            return false;
+    }
     return c.labels.contains(kNodeLabel)
         || c.image.contains(QLatin1String("n8n"), Qt::CaseInsensitive)
         || c.name.contains(QLatin1String("n8n"), Qt::CaseInsensitive);

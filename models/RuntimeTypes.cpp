@@ -18,6 +18,12 @@ QString toString(ContainerAction action)
         return QStringLiteral("stop");
     case ContainerAction::Start:
         return QStringLiteral("start");
+    case ContainerAction::Kill:
+        return QStringLiteral("kill");
+    case ContainerAction::Pause:
+        return QStringLiteral("pause");
+    case ContainerAction::Unpause:
+        return QStringLiteral("unpause");
     case ContainerAction::RolloutRestart:
         return QStringLiteral("rollout-restart");
     case ContainerAction::Scale:
@@ -30,6 +36,23 @@ QString toString(ContainerAction action)
         return QStringLiteral("unpause");
     }
     return {};
+}
+
+bool hasGracePeriod(ContainerAction action)
+{
+    switch (action) {
+    case ContainerAction::Restart:
+    case ContainerAction::Stop:
+    case ContainerAction::RolloutRestart:
+    case ContainerAction::Scale:
+        return true;
+    case ContainerAction::Start:
+    case ContainerAction::Kill:
+    case ContainerAction::Pause:
+    case ContainerAction::Unpause:
+        return false;
+    }
+    return false;
 }
 
 QString toString(ActionOutcome outcome)

@@ -95,23 +95,30 @@ struct RuntimeSnapshot {
 };
 
 /// What can be done to a container. Not every runtime does everything: see
-/// ContainerRuntime::supports() (Docker: restart, stop, start).
+/// ContainerRuntime::supports() (Docker: restart, stop, start, kill, pause, unpause).
 enum class ContainerAction {
     Restart,
     Stop,
     Start,
+    Kill, ///< SIGKILL at once, no grace period (a crash, for failover drills)
+    Pause, ///< freeze every process; sockets stay open but nothing answers (a hang)
+    Unpause, ///< undo Pause
     RolloutRestart, ///< replace the workload's instances one by one (Kubernetes)
     Scale, ///< change the workload's number of instances (Kubernetes)
     Kill, ///< SIGKILL, no grace (drills)
     Pause, ///< freeze every process of the container (drills)
     Unpause,
 };
-/// "restart", "stop", "start", "rollout-restart", "scale": for logs and the audit trail.
+/// "restart", "stop", "start", "kill", "pause", "unpause", "rollout-restart", "scale": for logs
+/// and the audit trail.
 QString toString(ContainerAction action);
+/// Whether @p action stops processes gracefully, waiting a grace period before it kills them
+/// (restart, stop and the Kubernetes ones); start, kill, pause and unpause act at once.
+bool hasGracePeriod(ContainerAction action);
 
 enum class ActionOutcome {
     Done,
-    AlreadyInState, ///< 304: already started / already stopped
+    AlreadyInState, ///< 304: already started / already stopped; already paused / not paused
     NoSuchContainer, ///< 404
     Refused, ///< refused before reaching the engine (restart-storm guard, busy)
     Failed, ///< the engine's error text, or not reachable

@@ -4,8 +4,8 @@
 # Usage: scripts/sandbox.sh up [--no-load] | down | status | freeze-workers | thaw-workers
 #
 #   up      starts everything below (5-10 s), then a load generator unless --no-load
-#   down    stops exactly what `up` started (pid files, container ids) and deletes the state
-#           directory; safe to run twice
+#   down    stops exactly what `up` started (pid files, container ids: the nodes and Redis) and
+#           deletes the state directory; safe to run twice
 #   status  prints the state of every part; exit 0 when all are up, 3 when the sandbox is down,
 #           1 when only some parts run
 #   freeze-workers / thaw-workers
@@ -19,10 +19,17 @@
 #                Compose labels (project n8n-sandbox). Each runs scripts/sandbox/n8n_sim.py, a
 #                stand-in that behaves like n8n 1.123.81 (endpoints, Bull keys, execution rows)
 #                with the host's python3 bind-mounted read-only into a busybox image.
-#   redis        redis-server :25379 (password, appendonly yes)
-#   postgres     PostgreSQL 15 :25432 as user postgres; database n8n, user n8n (password), n8n's
-#                real schema from tests/data/postgres/ plus two active webhook workflows
-#   nginx        load balancer :25080: /webhook/ to the webhook processors, the rest to main
+#   n8n-redis    container on the same engine, like the guide's compose service: the host's
+#                redis-server :25379 (password, appendonly yes) in the foreground as PID 1, data
+#                in $CW_SANDBOX_DIR/redis, restart unless-stopped, label clusterwatch.role=redis.
+#                `docker stop n8n-redis` is the Redis outage of a drill: every n8n process exits
+#                about 10 s later ("Exiting process due to Redis connection error") and comes
+#                back by its restart policy once Redis is started again.
+#   postgres     PostgreSQL 15 :25432 on the host as user postgres; database n8n, user n8n
+#                (password), n8n's real schema from tests/data/postgres/ plus three active
+#                webhook workflows
+#   nginx        load balancer :25080 on the host: /webhook/ to the webhook processors, the rest
+#                to main
 #   loadgen      scripts/sandbox/loadgen.py, about 3 webhooks/s with bursts, through nginx
 #
 # Passwords are generated into $CW_SANDBOX_DIR/env (mode 600). To watch the sandbox:
@@ -41,6 +48,9 @@ DIR=${DIR%/}
 
 PROJECT=n8n-sandbox
 IMAGE=clusterwatch/n8n-sim:1.123.81
+# The same busybox image under a name that says what runs in it (the host's redis-server).
+REDIS_IMAGE=clusterwatch/host-redis:local
+REDIS_CONTAINER=n8n-redis
 PORT_MAIN=25678
 PORT_WORKER1=25679
 PORT_WORKER2=25680
@@ -55,6 +65,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 PY=/usr/bin/python3   # Debian's, which has python3-redis and python3-psycopg2
 DOCKERD_PRIVATE=$repo/scripts/dockerd-private.sh
 SCHEMA=$repo/tests/data/postgres/n8n_v1.123.81_schema_full.sql
+pg_starter=   # PostgreSQL's background start during up
 
 started_at=$EPOCHREALTIME
 say() { printf 'sandbox [%5.1fs] %s\n' "$(awk -v a="$started_at" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" "$*"; }
@@ -164,29 +175,44 @@ EOF
    fi)
 }
 
+# Redis runs in a container like the nodes (the host's binary, bind-mounted read-only into the
+# busybox image), so a drill can stop it through the engine as users of the guide's compose file
+# do. redis-server is PID 1 in the foreground: it ends on SIGTERM at once.
 start_redis() {
   mkdir -p "$DIR/redis"
   (umask 077
    cat >"$DIR/redis/redis.conf" <<EOF
+# Written by scripts/sandbox.sh for the container $REDIS_CONTAINER ($DIR/redis is its /data).
 bind 127.0.0.1
 port $PORT_REDIS
 protected-mode yes
 requirepass $CW_SANDBOX_REDIS_PASSWORD
-daemonize yes
-pidfile $DIR/redis/redis.pid
-logfile $DIR/redis/redis.log
-dir $DIR/redis
+daemonize no
+logfile ""
+dir /data
 appendonly yes
 EOF
   )
-  redis-server "$DIR/redis/redis.conf" >/dev/null
+  docker_cli tag "$IMAGE" "$REDIS_IMAGE"
+  local id
+  id=$(docker_cli run -d --name "$REDIS_CONTAINER" --network host --restart unless-stopped \
+    --label "com.docker.compose.project=$PROJECT" \
+    --label "com.docker.compose.service=$REDIS_CONTAINER" \
+    --label "com.docker.compose.container-number=1" \
+    --label "com.docker.compose.oneoff=False" \
+    --label "clusterwatch.role=redis" \
+    -v /usr:/usr:ro -v /lib:/lib:ro -v /lib64:/lib64:ro \
+    -v "$DIR/redis:/data" \
+    --entrypoint /usr/bin/redis-server \
+    "$REDIS_IMAGE" /data/redis.conf)
+  echo "$REDIS_CONTAINER $id" >>"$DIR/containers"
   for _ in $(seq 1 50); do
     REDISCLI_AUTH=$CW_SANDBOX_REDIS_PASSWORD redis-cli -h 127.0.0.1 -p $PORT_REDIS ping 2>/dev/null \
       | grep -q PONG && return 0
     sleep 0.1
   done
-  tail -n 20 "$DIR/redis/redis.log" >&2 || true
-  die "redis-server did not answer on 127.0.0.1:$PORT_REDIS"
+  docker_cli logs --tail 20 "$REDIS_CONTAINER" >&2 2>&1 || true
+  die "redis-server (container $REDIS_CONTAINER) did not answer on 127.0.0.1:$PORT_REDIS"
 }
 
 pg_as_postgres() { (cd / && runuser -u postgres -- "$@"); }
@@ -292,6 +318,8 @@ undo_failed_up() {
   local rc=$?
   ((rc == 0)) && return
   echo "sandbox: up failed; stopping what it started" >&2
+  # PostgreSQL may still be initialising in the background: let it finish so down finds it.
+  [[ -n ${pg_starter:-} ]] && { wait "$pg_starter" || true; }
   cmd_down >&2 || true
   exit "$rc"
 }
@@ -332,17 +360,21 @@ cmd_up() {
   write_secrets
   load_env
 
-  # The engine starts while PostgreSQL initialises.
+  # PostgreSQL initialises (the slowest part) while the engine starts and Redis, which needs the
+  # engine, comes up in its container.
   bash "$DOCKERD_PRIVATE" start "$DIR" >"$DIR/dockerd-start.log" 2>&1 &
   local dockerd_starter=$!
-  start_redis
-  say "redis up on 127.0.0.1:$PORT_REDIS"
-  start_postgres
-  say "postgres up on 127.0.0.1:$PORT_PG (schema loaded)"
+  start_postgres >"$DIR/pg-start.log" 2>&1 &
+  pg_starter=$!
   wait "$dockerd_starter" || { cat "$DIR/dockerd-start.log" >&2; die "dockerd did not start"; }
   say "dockerd up on unix://$DIR/docker.sock"
   bash "$DOCKERD_PRIVATE" image "$DIR" "$IMAGE" || die "could not build $IMAGE"
   : >"$DIR/containers"
+  start_redis
+  say "redis up on 127.0.0.1:$PORT_REDIS (container $REDIS_CONTAINER)"
+  wait "$pg_starter" || { pg_starter=; cat "$DIR/pg-start.log" >&2; die "PostgreSQL did not start"; }
+  pg_starter=
+  say "postgres up on 127.0.0.1:$PORT_PG (schema loaded)"
   run_node n8n-main main 1
   run_node n8n-worker-1 worker 1
   run_node n8n-worker-2 worker 2
@@ -387,13 +419,10 @@ leftover_pids() {
   return 0
 }
 
+# nginx and PostgreSQL (Redis is a container: it goes with the others).
 stop_host_services() {
   local pid
   if pid=$(pid_of "$DIR/nginx/nginx.pid" "$DIR/nginx/nginx.conf"); then
-    stop_pid "$pid" TERM 10 &
-  fi
-  if pid=$(pid_of "$DIR/redis/redis.pid" "redis-server") \
-    && [[ $(readlink "/proc/$pid/cwd") == "$DIR/redis" ]]; then
     stop_pid "$pid" TERM 10 &
   fi
   if pid=$(pid_of "$DIR/pg/data/postmaster.pid" "$DIR/pg/data"); then
@@ -401,7 +430,7 @@ stop_host_services() {
         || stop_pid "$pid" QUIT 5; } &
   fi
   wait
-  say "nginx, redis and postgres stopped"
+  say "nginx and postgres stopped"
 }
 
 cmd_down() {
@@ -414,7 +443,7 @@ cmd_down() {
     stop_pid "$pid" TERM 5
     say "load generator stopped"
   fi
-  # nginx, Redis and PostgreSQL stop while the engine stops (each takes 1-3 s).
+  # nginx and PostgreSQL stop while the engine's containers (n8n and Redis) go (each 1-3 s).
   stop_host_services &
   if [[ -S $DIR/docker.sock ]] && [[ -s $DIR/containers ]] \
     && bash "$DOCKERD_PRIVATE" status "$DIR" >/dev/null 2>&1; then
@@ -468,6 +497,10 @@ cmd_status() {
       [[ $state == running* && $code == 200 ]] || bad=1
       printf '%-14s %-40s readiness :%s %s\n' "$name" "$state" "$(node_port "$name")" "${code:-000}"
     done
+    state=$(docker_cli inspect -f '{{.State.Status}} (restarts {{.RestartCount}}, exit {{.State.ExitCode}})' \
+      "$REDIS_CONTAINER" 2>/dev/null || echo "missing")
+    [[ $state == running* ]] || bad=1
+    printf '%-14s %s\n' "$REDIS_CONTAINER" "$state"
   else
     printf '%-14s %s\n' dockerd "not running"
     bad=1
@@ -478,7 +511,7 @@ cmd_status() {
     waiting=$(rcli LLEN bull:jobs:wait)
     active=$(rcli LLEN bull:jobs:active)
     lastid=$(rcli GET bull:jobs:id)
-    printf '%-14s %s\n' redis "running, 127.0.0.1:$PORT_REDIS"
+    printf '%-14s %s\n' redis "answering on 127.0.0.1:$PORT_REDIS"
     printf '%-14s %s\n' queue "waiting ${waiting:-?}, active ${active:-?}, jobs created ${lastid:-0}"
   else
     printf '%-14s %s\n' redis "not answering on 127.0.0.1:$PORT_REDIS"

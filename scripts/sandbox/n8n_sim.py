@@ -331,6 +331,12 @@ class Sim:
         )
         self.pool = None
         self.pool_lock = threading.Lock()
+        # node-postgres (n8n's pool) queues a query while every connection is busy, for up to
+        # DB_POSTGRESDB_CONNECTION_TIMEOUT; psycopg2's pool would fail at once ("connection pool
+        # exhausted"), turning a burst (a processor thawed after a freeze) into HTTP 500s.
+        self.pool_size = self.concurrency + 4
+        self.pool_slots = threading.BoundedSemaphore(self.pool_size)
+        self.pool_wait_s = env_num("DB_POSTGRESDB_CONNECTION_TIMEOUT", 20000) / 1000.0
 
     # --- PostgreSQL -----------------------------------------------------------------------
 
@@ -339,9 +345,17 @@ class Sim:
 
     def db(self, sql, params=(), fetch=None):
         """Runs one statement on a pooled autocommit connection; a broken one is dropped."""
+        if not self.pool_slots.acquire(timeout=self.pool_wait_s):
+            raise psycopg2.OperationalError("timeout exceeded when trying to connect")
+        try:
+            return self.db_on_pool(sql, params, fetch)
+        finally:
+            self.pool_slots.release()
+
+    def db_on_pool(self, sql, params, fetch):
         with self.pool_lock:
             if self.pool is None:
-                self.pool = psycopg2.pool.ThreadedConnectionPool(0, self.concurrency + 4, **self.db_args)
+                self.pool = psycopg2.pool.ThreadedConnectionPool(0, self.pool_size, **self.db_args)
             pool = self.pool
         conn = pool.getconn()
         try:
@@ -822,9 +836,27 @@ def make_handler(sim):
                 return True
             return False
 
+        def is_webhook(self, path):
+            return sim.role in ("main", "webhook") and path.startswith("/webhook/") and len(path) > 9
+
+        def webhook(self, path):
+            # Registered per method, as in n8n: a HEAD to a GET webhook is "not registered".
+            if sim.stopping.is_set():
+                self.json(503, {"code": 503, "message": "n8n is shutting down"})
+                return
+            try:
+                code, body = sim.start_webhook_execution(self.command, path[len("/webhook/"):])
+            except Exception as error:  # noqa: BLE001 - n8n answers 500 with the message
+                log("error", f"Webhook {path} failed: {str(error).strip()}")
+                code, body = 500, {"code": 0, "message": "Error in workflow"}
+            self.json(code, body)
+
         def do_GET(self):
             path = self.path.split("?", 1)[0]
             if path.startswith("/healthz") and self.health(path):
+                return
+            if self.is_webhook(path):
+                self.webhook(path)
                 return
             if path == "/metrics" and sim.metrics_enabled:
                 self.reply(200, sim.metrics_text(), "text/plain; charset=utf-8; version=0.0.4")
@@ -845,16 +877,8 @@ def make_handler(sim):
         def do_POST(self):
             self.read_body()
             path = self.path.split("?", 1)[0]
-            if sim.role in ("main", "webhook") and path.startswith("/webhook/") and len(path) > 9:
-                if sim.stopping.is_set():
-                    self.json(503, {"code": 503, "message": "n8n is shutting down"})
-                    return
-                try:
-                    code, body = sim.start_webhook_execution("POST", path[len("/webhook/"):])
-                except Exception as error:  # noqa: BLE001 - n8n answers 500 with the message
-                    log("error", f"Webhook {path} failed: {str(error).strip()}")
-                    code, body = 500, {"code": 0, "message": "Error in workflow"}
-                self.json(code, body)
+            if self.is_webhook(path):
+                self.webhook(path)
                 return
             self.cannot()
 

@@ -1,7 +1,9 @@
--- The sandbox's two active workflows, shaped like the probe workflows the n8n fixtures were
--- captured with (same ids and webhook paths), so executions look like the recorded ones.
+-- The sandbox's active workflows. The first two are shaped like the probe workflows the n8n
+-- fixtures were captured with (same ids and webhook paths), so executions look like the
+-- recorded ones; the third is what a drill's prober (GET, 10/s) calls through nginx.
 --   POST /webhook/probe-wait   Webhook -> Wait 2s -> Done     ends in status success
 --   POST /webhook/probe-error  Webhook -> Stop and Error      ends in status error
+--   GET  /webhook/probe-get    Webhook -> Done                ends in status success at once
 -- Loaded by scripts/sandbox.sh after n8n's own schema (tests/data/postgres/...schema_full.sql).
 
 INSERT INTO public.workflow_entity
@@ -19,9 +21,16 @@ VALUES
    {"id":"55555555-5555-4555-8555-555555555555","name":"Fail","type":"n8n-nodes-base.stopAndError","typeVersion":1,"position":[220,0],"parameters":{"errorMessage":"probe: deliberate failure"}}]',
  '{"Webhook":{"main":[[{"node":"Fail","type":"main","index":0}]]}}',
  '{"executionOrder":"v1"}',
- '0a1b2c3d-0002-4000-8000-000000000002', 1);
+ '0a1b2c3d-0002-4000-8000-000000000002', 1),
+('probeGetWf000003', 'probe-webhook-get', true,
+ '[{"id":"66666666-6666-4666-8666-666666666666","name":"Webhook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"dddddddd-6666-4666-8666-dddddddddddd","parameters":{"httpMethod":"GET","path":"probe-get","responseMode":"onReceived","options":{}}},
+   {"id":"77777777-7777-4777-8777-777777777777","name":"Done","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[220,0],"parameters":{}}]',
+ '{"Webhook":{"main":[[{"node":"Done","type":"main","index":0}]]}}',
+ '{"executionOrder":"v1"}',
+ '0a1b2c3d-0003-4000-8000-000000000003', 1);
 
 INSERT INTO public.webhook_entity ("webhookPath", method, node, "webhookId", "pathLength", "workflowId")
 VALUES
 ('probe-wait', 'POST', 'Webhook', NULL, NULL, 'probeQueueWf0001'),
-('probe-error', 'POST', 'Webhook', NULL, NULL, 'probeErrorWf0002');
+('probe-error', 'POST', 'Webhook', NULL, NULL, 'probeErrorWf0002'),
+('probe-get', 'GET', 'Webhook', NULL, NULL, 'probeGetWf000003');

@@ -94,9 +94,9 @@ ActionController::Verdict ActionController::request(
     intent.action = action;
     intent.endpoint = m_endpoint;
     intent.startedMs = intent.finishedMs = now;
-    intent.message = action == ContainerAction::Start
-        ? QStringLiteral("sent to the engine")
-        : QStringLiteral("sent to the engine, %1 s grace").arg(m_graceSeconds);
+    intent.message = hasGracePeriod(action)
+        ? QStringLiteral("sent to the engine, %1 s grace").arg(m_graceSeconds)
+        : QStringLiteral("sent to the engine");
     audit(intent, node, pending.actionId, guardRefuses, QStringLiteral("requested"));
     Q_EMIT performRequested(id, container, action, m_graceSeconds);
     return Verdict::Sent;

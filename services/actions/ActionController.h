@@ -12,10 +12,11 @@
 
 namespace cw {
 
-/// Decides whether a confirmed restart / stop / start may go to the action backend, and keeps
-/// the audit trail. One action at a time per container; restarts beyond the restart-storm guard
-/// are refused unless the operator overrides. Lives on the GUI thread; never blocks: the backend
-/// and the audit log run on their own threads and answer by signals.
+/// Decides whether a confirmed restart / stop / start (or a drill's kill / pause / unpause) may
+/// go to the action backend, and keeps the audit trail. One action at a time per container;
+/// restarts beyond the restart-storm guard are refused unless the operator overrides. Lives on the
+/// GUI thread; never blocks: the backend and the audit log run on their own threads and answer by
+/// signals.
 class ActionController final : public QObject {
     Q_OBJECT
 public:

@@ -1,8 +1,9 @@
 // One-click actions on a real Docker engine, as an operator does them: select a node, press
 // Restart, read the confirmation (container and Docker host named), confirm, watch the node go
 // down and come back, read the result and the audit trail; the restart-storm guard; 304 and 404;
-// the container log with the ERROR filter; and a missing Docker socket that leaves the rest of
-// the monitoring running.
+// the container log with the ERROR filter; the drills' kill, pause and unpause (the controller
+// and the trail, not the menus); and a missing Docker socket that leaves the rest of the
+// monitoring running.
 #include "DockerEngine.h"
 #include "NodeFarm.h"
 #include "TestSupport.h"
@@ -26,6 +27,7 @@
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
+#include <optional>
 
 using cwtest::NodeFarm;
 
@@ -265,6 +267,158 @@ private Q_SLOTS:
         // Every action is in the trail twice, intent and result: restart, start (304), stop, start,
         // restart ×2, restart (404). The refused fourth restart never left: not an action.
         QTRY_COMPARE_WITH_TIMEOUT(auditLines(), qsizetype(14), 5000);
+    }
+
+    /// The failover drills' faults, through the same controller and audit trail but not the
+    /// menus: kill (SIGKILL, exit 137, no grace), pause (frozen: State.Paused), unpause, and what
+    /// the engine answers when the container is not in the state the action expects.
+    void killPauseUnpauseForDrills()
+    {
+        const QString auditPath = m_dir.filePath(QStringLiteral("audit-drill.jsonl"));
+        cw::SettingsStore settings(m_dir.filePath(QStringLiteral("settings-drill.ini")));
+        cw::Application app(&settings, auditPath);
+        app.showWindow();
+        QVERIFY(app.openClusterFile(m_clusterFile));
+        const QString worker = QStringLiteral("n8n-worker-1");
+        QTRY_VERIFY_WITH_TIMEOUT(app.window()
+                                     ->findChild<QLabel *>(QStringLiteral("dockerStatus"))
+                                     ->text()
+                                     .contains(QStringLiteral("API 1.41")),
+            10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString(),
+            QStringLiteral("running"), 10'000);
+
+        QList<cw::ActionResult> results;
+        connect(app.actions(), &cw::ActionController::actionFinished, this,
+            [&results](const cw::ActionResult &result, const QString &) { results << result; });
+        const auto act = [&](cw::ContainerAction action) -> std::optional<cw::ActionResult> {
+            const qsizetype before = results.size();
+            if (app.actions()->request(worker, worker, action)
+                != cw::ActionController::Verdict::Sent)
+                return std::nullopt;
+            if (!QTest::qWaitFor([&] { return results.size() > before; }, 15'000))
+                return std::nullopt;
+            return results.last();
+        };
+        const auto inspect = [this, &worker] {
+            QByteArray out;
+            m_engine.docker({ QStringLiteral("inspect"), QStringLiteral("-f"),
+                                QStringLiteral("{{.State.Status}} {{.State.Paused}} "
+                                               "{{.State.ExitCode}}"),
+                                worker },
+                &out);
+            return QString::fromUtf8(out.trimmed());
+        };
+        const auto check = [](const std::optional<cw::ActionResult> &result,
+                               cw::ActionOutcome outcome, const QString &message) {
+            return result && result->outcome == outcome && result->message.contains(message);
+        };
+        const auto describe = [](const std::optional<cw::ActionResult> &result) -> QByteArray {
+            return result
+                ? (cw::toString(result->outcome) + QStringLiteral(" — ") + result->message).toUtf8()
+                : QByteArrayLiteral("no result");
+        };
+
+        // Pause: frozen with its sockets open; the tile follows the engine's pause event.
+        std::optional<cw::ActionResult> r = act(cw::ContainerAction::Pause);
+        QVERIFY2(check(r, cw::ActionOutcome::Done, QStringLiteral("n8n-worker-1 paused")),
+            describe(r).constData());
+        QCOMPARE(inspect(), QStringLiteral("paused true 0"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString(),
+            QStringLiteral("paused"), 10'000);
+        // Paused again: the engine's 409 "already paused" is no failure.
+        r = act(cw::ContainerAction::Pause);
+        QVERIFY2(check(r, cw::ActionOutcome::AlreadyInState,
+                     QStringLiteral("n8n-worker-1 is already paused")),
+            describe(r).constData());
+
+        r = act(cw::ContainerAction::Unpause);
+        QVERIFY2(check(r, cw::ActionOutcome::Done, QStringLiteral("n8n-worker-1 unpaused")),
+            describe(r).constData());
+        QCOMPARE(inspect(), QStringLiteral("running false 0"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            nodeData(app, worker, cw::ClusterModel::ContainerStateRole).toString(),
+            QStringLiteral("running"), 10'000);
+        // Unpausing a running container: the engine answers 500 "is not paused".
+        r = act(cw::ContainerAction::Unpause);
+        QVERIFY2(check(r, cw::ActionOutcome::AlreadyInState,
+                     QStringLiteral("n8n-worker-1 is not paused")),
+            describe(r).constData());
+
+        // Kill: SIGKILL at once (137). The engine counts it as a manual stop, so the
+        // unless-stopped policy does not bring the container back: a drill must start it.
+        r = act(cw::ContainerAction::Kill);
+        QVERIFY2(check(r, cw::ActionOutcome::Done, QStringLiteral("n8n-worker-1 killed")),
+            describe(r).constData());
+        QVERIFY2(r->finishedMs - r->startedMs < 5000, describe(r).constData());
+        QCOMPARE(inspect(), QStringLiteral("exited false 137"));
+        QTRY_VERIFY_WITH_TIMEOUT(nodeData(app, worker, cw::ClusterModel::ContainerStateRole)
+                                     .toString()
+                                     .startsWith(QStringLiteral("exited")),
+            10'000);
+        QTest::qWait(1000);
+        QCOMPARE(inspect(), QStringLiteral("exited false 137"));
+
+        // Pausing a stopped container fails with the engine's own words.
+        r = act(cw::ContainerAction::Pause);
+        QVERIFY2(check(r, cw::ActionOutcome::Failed, QStringLiteral("is not running")),
+            describe(r).constData());
+
+        r = act(cw::ContainerAction::Start);
+        QVERIFY2(check(r, cw::ActionOutcome::Done, QStringLiteral("n8n-worker-1 started")),
+            describe(r).constData());
+        QCOMPARE(inspect(), QStringLiteral("running false 0"));
+
+        // The trail: intent then result for each of the seven actions, in order. Only stop and
+        // restart wait a grace period; these intents say none.
+        const QList<QPair<QString, QString>> expected = {
+            { QStringLiteral("pause"), QStringLiteral("done") },
+            { QStringLiteral("pause"), QStringLiteral("already in that state") },
+            { QStringLiteral("unpause"), QStringLiteral("done") },
+            { QStringLiteral("unpause"), QStringLiteral("already in that state") },
+            { QStringLiteral("kill"), QStringLiteral("done") },
+            { QStringLiteral("pause"), QStringLiteral("failed") },
+            { QStringLiteral("start"), QStringLiteral("done") },
+        };
+        QList<QJsonObject> lines;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                lines.clear();
+                QFile f(auditPath);
+                if (!f.open(QIODevice::ReadOnly))
+                    return false;
+                while (!f.atEnd())
+                    lines << QJsonDocument::fromJson(f.readLine()).object();
+                return lines.size() >= 2 * expected.size();
+            }(),
+            5000);
+        QCOMPARE(lines.size(), 2 * expected.size());
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            const QJsonObject &intent = lines.at(2 * i);
+            const QJsonObject &entry = lines.at(2 * i + 1);
+            const QString at = QStringLiteral("action %1").arg(i);
+            QCOMPARE(intent.value(QStringLiteral("action")).toString(), expected.at(i).first);
+            QCOMPARE(
+                intent.value(QStringLiteral("result")).toString(), QStringLiteral("requested"));
+            QCOMPARE(intent.value(QStringLiteral("message")).toString(),
+                QStringLiteral("sent to the engine"));
+            QCOMPARE(entry.value(QStringLiteral("action_id")).toString(),
+                intent.value(QStringLiteral("action_id")).toString());
+            QCOMPARE(entry.value(QStringLiteral("action")).toString(), expected.at(i).first);
+            QVERIFY2(entry.value(QStringLiteral("result")).toString() == expected.at(i).second,
+                qPrintable(
+                    at + QStringLiteral(": ") + QString::fromUtf8(QJsonDocument(entry).toJson())));
+            QCOMPARE(entry.value(QStringLiteral("container")).toString(), worker);
+            QCOMPARE(entry.value(QStringLiteral("docker_host")).toString(), m_engine.host());
+        }
+        QVERIFY2(lines.at(11)
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QStringLiteral("is not running")),
+            QJsonDocument(lines.at(11)).toJson().constData());
+        QVERIFY(latestResult(app).contains(QStringLiteral("  start n8n-worker-1")));
     }
 
     void missingSocketKeepsMonitoring()

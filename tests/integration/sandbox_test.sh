@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end check of scripts/sandbox.sh: the demo cluster comes up on a private Docker Engine,
 # its queue really moves, stopping both workers makes the queue grow, starting them drains it,
-# and `down` leaves nothing behind. Fails (never skips) when anything is missing.
-# Needs root. About 1.5-2 minutes.
+# stopping the Redis container makes every n8n process exit and come back with it, and `down`
+# leaves nothing behind. Fails (never skips) when anything is missing.
+# Needs root. About 2-3 minutes.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,7 +19,7 @@ fail() {
   echo "FAIL: $*" >&2
   if ((brought_up)) && [[ -d $DIR ]]; then
     bash "$sandbox" status >&2 || true
-    for n in n8n-worker-1 n8n-worker-2 n8n-main; do
+    for n in n8n-worker-1 n8n-worker-2 n8n-main n8n-redis; do
       echo "--- docker logs $n (last 8 lines)" >&2
       dk logs --tail 8 "$n" >&2 2>&1 || true
     done
@@ -74,8 +75,15 @@ for entry in "${NODES[@]}"; do
     || fail "container $name: $state"
   [[ $state == "running host unless-stopped n8n-sandbox $name" ]] || fail "container $name: $state"
 done
+# Redis in the sixth, like the guide's compose service, running the real redis-server.
+state=$(dk inspect -f '{{.State.Status}} {{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}} {{index .Config.Labels "com.docker.compose.project"}} {{index .Config.Labels "com.docker.compose.service"}} {{index .Config.Labels "clusterwatch.role"}}' n8n-redis 2>&1) \
+  || fail "container n8n-redis: $state"
+[[ $state == "running host unless-stopped n8n-sandbox n8n-redis redis" ]] || fail "container n8n-redis: $state"
+dk top n8n-redis | grep -q 'redis-server 127.0.0.1:25379' \
+  || fail "n8n-redis does not run redis-server on :25379: $(dk top n8n-redis 2>&1)"
+[[ $(rc PING) == PONG ]] || fail "redis in n8n-redis does not answer PING with the password"
 running=$(dk ps -q --filter label=com.docker.compose.project=n8n-sandbox | wc -l)
-[[ $running == 5 ]] || fail "expected 5 running sandbox containers, found $running"
+[[ $running == 6 ]] || fail "expected 6 running sandbox containers (5 nodes and n8n-redis), found $running"
 
 # Every node answers its health endpoints; main has queue metrics, webhook processors have none.
 for entry in "${NODES[@]}"; do
@@ -91,7 +99,10 @@ done
   || fail "main /metrics has no n8n_scaling_mode_queue_jobs_waiting"
 body=$(curl -s --max-time 5 -X POST http://127.0.0.1:25080/webhook/probe-wait)
 [[ $body == '{"message":"Workflow was started"}' ]] || fail "webhook through nginx answered: $body"
-note "5 containers running, every node healthy"
+# The GET webhook the drills' prober calls.
+body=$(curl -s --max-time 5 http://127.0.0.1:25080/webhook/probe-get)
+[[ $body == '{"message":"Workflow was started"}' ]] || fail "GET webhook through nginx answered: $body"
+note "6 containers running, every node healthy"
 
 # --- the queue moves with two workers ---------------------------------------------------------
 s0=$(successes)
@@ -145,6 +156,67 @@ done
 ((peak > 0)) || fail "nothing was waiting before the restart"
 note "workers restarted: wait list drained from $peak"
 
+# --- Redis stopped: every n8n process gives up on it and comes back with it ------------------
+# n8n exits after QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (10 s) without Redis; unless-stopped
+# starts it again, and it stays once Redis answers.
+names=(n8n-main n8n-worker-1 n8n-worker-2 n8n-webhook-1 n8n-webhook-2)
+restarts() { dk inspect -f '{{.RestartCount}}' "${names[@]}" | paste -sd' ' -; }
+r0=$(restarts)
+redis_stop=$EPOCHREALTIME
+dk stop n8n-redis >/dev/null || fail "docker stop n8n-redis failed"
+stop_secs=$(awk -v a="$redis_stop" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+[[ $(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' n8n-redis) == "exited 0" ]] \
+  || fail "n8n-redis did not exit cleanly on SIGTERM: $(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' n8n-redis)"
+awk -v s="$stop_secs" 'BEGIN { exit !(s < 3) }' || fail "docker stop n8n-redis took ${stop_secs}s"
+not_ready=0
+for _ in $(seq 1 30); do
+  [[ $(code http://127.0.0.1:25679/healthz/readiness) == 503 ]] && { not_ready=1; break; }
+  sleep 0.1
+done
+((not_ready)) || fail "a worker is still ready 3 s after Redis stopped"
+all_exited=0
+for _ in $(seq 1 50); do
+  sleep 0.5
+  all_exited=1
+  i=0
+  for n in $(restarts); do
+    ((n > $(echo "$r0" | cut -d' ' -f$((i + 1))))) || all_exited=0
+    i=$((i + 1))
+  done
+  ((all_exited)) && break
+done
+gone_secs=$(awk -v a="$redis_stop" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+((all_exited)) || fail "not every n8n container exited within 25 s of stopping Redis (restarts $r0 -> $(restarts))"
+awk -v s="$gone_secs" 'BEGIN { exit !(s >= 9) }' || fail "n8n gave up on Redis after ${gone_secs}s, before its 10 s"
+for n in "${names[@]}"; do
+  dk logs "$n" 2>&1 | grep -q 'Exiting process due to Redis connection error' \
+    || fail "$n did not log n8n's Redis exit message"
+done
+redis_start=$EPOCHREALTIME
+dk start n8n-redis >/dev/null || fail "docker start n8n-redis failed"
+back=0
+for _ in $(seq 1 60); do
+  back=1
+  for entry in "${NODES[@]}"; do
+    [[ $(code "http://127.0.0.1:${entry##*:}/healthz/readiness") == 200 ]] || { back=0; break; }
+  done
+  ((back)) && break
+  sleep 0.5
+done
+back_secs=$(awk -v a="$redis_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+((back)) || fail "the nodes were not ready again within 30 s of starting Redis"
+# nginx marked the webhook processors down while they failed (max_fails=3 fail_timeout=30s, as
+# in the guide): webhooks through it may answer 502 "no live upstreams" for up to 30 s more.
+lb_back=0
+for _ in $(seq 1 40); do
+  body=$(curl -s --max-time 5 -X POST http://127.0.0.1:25080/webhook/probe-wait)
+  [[ $body == '{"message":"Workflow was started"}' ]] && { lb_back=1; break; }
+  sleep 1
+done
+lb_secs=$(awk -v a="$redis_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+((lb_back)) || fail "webhooks through nginx did not work again within 40 s of the nodes being ready: $body"
+note "redis stopped in ${stop_secs}s: every n8n process exited by ${gone_secs}s; all ready ${back_secs}s and webhooks through nginx ${lb_secs}s after redis started"
+
 # --- down -------------------------------------------------------------------------------------
 down_start=$EPOCHREALTIME
 timeout 60 bash "$sandbox" down || fail "sandbox down failed"
@@ -159,7 +231,7 @@ dockerd_state=$(sed 's/.*) //' "/proc/$dockerd_pid/stat" 2>/dev/null | cut -d' '
 for port in 25678 25679 25680 25681 25682 25379 25432 25080; do
   ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || fail "something still listens on 127.0.0.1:$port"
 done
-left=$(pgrep -af 'n8n_sim\.py|sandbox/loadgen\.py|/tmp/cw-sandbox/' || true)
+left=$(pgrep -af 'n8n_sim\.py|sandbox/loadgen\.py|/tmp/cw-sandbox/|redis-server 127\.0\.0\.1:25379' || true)
 [[ -z $left ]] || fail "processes left behind: $left"
 bash "$sandbox" down >/dev/null || fail "a second down failed (it must be idempotent)"
 note "PASS (up ${up_secs}s, down ${down_secs}s)"

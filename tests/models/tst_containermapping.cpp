@@ -61,6 +61,13 @@ private Q_SLOTS:
             container(QStringLiteral("e5"), QStringLiteral("postgres"), QStringLiteral("running")),
             container(QStringLiteral("f6"), QStringLiteral("stray"), QStringLiteral("running"), {},
                 QStringLiteral("n8nio/n8n:1.123.81")),
+            // Named n8n-*, but its role label says Redis (scripts/sandbox.sh); a worker's does not
+            // hide it.
+            container(QStringLiteral("g7"), QStringLiteral("n8n-redis"), QStringLiteral("running"),
+                { { QStringLiteral("clusterwatch.role"), QStringLiteral("redis") } }),
+            container(QStringLiteral("h8"), QStringLiteral("n8n-worker-9"),
+                QStringLiteral("running"),
+                { { QStringLiteral("clusterwatch.role"), QStringLiteral("worker") } }),
         };
         const ContainerMapping m = mapContainers(nodes, containers);
         QCOMPARE(m.byNode.value(QStringLiteral("main")).id, QStringLiteral("b2"));
@@ -68,11 +75,13 @@ private Q_SLOTS:
         QCOMPARE(m.byNode.value(QStringLiteral("worker-2")).id, QStringLiteral("d4"));
         QVERIFY(!m.byNode.contains(QStringLiteral("webhook")));
         // Discovered: n8n-looking containers that no node claims (the labelled impostor, the
-        // n8n image); postgres is not n8n-looking.
+        // n8n image, the worker by its name); postgres and n8n-redis are not n8n-looking.
         QStringList discovered;
         for (const ContainerInfo &c : m.discovered)
             discovered << c.name;
-        QCOMPARE(discovered, QStringList({ QStringLiteral("impostor"), QStringLiteral("stray") }));
+        QCOMPARE(discovered,
+            QStringList({ QStringLiteral("impostor"), QStringLiteral("stray"),
+                QStringLiteral("n8n-worker-9") }));
     }
 
     void dockerStateChangesTheTile()

@@ -1,10 +1,12 @@
-// The failover drill file: the shipped example on the sandbox cluster, defaults, one exact error
+// The failover drill file: the shipped examples on the sandbox cluster, defaults, one exact error
 // per mistake (file, line, field), the checks against the cluster file, and write -> read.
 
 #include "TestSupport.h"
 #include "services/config/ConfigLoader.h"
 #include "services/drills/DrillFile.h"
 
+#include <QDir>
+#include <QHash>
 #include <QLocale>
 #include <QTemporaryDir>
 #include <QTest>
@@ -56,6 +58,21 @@ QStringList names(const QList<SteadyStateCheck> &checks)
     return out;
 }
 
+/// resources/examples/sandbox.yaml with its passwords set, as the drill examples are checked
+/// against it.
+Result<ClusterConfig> sandboxCluster()
+{
+    const auto env = [](const QString &name) -> std::optional<QString> {
+        if (name.startsWith(QLatin1String("CW_SANDBOX_")))
+            return QStringLiteral("sandbox-secret");
+        return std::nullopt;
+    };
+    return loadClusterConfig(
+        cwtest::testDataPath(QStringLiteral("../../resources/examples/sandbox.yaml")), env);
+}
+
+const QString kExamples = QStringLiteral("../../resources/examples/");
+
 const QByteArray kMinimal = "name: w1 stop\n" // 1
                             "target: w1\n" // 2
                             "fault: stop\n"; // 3
@@ -69,6 +86,7 @@ private Q_SLOTS:
     void initTestCase() { QLocale::setDefault(QLocale::c()); }
 
     void exampleLoadsOnTheSandbox();
+    void everyExampleLoadsOnTheSandbox();
     void fullFile();
     void minimalDefaults();
     void minimalDefaultsOnABareCluster();
@@ -84,17 +102,11 @@ private Q_SLOTS:
 
 void TestDrillSpec::exampleLoadsOnTheSandbox()
 {
-    const auto env = [](const QString &name) -> std::optional<QString> {
-        if (name.startsWith(QLatin1String("CW_SANDBOX_")))
-            return QStringLiteral("sandbox-secret");
-        return std::nullopt;
-    };
-    const Result<ClusterConfig> cluster = loadClusterConfig(
-        cwtest::testDataPath(QStringLiteral("../../resources/examples/sandbox.yaml")), env);
+    const Result<ClusterConfig> cluster = sandboxCluster();
     QVERIFY2(cluster.ok(), qPrintable(cluster.ok() ? QString() : cluster.error()));
-    const Result<DrillSpec> drill = loadDrillFile(
-        cwtest::testDataPath(QStringLiteral("../../resources/examples/drill-worker-stop.yaml")),
-        cluster.value());
+    const Result<DrillSpec> drill
+        = loadDrillFile(cwtest::testDataPath(kExamples + QStringLiteral("drill-worker-stop.yaml")),
+            cluster.value());
     QVERIFY2(drill.ok(), qPrintable(drill.ok() ? QString() : drill.error()));
     const DrillSpec &spec = drill.value();
     QCOMPARE(spec.name, QStringLiteral("worker-1 stop"));
@@ -110,6 +122,67 @@ void TestDrillSpec::exampleLoadsOnTheSandbox()
     QCOMPARE(spec.abort.errorRate->forDuration, 10s);
     QCOMPARE(toString(spec.recovery.action), toString(RecoveryAction::Start));
     QVERIFY(spec.recovery.automatic);
+}
+
+void TestDrillSpec::everyExampleLoadsOnTheSandbox()
+{
+    const Result<ClusterConfig> cluster = sandboxCluster();
+    QVERIFY2(cluster.ok(), qPrintable(cluster.ok() ? QString() : cluster.error()));
+    const QDir dir(cwtest::testDataPath(kExamples));
+    const QStringList files
+        = dir.entryList({ QStringLiteral("drill-*.yaml") }, QDir::Files, QDir::Name);
+    const QStringList expected = { QStringLiteral("drill-main-stop.yaml"),
+        QStringLiteral("drill-redis-stop.yaml"), QStringLiteral("drill-webhook-freeze.yaml"),
+        QStringLiteral("drill-worker-stop.yaml") };
+    for (const QString &name : expected)
+        QVERIFY2(files.contains(name), qPrintable(name + QStringLiteral(" is missing")));
+    QHash<QString, DrillSpec> specs;
+    for (const QString &name : files) {
+        const Result<DrillSpec> drill = loadDrillFile(dir.filePath(name), cluster.value());
+        QVERIFY2(drill.ok(), qPrintable(drill.ok() ? QString() : drill.error()));
+        const DrillSpec &spec = drill.value();
+        // Each one can be run on the sandbox: a container to act on, a recovery that undoes
+        // the fault, a prober through nginx, every check the sandbox allows.
+        QVERIFY2(!spec.target.container.isEmpty(), qPrintable(name));
+        QVERIFY2(canRecover(spec.fault, spec.recovery.action), qPrintable(name));
+        QVERIFY2(spec.prober.enabled, qPrintable(name));
+        QCOMPARE(spec.steadyState.size(), qsizetype(4));
+        // Written back and read again, it is the same drill.
+        const Result<DrillSpec> again
+            = parseDrillSpec(writeDrillFile(spec), QStringLiteral("again.yaml"), cluster.value());
+        QVERIFY2(again.ok(), qPrintable(again.ok() ? QString() : again.error()));
+        QVERIFY2(again.value() == spec, qPrintable(name));
+        specs.insert(name, spec);
+    }
+
+    const DrillSpec freeze = specs.value(QStringLiteral("drill-webhook-freeze.yaml"));
+    QCOMPARE(freeze.target.node, QStringLiteral("n8n-webhook-1"));
+    QCOMPARE(freeze.target.container, QStringLiteral("n8n-webhook-1"));
+    QCOMPARE(toString(freeze.fault), toString(DrillFault::Pause));
+    QCOMPARE(toString(freeze.duration.kind), toString(DrillDurationKind::Fixed));
+    QCOMPARE(freeze.duration.fixed, 45s);
+    // A GET webhook of scripts/sandbox/seed.sql, which nginx sends to the webhook processors.
+    QCOMPARE(freeze.prober.path, QStringLiteral("/webhook/probe-get"));
+    QCOMPARE(freeze.prober.requestsPerSecond, 10);
+    QCOMPARE(freeze.prober.slowThreshold, 1s);
+    QCOMPARE(toString(freeze.recovery.action), toString(RecoveryAction::Unpause));
+
+    const DrillSpec mainStop = specs.value(QStringLiteral("drill-main-stop.yaml"));
+    QCOMPARE(mainStop.target.node, QStringLiteral("n8n-main"));
+    QCOMPARE(toString(mainStop.fault), toString(DrillFault::Stop));
+    QCOMPARE(mainStop.duration.fixed, 20s);
+    QCOMPARE(mainStop.prober.path, QStringLiteral("/healthz"));
+    QVERIFY(!mainStop.abort.errorRate.has_value());
+    QCOMPARE(toString(mainStop.recovery.action), toString(RecoveryAction::Start));
+
+    const DrillSpec redisStop = specs.value(QStringLiteral("drill-redis-stop.yaml"));
+    QCOMPARE(toString(redisStop.target.kind), toString(DrillTargetKind::Redis));
+    QCOMPARE(redisStop.target.container, QStringLiteral("n8n-redis"));
+    QCOMPARE(toString(redisStop.fault), toString(DrillFault::Stop));
+    // Longer than the 10 s after which n8n gives up on Redis and exits.
+    QCOMPARE(redisStop.duration.fixed, 20s);
+    QVERIFY(!redisStop.abort.errorRate.has_value());
+    QCOMPARE(toString(redisStop.recovery.action), toString(RecoveryAction::Start));
 }
 
 void TestDrillSpec::fullFile()

@@ -26,6 +26,12 @@ QString endpointOf(ContainerAction action)
         return QStringLiteral("stop");
     case ContainerAction::Start:
         return QStringLiteral("start");
+    case ContainerAction::Kill:
+        return QStringLiteral("kill");
+    case ContainerAction::Pause:
+        return QStringLiteral("pause");
+    case ContainerAction::Unpause:
+        return QStringLiteral("unpause");
     case ContainerAction::RolloutRestart:
     case ContainerAction::Scale:
         break;
@@ -42,10 +48,36 @@ QString pastTense(ContainerAction action)
         return QStringLiteral("stopped");
     case ContainerAction::Start:
         return QStringLiteral("started");
+    case ContainerAction::Kill:
+        return QStringLiteral("killed");
+    case ContainerAction::Pause:
+        return QStringLiteral("paused");
+    case ContainerAction::Unpause:
+        return QStringLiteral("unpaused");
     case ContainerAction::RolloutRestart:
     case ContainerAction::Scale:
         break; // not supported: never done here
     }
+    return {};
+}
+
+/// What an action that found its container already in the wanted state says: the engine answers
+/// start and stop with 304, pause with 409 "Container <id> is already paused" and unpause with
+/// 500 "Container <id> is not paused" (engine 20.10). Empty when @p reply is something else.
+QString alreadyInState(const QString &container, ContainerAction action, const DockerReply &reply)
+{
+    if (reply.status == 304) {
+        return action == ContainerAction::Start
+            ? QStringLiteral("%1 is already running").arg(container)
+            : QStringLiteral("%1 is already stopped").arg(container);
+    }
+    const QString message = parseApiError(reply.body);
+    if (action == ContainerAction::Pause && reply.status == 409
+        && message.endsWith(QLatin1String(" is already paused")))
+        return QStringLiteral("%1 is already paused").arg(container);
+    if (action == ContainerAction::Unpause && (reply.status == 409 || reply.status == 500)
+        && message.endsWith(QLatin1String(" is not paused")))
+        return QStringLiteral("%1 is not paused").arg(container);
     return {};
 }
 
@@ -178,7 +210,8 @@ void DockerClient::perform(
             spec.method = "POST";
             spec.path = docker::containerPath(
                 result.container, QString(QLatin1Char('/') + endpointOf(result.action)));
-            if (result.action != ContainerAction::Start) {
+            // Kill sends SIGKILL (the engine's default signal) at once: no ?t=.
+            if (hasGracePeriod(result.action)) {
                 if (graceSeconds >= 0)
                     spec.path += QStringLiteral("?t=") + QString::number(graceSeconds);
                 // The engine answers once the container stopped: up to the grace period.
@@ -189,11 +222,12 @@ void DockerClient::perform(
                 [this, result, finish](
                     const DockerReply &reply, std::optional<DockerFailure> failure) {
                     ActionResult done = result;
-                    if (!failure && reply.status == 304) {
+                    const QString already = failure && failure->unreachable
+                        ? QString()
+                        : alreadyInState(done.container, done.action, reply);
+                    if (!already.isEmpty()) {
                         done.outcome = ActionOutcome::AlreadyInState;
-                        done.message = done.action == ContainerAction::Start
-                            ? QStringLiteral("%1 is already running").arg(done.container)
-                            : QStringLiteral("%1 is already stopped").arg(done.container);
+                        done.message = already;
                     } else if (!failure) {
                         done.outcome = ActionOutcome::Done;
                         done.message = done.container + QLatin1Char(' ') + pastTense(done.action);
