@@ -28,12 +28,6 @@ QString toString(ContainerAction action)
         return QStringLiteral("rollout-restart");
     case ContainerAction::Scale:
         return QStringLiteral("scale");
-    case ContainerAction::Kill:
-        return QStringLiteral("kill");
-    case ContainerAction::Pause:
-        return QStringLiteral("pause");
-    case ContainerAction::Unpause:
-        return QStringLiteral("unpause");
     }
     return {};
 }

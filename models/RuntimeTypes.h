@@ -105,9 +105,6 @@ enum class ContainerAction {
     Unpause, ///< undo Pause
     RolloutRestart, ///< replace the workload's instances one by one (Kubernetes)
     Scale, ///< change the workload's number of instances (Kubernetes)
-    Kill, ///< SIGKILL, no grace (drills)
-    Pause, ///< freeze every process of the container (drills)
-    Unpause,
 };
 /// "restart", "stop", "start", "kill", "pause", "unpause", "rollout-restart", "scale": for logs
 /// and the audit trail.
