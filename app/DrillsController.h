@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/DrillRecord.h"
+#include "views/drills/DrillDialog.h"
 
 #include <QObject>
 #include <QPointer>
@@ -9,7 +10,6 @@
 namespace cw {
 
 class ClusterSession;
-class DrillDialog;
 class DrillHistoryView;
 class DrillPanel;
 class DrillRunner;

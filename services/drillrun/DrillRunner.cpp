@@ -518,6 +518,9 @@ void DrillRunner::startProbe()
         settings.loadBalancer = config.loadBalancerUrl;
         settings.path = spec.prober.path;
         settings.requestsPerSecond = std::max(10, spec.prober.requestsPerSecond);
+        // The guide's nginx waits up to 120 s for a webhook processor (proxy_read_timeout):
+        // a frozen one holds requests that long, and the drill wants to see the whole wait.
+        settings.requestTimeout = std::chrono::seconds(130);
     }
     switch (spec.target.kind) {
     case DrillTargetKind::Node:
