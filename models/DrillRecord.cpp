@@ -69,6 +69,22 @@ std::optional<DrillVerdict> drillVerdictFromString(const QString &text)
     return std::nullopt;
 }
 
+QStringList drillPhaseWords()
+{
+    QStringList words;
+    for (const auto &entry : kPhases)
+        words.append(QString::fromLatin1(entry.name));
+    return words;
+}
+
+QStringList drillVerdictWords()
+{
+    QStringList words;
+    for (const auto &entry : kVerdicts)
+        words.append(QString::fromLatin1(entry.name));
+    return words;
+}
+
 std::optional<DrillEvent> DrillRecord::firstEvent(const QString &kind) const
 {
     for (const DrillEvent &event : events)

@@ -30,6 +30,9 @@ QString toString(DrillPhase phase); ///< "preflight", "inject", ...
 QString toString(DrillVerdict verdict); ///< "running", "passed", "deviated", ...
 std::optional<DrillPhase> drillPhaseFromString(const QString &text);
 std::optional<DrillVerdict> drillVerdictFromString(const QString &text);
+/// Every word in declaration order, for "expected one of ..." messages.
+QStringList drillPhaseWords();
+QStringList drillVerdictWords();
 
 /// Time inside a drill: ms since the drill started (its monotonic clock), so a wall-clock step
 /// during a drill cannot bend its figures. wallMs of DrillRecord::startedWallMs + offset is the

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <chrono>
 #include <optional>
 
@@ -37,12 +38,27 @@ enum class SteadyStateCheck {
 /// How the target is brought back.
 enum class RecoveryAction { Start, Unpause, Restart };
 
-/// The drill file's word for each value ("stop", "until_detected", "queue_draining", ...).
+/// The drill file's word for each value ("stop", "until_detected", "queue_draining", ...). The
+/// drill file reader, its writer and the drill journal all spell the values through these.
 QString toString(DrillTargetKind kind);
 QString toString(DrillFault fault);
 QString toString(DrillDurationKind kind);
 QString toString(SteadyStateCheck check);
 QString toString(RecoveryAction action);
+
+/// The value a word stands for; nullopt for any other text (exact, case-sensitive).
+std::optional<DrillTargetKind> drillTargetKindFromString(const QString &text);
+std::optional<DrillFault> drillFaultFromString(const QString &text);
+std::optional<DrillDurationKind> drillDurationKindFromString(const QString &text);
+std::optional<SteadyStateCheck> steadyStateCheckFromString(const QString &text);
+std::optional<RecoveryAction> recoveryActionFromString(const QString &text);
+
+/// Every word of a kind in declaration order, for "expected one of ..." messages.
+QStringList drillTargetKindWords(); ///< node, redis, postgres, load_balancer
+QStringList drillFaultWords(); ///< stop, kill, pause, restart
+QStringList drillDurationKindWords(); ///< fixed, until_detected, until_recovered
+QStringList steadyStateCheckWords(); ///< all_nodes_healthy, ..., no_stuck_executions
+QStringList recoveryActionWords(); ///< start, unpause, restart
 
 /// The recovery that undoes @p fault: start after stop/kill, unpause after pause, start after
 /// a restart that did not come back.

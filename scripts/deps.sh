@@ -27,8 +27,9 @@ sandbox=(
   nginx-light python3 python3-redis python3-psycopg2 curl openssl procps ca-certificates
 )
 # Tests and benchmarks on top: Qt Test comes with qt6-base-dev; Google Benchmark; a virtual
-# display for the GUI tests and run.sh's hint; clang-format for the format check in CI.
-tests=(libbenchmark-dev xvfb xauth clang-format)
+# display for the GUI tests and run.sh's hint; clang-format for the format check in CI;
+# poppler-utils (pdftotext, pdfinfo, pdftoppm) to read back the drill report's PDF.
+tests=(libbenchmark-dev xvfb xauth clang-format poppler-utils)
 
 set_name=all
 list_only=0

@@ -33,12 +33,9 @@ DrillTarget readTarget(const Section &top, const ClusterConfig &cluster)
         fail(node.Mark(), field, QStringLiteral("must not be empty"));
     DrillTarget target;
     // The infrastructure words come first: a drill on "redis" never means a node called so.
-    if (name == "redis")
-        target.kind = DrillTargetKind::Redis;
-    else if (name == "postgres")
-        target.kind = DrillTargetKind::Postgres;
-    else if (name == "load_balancer")
-        target.kind = DrillTargetKind::LoadBalancer;
+    const auto kind = drillTargetKindFromString(QString::fromStdString(name));
+    if (kind && *kind != DrillTargetKind::Node)
+        target.kind = *kind;
     const YAML::Node *container = top.find("container");
     if (target.kind == DrillTargetKind::Node) {
         const QString wanted = QString::fromStdString(name);
@@ -48,8 +45,7 @@ DrillTarget readTarget(const Section &top, const ClusterConfig &cluster)
             QStringList names;
             for (const NodeConfig &n : cluster.nodes)
                 names.append(n.name);
-            names << QStringLiteral("redis") << QStringLiteral("postgres")
-                  << QStringLiteral("load_balancer");
+            names << drillTargetKindWords().mid(1); // redis, postgres, load_balancer
             fail(node.Mark(), field,
                 QStringLiteral("%1 is not a node of %2; expected one of %3")
                     .arg(quoted(name), clusterName(cluster), names.join(QStringLiteral(", "))));
@@ -93,10 +89,9 @@ DrillDuration readDuration(const Section &top)
         return duration;
     const QString field = top.field("duration");
     const std::string value = text(*node, field);
-    if (value == "until_detected")
-        return duration;
-    if (value == "until_recovered") {
-        duration.kind = DrillDurationKind::UntilRecovered;
+    const auto kind = drillDurationKindFromString(QString::fromStdString(value));
+    if (kind && *kind != DrillDurationKind::Fixed) {
+        duration.kind = *kind;
         return duration;
     }
     if (value.empty() || !(std::isdigit(static_cast<unsigned char>(value[0])) || value[0] == '.'))
@@ -141,14 +136,13 @@ QString checkNeeds(SteadyStateCheck check)
 
 QList<SteadyStateCheck> readSteadyState(const Section &top, const ClusterConfig &cluster)
 {
-    constexpr SteadyStateCheck kAll[]
-        = { SteadyStateCheck::AllNodesHealthy, SteadyStateCheck::LoadBalancerAnswers,
-              SteadyStateCheck::QueueDraining, SteadyStateCheck::NoStuckExecutions };
+    const QStringList words = steadyStateCheckWords();
     QList<SteadyStateCheck> checks;
     const YAML::Node *node = top.find("steady_state");
     if (!node) {
         // Every check this cluster can make.
-        for (SteadyStateCheck check : kAll) {
+        for (const QString &word : words) {
+            const SteadyStateCheck check = *steadyStateCheckFromString(word);
             if (checkPossible(check, cluster))
                 checks.append(check);
         }
@@ -164,9 +158,7 @@ QList<SteadyStateCheck> readSteadyState(const Section &top, const ClusterConfig 
     int index = 0;
     for (const auto &item : *node) {
         const QString itemField = field + QStringLiteral("[%1]").arg(index++);
-        const SteadyStateCheck check = kAll[oneOf(item, itemField,
-            { "all_nodes_healthy", "load_balancer_answers", "queue_draining",
-                "no_stuck_executions" })];
+        const SteadyStateCheck check = *steadyStateCheckFromString(oneOf(item, itemField, words));
         if (checks.contains(check))
             fail(item.Mark(), itemField, QStringLiteral("%1 is listed twice").arg(toString(check)));
         if (!checkPossible(check, cluster))
@@ -252,10 +244,8 @@ DrillRecovery readRecovery(const Section &top, DrillFault fault)
         return recovery;
     const Section map(*node, top.field("recovery"), { "action", "automatic" });
     if (const YAML::Node *action = map.find("action")) {
-        constexpr RecoveryAction kActions[]
-            = { RecoveryAction::Start, RecoveryAction::Unpause, RecoveryAction::Restart };
         recovery.action
-            = kActions[oneOf(*action, map.field("action"), { "start", "unpause", "restart" })];
+            = *recoveryActionFromString(oneOf(*action, map.field("action"), recoveryActionWords()));
         if (!canRecover(fault, recovery.action))
             fail(action->Mark(), map.field("action"),
                 QStringLiteral("%1 does not undo %2; expected %3 or restart")
@@ -279,10 +269,8 @@ DrillSpec readDrill(const YAML::Node &root, const ClusterConfig &cluster)
     if (const YAML::Node *description = top.find("description"))
         spec.description = QString::fromStdString(text(*description, top.field("description")));
     spec.target = readTarget(top, cluster);
-    constexpr DrillFault kFaults[]
-        = { DrillFault::Stop, DrillFault::Kill, DrillFault::Pause, DrillFault::Restart };
-    spec.fault = kFaults[oneOf(
-        top.need("fault"), top.field("fault"), { "stop", "kill", "pause", "restart" })];
+    spec.fault
+        = *drillFaultFromString(oneOf(top.need("fault"), top.field("fault"), drillFaultWords()));
     spec.duration = readDuration(top);
     spec.steadyState = readSteadyState(top, cluster);
     spec.prober = readProber(top, cluster);

@@ -167,17 +167,15 @@ std::string text(const YAML::Node &node, const QString &field)
     return stripped(node.Scalar());
 }
 
-int oneOf(const YAML::Node &node, const QString &field, std::initializer_list<const char *> words)
+QString oneOf(const YAML::Node &node, const QString &field, const QStringList &words)
 {
     const std::string value = text(node, field);
-    int index = 0;
-    for (const char *w : words) {
-        if (value == w)
-            return index;
-        ++index;
-    }
+    const QString word = QString::fromStdString(value);
+    if (words.contains(word))
+        return word;
     fail(node.Mark(), field,
-        QStringLiteral("expected one of %1, got %2").arg(joined(words), quoted(value)));
+        QStringLiteral("expected one of %1, got %2")
+            .arg(words.join(QStringLiteral(", ")), quoted(value)));
 }
 
 Millis duration(const YAML::Node &node, const QString &field)

@@ -6,6 +6,7 @@
 #include "models/ClusterConfig.h"
 
 #include <QString>
+#include <QStringList>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -57,8 +58,9 @@ private:
 /// The text of a scalar, trimmed; fails for a list or a map.
 std::string text(const YAML::Node &node, const QString &field);
 
-/// One of @p words; else "expected one of a, b, c, got 'x'". Returns its index.
-int oneOf(const YAML::Node &node, const QString &field, std::initializer_list<const char *> words);
+/// One of @p words (a word list of models/DrillSpec.h); else "expected one of a, b, c, got 'x'".
+/// Returns the word.
+QString oneOf(const YAML::Node &node, const QString &field, const QStringList &words);
 
 /// "500ms", "90s", "2m", "1h" or a bare number of seconds; > 0 and at most 365 days.
 Millis duration(const YAML::Node &node, const QString &field);

@@ -8,10 +8,12 @@ build=${2:-$root/build-fuzz}
 
 CXX=${CXX:-clang++} cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCLUSTERWATCH_FUZZ=ON -DCLUSTERWATCH_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build" --target fuzz_prometheus fuzz_clusterconfig fuzz_drillspec fuzz_docker fuzz_redisinfo
+cmake --build "$build" --target fuzz_prometheus fuzz_clusterconfig fuzz_drillspec fuzz_drilljournal \
+  fuzz_docker fuzz_redisinfo
 
 corpus=$build/fuzz-corpus
-mkdir -p "$corpus/prometheus" "$corpus/clusterconfig" "$corpus/drillspec" "$corpus/docker" "$corpus/redisinfo" "$build/fuzz-artifacts"
+mkdir -p "$corpus/prometheus" "$corpus/clusterconfig" "$corpus/drillspec" "$corpus/drilljournal" \
+  "$corpus/docker" "$corpus/redisinfo" "$build/fuzz-artifacts"
 # Seeds: the captured bodies (headers stripped) and the cluster files.
 for f in $(find "$root/tests/data/metrics" -name '*.http'); do
   name=$(echo "${f#"$root"/tests/data/metrics/}" | tr '/' '_')
@@ -19,6 +21,7 @@ for f in $(find "$root/tests/data/metrics" -name '*.http'); do
 done
 cp "$root"/tests/data/config/*.yaml "$root/resources/examples/cluster.yaml" "$corpus/clusterconfig/"
 cp "$root"/tests/data/drills/*.yaml "$root"/resources/examples/drill-*.yaml "$corpus/drillspec/"
+cp "$root"/tests/data/drills/*.json "$corpus/drilljournal/"
 
 # Docker seeds: the selector byte (see fuzz_docker.cpp) followed by a real response.
 i=0
@@ -31,7 +34,7 @@ cp "$root"/tests/data/redis/*.txt "$corpus/redisinfo/"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-for harness in prometheus clusterconfig drillspec docker redisinfo; do
+for harness in prometheus clusterconfig drillspec drilljournal docker redisinfo; do
   echo "== fuzz_$harness for ${seconds}s"
   dict=()
   [[ -f $root/tests/fuzz/$harness.dict ]] && dict=(-dict="$root/tests/fuzz/$harness.dict")

@@ -1,14 +1,17 @@
 // Deterministic fuzzing that runs with any compiler (CI uses gcc): the parsers over a few
-// thousand mutations of the real /metrics captures, the cluster files and the drill files. No input
-// may crash them, and every error must still say where the problem is. The libFuzzer harnesses next
-// to this file explore further when built with clang.
+// thousand mutations of the real /metrics captures, the cluster files, the drill files and the
+// drill journals. No input may crash them, and every error must still say where the problem is.
+// The libFuzzer harnesses next to this file explore further when built with clang.
 
+#include "DrillRecords.h"
 #include "TestSupport.h"
 #include "services/collectors/PrometheusParser.h"
 #include "services/config/ConfigLoader.h"
 #include "services/drills/DrillFile.h"
+#include "services/drills/DrillJournal.h"
 
 #include <QDirIterator>
+#include <QJsonDocument>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QTest>
@@ -25,8 +28,10 @@ const QString kSecret = QStringLiteral("Fuzz-S3cret-Never-Shown");
 
 class Mutator {
 public:
-    explicit Mutator(std::uint32_t seed)
-        : m_rng(seed)
+    /// @p extraTokens: bytes worth inserting for this parser, on top of the shared ones.
+    explicit Mutator(std::uint32_t seed, QList<QByteArray> extraTokens = {})
+        : m_extraTokens(std::move(extraTokens))
+        , m_rng(seed)
     {
     }
 
@@ -75,7 +80,11 @@ private:
                 ":", "- ", "[", "]", "&a", "*a", "${", "${X}", "%", "!!binary", "|", ">", "'",
                 QByteArray(1, '\0'), "\xff\xfe", "\xc3", "n8n_", "n8n_version_info{version=\"",
                 "password: ", "url: ", "nodes:\n  - " };
-            const QByteArray &token = tokens[below(tokens.size())];
+            // The extra tokens come after the shared ones, so that a mutator without any draws
+            // the same sequence as before they existed.
+            const qsizetype pick = below(tokens.size() + m_extraTokens.size());
+            const QByteArray &token
+                = pick < tokens.size() ? tokens[pick] : m_extraTokens[pick - tokens.size()];
             data.insert(below(data.size() + 1), token);
             return data;
         }
@@ -95,6 +104,7 @@ private:
         }
     }
 
+    QList<QByteArray> m_extraTokens;
     std::mt19937_64 m_rng;
 };
 
@@ -144,6 +154,27 @@ QList<QByteArray> drillFiles()
     return files;
 }
 
+/// The journal fixtures and two records written by this build, indented (lines for the line
+/// mutations) and compact.
+QList<QByteArray> drillJournals()
+{
+    QList<QByteArray> journals;
+    QDirIterator it(
+        cwtest::testDataPath(QStringLiteral("drills")), { QStringLiteral("*.json") }, QDir::Files);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (file.open(QIODevice::ReadOnly))
+            journals.append(file.readAll());
+    }
+    for (const DrillRecord &record :
+        { cwtest::richDrillRecord(), cwtest::webhookFreezeRecord(3) }) {
+        const QJsonDocument json(drillRecordToJson(record));
+        journals.append(json.toJson(QJsonDocument::Indented));
+        journals.append(json.toJson(QJsonDocument::Compact));
+    }
+    return journals;
+}
+
 EnvLookup secretEnvironment()
 {
     return [](const QString &name) -> std::optional<QString> {
@@ -170,6 +201,7 @@ private Q_SLOTS:
     void prometheusTruncatedAtEveryByte();
     void configMutations();
     void drillMutations();
+    void drillJournalMutations();
 };
 
 void TestParserRobustness::prometheusMutations()
@@ -327,6 +359,47 @@ void TestParserRobustness::drillMutations()
             qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
     }
     qInfo("%d mutated drill files: %d loaded, %d rejected with a line", kMutationsPerParser,
+        accepted, rejected);
+    QVERIFY(accepted > kMutationsPerParser / 50);
+    QVERIFY(rejected > kMutationsPerParser / 20);
+}
+
+void TestParserRobustness::drillJournalMutations()
+{
+    const QList<QByteArray> corpus = drillJournals();
+    QVERIFY2(corpus.size() >= 5, "tests/data/drills/*.json is missing");
+    const QString source = QStringLiteral("journal.json");
+
+    Mutator mutator(kSeed + 3,
+        { "null", "true", "[]", "{}", "\"\":", "\\u0000", "\\ud800", "1.5", "-1", "1e-400",
+            "9223372036854775808", "\"x\"", "\"schema\":\"clusterwatch-drill/1\"," });
+    int accepted = 0;
+    int rejected = 0;
+    for (int i = 0; i < kMutationsPerParser; ++i) {
+        const QByteArray input = mutator.mutate(corpus);
+        const Result<DrillRecord> result = drillRecordFromJson(input, source);
+        if (result.ok()) {
+            ++accepted;
+            // Whatever was accepted is written back and read to the same record.
+            const QByteArray written
+                = QJsonDocument(drillRecordToJson(result.value())).toJson(QJsonDocument::Compact);
+            const Result<DrillRecord> again = drillRecordFromJson(written, source);
+            QVERIFY2(again.ok() && again.value() == result.value(),
+                qPrintable(
+                    QStringLiteral("mutation %1 does not survive write -> read: %2")
+                        .arg(i)
+                        .arg(again.ok() ? QStringLiteral("a different record") : again.error())));
+            continue;
+        }
+        ++rejected;
+        const QString &error = result.error();
+        QVERIFY2(
+            error.startsWith(source + QStringLiteral(": ")) && error.size() > source.size() + 4,
+            qPrintable(QStringLiteral("mutation %1: error names no source: %2").arg(i).arg(error)));
+        QVERIFY2(error.size() < 600,
+            qPrintable(QStringLiteral("mutation %1: error too long: %2").arg(i).arg(error)));
+    }
+    qInfo("%d mutated drill journals: %d read, %d rejected naming the source", kMutationsPerParser,
         accepted, rejected);
     QVERIFY(accepted > kMutationsPerParser / 50);
     QVERIFY(rejected > kMutationsPerParser / 20);
