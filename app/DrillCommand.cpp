@@ -1,6 +1,7 @@
 #include "app/DrillCommand.h"
 
 #include "app/SignalWatcher.h"
+#include "models/state/ClusterState.h"
 #include "services/config/ConfigLoader.h"
 #include "services/drillrun/DrillChecks.h"
 #include "services/drillrun/DrillRunner.h"

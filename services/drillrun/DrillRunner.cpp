@@ -106,6 +106,7 @@ struct DrillRunner::Pending {
     QString container;
     ContainerAction action = ContainerAction::Start;
     QString why;
+    qint64 sentMs = 0; ///< when it left: a stop's SIGTERM is sent then, not when it is answered
 };
 
 DrillRunner::DrillRunner(ClusterSession *session, DrillRunnerOptions options, QObject *parent)
@@ -183,10 +184,7 @@ qint64 DrillRunner::offsetNow() const
 
 std::optional<ContainerInfo> DrillRunner::container(const QString &name) const
 {
-    for (const ContainerInfo &info : m_session->state()->discovered())
-        if (info.name == name)
-            return info;
-    return std::nullopt;
+    return m_session->container(name);
 }
 
 QString DrillRunner::targetContainer(const DrillSpec &spec) const
@@ -348,6 +346,7 @@ bool DrillRunner::start(
 
 void DrillRunner::begin(const DrillSpec &spec, const QString &drillFile, bool dryRun)
 {
+    const QStringList blocking = dryRun ? blockers(spec) : QStringList(); // before we run
     m_record = DrillRecord();
     m_record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_record.clusterName = m_session->config().name;
@@ -385,13 +384,24 @@ void DrillRunner::begin(const DrillSpec &spec, const QString &drillFile, bool dr
 
     if (dryRun) {
         step(DrillPhase::Preflight, QStringLiteral("check the target and the steady state"));
-        const QStringList blocking = blockers(spec);
-        const QStringList failing = cw::steadyStateFailures(
-            spec.steadyState, *m_session->state(), steadyInputs(/*afterRecovery=*/false));
-        QStringList said = blocking + failing;
+        // Judged on what the session already knows: the balancer is probed only by a real run,
+        // and the queue needs a few evaluations of history.
+        QList<SteadyStateCheck> checks = spec.steadyState;
+        QStringList notJudged;
+        if (checks.removeAll(SteadyStateCheck::LoadBalancerAnswers) > 0)
+            notJudged.append(QStringLiteral("load_balancer_answers is probed when the drill runs"));
+        const bool queueHistory = m_progress.size() >= 5;
+        if (!queueHistory && checks.removeAll(SteadyStateCheck::QueueDraining) > 0)
+            notJudged.append(QStringLiteral("queue_draining needs a few more seconds of watching"));
+        const QStringList failing
+            = cw::steadyStateFailures(checks, *m_session->state(), steadyInputs(false));
+        const QStringList said = blocking + failing;
         endStep(said.isEmpty() ? QStringLiteral("ok") : QStringLiteral("failed"),
-            said.isEmpty() ? QStringLiteral("a drill could start now")
-                           : said.join(QStringLiteral("; ")));
+            (said.isEmpty() ? QStringLiteral("a drill could start now")
+                            : said.join(QStringLiteral("; ")))
+                + (notJudged.isEmpty() ? QString()
+                                       : QStringLiteral(" (") + notJudged.join(QStringLiteral("; "))
+                            + QLatin1Char(')')));
         const QStringList steps = plan(spec);
         static const DrillPhase phases[] = { DrillPhase::Preflight, DrillPhase::Inject,
             DrillPhase::Observe, DrillPhase::Recover, DrillPhase::Verify, DrillPhase::Report };
@@ -490,6 +500,15 @@ void DrillRunner::note(const QString &kind, const QString &subject, const QStrin
     event.subject = subject;
     event.detail = detail;
     m_record.events.append(event);
+}
+
+void DrillRunner::noteAt(
+    qint64 atMs, const QString &kind, const QString &subject, const QString &detail)
+{
+    // Kept in time order: events seen while the action was on its way stay after it.
+    auto it = std::upper_bound(m_record.events.begin(), m_record.events.end(), atMs,
+        [](qint64 at, const DrillEvent &event) { return at < event.atMs; });
+    m_record.events.insert(it, DrillEvent { atMs, kind, subject, detail });
 }
 
 void DrillRunner::audit(const QString &what, const QString &result, const QString &message)
@@ -629,7 +648,12 @@ void DrillRunner::onEvaluated()
         sample.waiting = point.waiting;
     if (state.hasRedis() && state.redis().reachable && state.redis().queueRead)
         sample.active = state.redis().queue.active;
-    sample.completed = state.completedJobs();
+    // Completions exist only as main's counter: while main is not answering it says nothing
+    // (not "none completed"), so the sample leaves it out.
+    for (const NodeEntry &node : state.nodes())
+        if (node.config.role == NodeRole::Main && node.verdict.state == NodeState::Healthy
+            && !node.stale)
+            sample.completed = state.completedJobs();
     if (state.hasPostgres() && state.postgres().reachable && state.postgres().n8nSchema) {
         sample.running = state.postgres().executionsWith("running");
         sample.crashed = state.postgres().executionsWith("crashed");
@@ -695,7 +719,7 @@ void DrillRunner::onRuntimeEvent(const RuntimeEvent &event)
 void DrillRunner::sendAction(
     const QString &containerName, ContainerAction action, const QString &why)
 {
-    m_pending = std::make_unique<Pending>(Pending { containerName, action, why });
+    m_pending = std::make_unique<Pending>(Pending { containerName, action, why, offsetNow() });
     const QString node = m_session->state()->nodeOfContainer(containerName);
     const auto verdict = m_session->requestAction(node, containerName, action, /*override=*/true);
     switch (verdict) {

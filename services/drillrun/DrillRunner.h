@@ -130,6 +130,7 @@ private:
     void step(DrillPhase phase, const QString &title);
     void endStep(const QString &outcome, const QString &detail = QString());
     void note(const QString &kind, const QString &subject, const QString &detail = QString());
+    void noteAt(qint64 atMs, const QString &kind, const QString &subject, const QString &detail);
     void advance(); ///< every 100 ms while a drill runs
     void refuse(const QStringList &reasons);
     void prepareInjection();

@@ -222,6 +222,7 @@ void ClusterSession::open(const ClusterConfig &config)
         int(std::chrono::ceil<std::chrono::seconds>(config.actions.stopGrace).count()));
     m_runtimeEndpoint = config.docker.configured ? config.docker.display() : QString();
     m_runtimeReachable = false;
+    m_containers.clear();
     m_actions->setEndpoint(m_runtimeEndpoint, false);
     m_state->setConfig(config);
     // Another cluster's samples would draw under this one's names.
@@ -264,7 +265,13 @@ void ClusterSession::open(const ClusterConfig &config)
         m_collectors, &CollectorSet::runtimeEventReceived, state, &ClusterState::applyRuntimeEvent);
     connect(m_collectors, &CollectorSet::runtimeSnapshotReady, this,
         &ClusterSession::onRuntimeSnapshot);
-    connect(m_collectors, &CollectorSet::runtimeEventReceived, this, &ClusterSession::runtimeEvent);
+    connect(
+        m_collectors, &CollectorSet::runtimeEventReceived, this, [this](const RuntimeEvent &event) {
+            for (ContainerInfo &container : m_containers)
+                if (container.id == event.id || container.name == event.name)
+                    applyLifecycleEvent(container, event);
+            Q_EMIT runtimeEvent(event);
+        });
     connect(
         m_collectors, &CollectorSet::nodeSnapshotReady, this, [this](const NodeSnapshot &snapshot) {
             m_recorder->recordNode(snapshot);
@@ -332,6 +339,8 @@ void ClusterSession::answered(const QString &source, bool ok)
 
 void ClusterSession::onRuntimeSnapshot(const RuntimeSnapshot &snapshot)
 {
+    if (snapshot.reachable)
+        m_containers = snapshot.containers;
     m_runtimeReachable = snapshot.reachable;
     m_actions->setEndpoint(m_runtimeEndpoint, snapshot.reachable);
     const QString detail = snapshot.reachable ? QStringLiteral("%1 · API %2 · %3 containers")
@@ -341,6 +350,14 @@ void ClusterSession::onRuntimeSnapshot(const RuntimeSnapshot &snapshot)
     Q_EMIT discoveredContainersChanged(m_state->discovered());
     Q_EMIT runtimeStatusChanged(m_runtimeEndpoint, snapshot.reachable, detail);
     answered(kRuntime, snapshot.reachable);
+}
+
+std::optional<ContainerInfo> ClusterSession::container(const QString &name) const
+{
+    for (const ContainerInfo &info : m_containers)
+        if (info.name == name)
+            return info;
+    return std::nullopt;
 }
 
 bool ClusterSession::appendAudit(const AuditEntry &entry)

@@ -103,6 +103,10 @@ public:
     [[nodiscard]] QString auditPath() const { return m_auditPath; }
     /// The runtime's endpoint as shown ("unix:///var/run/docker.sock"); empty without one.
     [[nodiscard]] QString runtimeEndpoint() const { return m_runtimeEndpoint; }
+    /// Every container the runtime knows (not only the cluster's nodes), as of its last answer
+    /// and the lifecycle events since; empty without a runtime.
+    [[nodiscard]] const QList<ContainerInfo> &containers() const { return m_containers; }
+    [[nodiscard]] std::optional<ContainerInfo> container(const QString &name) const;
     /// Webhook messages that could not be delivered and wait for the next retry.
     [[nodiscard]] int undeliveredMessages() const;
     /// Configured sources that have answered (successfully or not) since open().
@@ -210,6 +214,7 @@ private:
     QString m_undeliveredFor; ///< the cluster that query was made for
     quint64 m_nextLogRequest = 1;
     QString m_runtimeEndpoint;
+    QList<ContainerInfo> m_containers; ///< the runtime's whole list
     bool m_runtimeReachable = false;
 
     QTimer m_evaluation; ///< the one evaluation clock, every second

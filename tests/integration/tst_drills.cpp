@@ -3,6 +3,7 @@
 // is run by the DrillRunner on a real ClusterSession and judged by what it measured.
 // Needs root; fails (never skips) when the sandbox cannot come up.
 
+#include "TestSupport.h"
 #include "models/state/ClusterState.h"
 #include "services/config/ConfigLoader.h"
 #include "services/drillrun/DrillRunner.h"
@@ -10,7 +11,6 @@
 #include "services/drills/DrillJournal.h"
 #include "services/report/DrillReport.h"
 #include "services/session/ClusterSession.h"
-#include "support/TestSupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -158,7 +158,7 @@ private:
     {
         const QString path = journalDir() + QLatin1Char('/') + drillJournalFileName(record);
         std::optional<DrillRecord> read;
-        QTest::qWaitFor(
+        (void)QTest::qWaitFor(
             [&] {
                 const auto r = readDrillJournal(path);
                 if (r && r.value().verdict == record.verdict) {
@@ -226,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(m_runner->start(spec, QString(), /*dryRun=*/true));
         QVERIFY(finished.wait(5000) || !finished.isEmpty());
         const DrillRecord record = finished.constFirst().at(0).value<DrillRecord>();
-        QCOMPARE(record.verdict, DrillVerdict::DryRun);
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::DryRun));
         QVERIFY(record.steps.size() >= 6);
         QVERIFY(!record.firstEvent(QStringLiteral("fault")));
         QCOMPARE(containerState(QStringLiteral("n8n-worker-1")), QStringLiteral("running"));
@@ -270,7 +270,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(15000));
         const DrillRecord record = finished.constFirst().at(0).value<DrillRecord>();
         docker({ QStringLiteral("start"), QStringLiteral("n8n-worker-2") });
-        QCOMPARE(record.verdict, DrillVerdict::Refused);
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::Refused));
         QVERIFY2(record.verdictReason.contains(QLatin1String("n8n-worker-2")),
             qPrintable(record.verdictReason));
         QVERIFY(!record.firstEvent(QStringLiteral("fault")));
@@ -281,7 +281,7 @@ private Q_SLOTS:
     {
         const DrillSpec spec = loadSpec(QStringLiteral("drill-worker-stop.yaml"));
         const DrillRecord record = run(spec, 180s);
-        QCOMPARE(record.verdict, DrillVerdict::Passed);
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::Passed));
         const DrillFigures &f = record.figures;
         QVERIFY(f.detectionMs && *f.detectionMs < 5000);
         QVERIFY(f.rtoMs && f.recoveryMs && *f.recoveryMs < 15000);
@@ -321,7 +321,7 @@ private Q_SLOTS:
         DrillSpec spec = loadSpec(QStringLiteral("drill-webhook-freeze.yaml"));
         spec.duration = { DrillDurationKind::Fixed, 20s };
         const DrillRecord record = run(spec, 240s);
-        QCOMPARE(record.verdict, DrillVerdict::Deviated);
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::Deviated));
         const DrillFigures &f = record.figures;
         // nginx keeps routing to the frozen processor: those requests wait until it thaws.
         QVERIFY2(f.slowRequests >= 20, qPrintable(QString::number(f.slowRequests)));
@@ -336,7 +336,7 @@ private Q_SLOTS:
         DrillSpec spec = loadSpec(QStringLiteral("drill-main-stop.yaml"));
         spec.duration = { DrillDurationKind::Fixed, 10s };
         const DrillRecord record = run(spec, 180s);
-        QCOMPARE(record.verdict, DrillVerdict::Deviated);
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::Deviated));
         const DrillFigures &f = record.figures;
         QVERIFY2(f.failedRequests >= 50, qPrintable(QString::number(f.failedRequests)));
         QVERIFY(f.outcomes.value(QStringLiteral("502")) > 0);
@@ -355,7 +355,7 @@ private Q_SLOTS:
                 containerState(QStringLiteral("n8n-worker-1")), QStringLiteral("exited"), 10000);
             m_runner->abort(QStringLiteral("aborted by the test"));
         });
-        QCOMPARE(record.verdict, DrillVerdict::Aborted);
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::Aborted));
         QVERIFY(record.verdictReason.contains(QLatin1String("aborted by the test")));
         QVERIFY(!record.faultActive);
         QCOMPARE(containerState(QStringLiteral("n8n-worker-1")), QStringLiteral("running"));
@@ -423,7 +423,7 @@ private Q_SLOTS:
         QVERIFY2(next.rollback(unfinished.constFirst(), &error), qPrintable(error));
         QVERIFY(finished.wait(30000));
         const DrillRecord done = finished.constFirst().at(0).value<DrillRecord>();
-        QCOMPARE(done.verdict, DrillVerdict::Aborted);
+        QCOMPARE(toString(done.verdict), toString(DrillVerdict::Aborted));
         QVERIFY(!done.faultActive);
         QCOMPARE(containerState(QStringLiteral("n8n-worker-1")), QStringLiteral("running"));
         QVERIFY(QTest::qWaitFor([&] { return next.unfinishedDrills().isEmpty(); }, 5000));
