@@ -773,8 +773,9 @@ void DrillRunner::onActionFinished(const ActionResult &result, const QString &)
             startRollback(QStringLiteral("the fault could not be injected: ") + result.message);
             return;
         }
-        note(QStringLiteral("fault"), done.container,
-            toString(result.action) + QStringLiteral(" confirmed by the engine"));
+        noteAt(done.sentMs, QStringLiteral("fault"), done.container,
+            QStringLiteral("%1 sent; the engine confirmed it after %2")
+                .arg(toString(result.action), drillDuration(offsetNow() - done.sentMs)));
         m_progressAtFault = m_progress.empty() ? 0 : m_progress.back().progress;
         step(DrillPhase::Observe,
             QStringLiteral("hold the fault %1").arg(durationWords(m_record.spec.duration)));
@@ -785,8 +786,9 @@ void DrillRunner::onActionFinished(const ActionResult &result, const QString &)
             startRollback(QStringLiteral("the recovery failed: ") + result.message);
             return;
         }
-        note(QStringLiteral("recovery"), done.container,
-            toString(result.action) + QStringLiteral(" confirmed by the engine"));
+        noteAt(done.sentMs, QStringLiteral("recovery"), done.container,
+            QStringLiteral("%1 sent; the engine confirmed it after %2")
+                .arg(toString(result.action), drillDuration(offsetNow() - done.sentMs)));
         step(DrillPhase::Verify,
             QStringLiteral("wait until %1 is healthy and the steady state holds")
                 .arg(m_record.spec.target.name()));

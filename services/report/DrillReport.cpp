@@ -240,7 +240,7 @@ QString figuresTable(const DrillRecord &r)
         = QStringLiteral("<span class=\"muted\">not measured (prober off)</span>");
     QString html = QStringLiteral(
         "<table class=\"kv\" width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n");
-    html += row(QStringLiteral("Fault confirmed at"),
+    html += row(QStringLiteral("Fault injected at"),
         f.faultAtMs ? esc(offsetText(*f.faultAtMs)) : notMeasured());
     html
         += row(QStringLiteral("Detection (fault → target marked down)"), durationOr(f.detectionMs));

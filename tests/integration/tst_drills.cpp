@@ -3,6 +3,7 @@
 // is run by the DrillRunner on a real ClusterSession and judged by what it measured.
 // Needs root; fails (never skips) when the sandbox cannot come up.
 
+#include "Sandbox.h"
 #include "TestSupport.h"
 #include "models/state/ClusterState.h"
 #include "services/config/ConfigLoader.h"
@@ -26,45 +27,21 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const QString kSandboxDir = QStringLiteral("/tmp/cw-sandbox");
+using cwtest::Sandbox;
 
 QString repoPath(const QString &relative)
 {
-    return QStringLiteral(CW_SOURCE_DIR "/") + relative;
+    return Sandbox::sourcePath(relative);
 }
 
-QString docker(const QStringList &args, int *exitCode = nullptr)
+QString docker(const QStringList &args)
 {
-    QProcess process;
-    process.start(QStringLiteral("/usr/bin/docker"),
-        QStringList { QStringLiteral("-H"),
-            QStringLiteral("unix://") + kSandboxDir + QStringLiteral("/docker.sock") }
-            + args);
-    process.waitForFinished(30000);
-    if (exitCode)
-        *exitCode = process.exitCode();
-    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+    return Sandbox::docker(args);
 }
 
 QString containerState(const QString &name)
 {
-    return docker({ QStringLiteral("inspect"), QStringLiteral("-f"),
-        QStringLiteral("{{.State.Status}}"), name });
-}
-
-bool sandbox(const QString &command, QByteArray *output = nullptr)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("CW_SANDBOX_DIR"), kSandboxDir);
-    process.setProcessEnvironment(env);
-    process.start(
-        QStringLiteral("bash"), { repoPath(QStringLiteral("scripts/sandbox.sh")), command });
-    const bool finished = process.waitForFinished(180000);
-    if (output)
-        *output = process.readAll();
-    return finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+    return Sandbox::containerState(name);
 }
 
 } // namespace
@@ -74,10 +51,10 @@ class TestDrills : public QObject {
 
 private:
     QTemporaryDir m_dir;
+    Sandbox m_sandbox;
     ClusterConfig m_config;
     std::unique_ptr<ClusterSession> m_session;
     std::unique_ptr<DrillRunner> m_runner;
-    bool m_up = false;
 
     QString journalDir() const { return m_dir.filePath(QStringLiteral("drills")); }
 
@@ -174,23 +151,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(cwtest::runningAsRoot(), "needs root (a private dockerd, PostgreSQL as postgres)");
-        QVERIFY2(!QFileInfo::exists(kSandboxDir),
-            "/tmp/cw-sandbox exists: a sandbox is up; run scripts/sandbox.sh down first");
-        QByteArray output;
-        m_up = true;
-        QVERIFY2(sandbox(QStringLiteral("up"), &output), output.constData());
-        QFile env(kSandboxDir + QStringLiteral("/env"));
-        QVERIFY(env.open(QIODevice::ReadOnly));
-        for (const QByteArray &line : env.readAll().split('\n')) {
-            const int eq = line.indexOf('=');
-            if (!line.startsWith('#') && eq > 0)
-                qputenv(line.left(eq).constData(), line.mid(eq + 1));
-        }
-        auto config
-            = loadClusterConfig(repoPath(QStringLiteral("resources/examples/sandbox.yaml")));
-        QVERIFY2(config.ok(), config ? "" : qPrintable(config.error()));
-        m_config = config.value();
+        QVERIFY2(m_sandbox.up(), qPrintable(m_sandbox.errorString()));
+        m_config = m_sandbox.config();
 
         SessionOptions options;
         options.auditPath = m_dir.filePath(QStringLiteral("audit.jsonl"));
@@ -207,11 +169,7 @@ private Q_SLOTS:
     {
         m_runner.reset();
         m_session.reset();
-        if (m_up) {
-            QByteArray output;
-            if (!sandbox(QStringLiteral("down"), &output))
-                qWarning().noquote() << "sandbox down failed:" << output;
-        }
+        m_sandbox.down();
     }
 
     void init()
