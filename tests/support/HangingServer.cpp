@@ -1,6 +1,7 @@
 #include "HangingServer.h"
 
 #include <arpa/inet.h>
+#include <chrono>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -47,6 +48,12 @@ HangingServer::~HangingServer()
         ::close(m_listenFd);
 }
 
+std::vector<qint64> HangingServer::acceptedAtNs() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_acceptedAtNs;
+}
+
 QUrl HangingServer::url() const
 {
     QUrl url;
@@ -67,6 +74,12 @@ void HangingServer::serve()
         if (fds[1].revents & POLLIN) {
             const int client = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
             if (client >= 0) {
+                const auto at = std::chrono::steady_clock::now().time_since_epoch();
+                {
+                    const std::lock_guard lock(m_mutex);
+                    m_acceptedAtNs.push_back(
+                        std::chrono::duration_cast<std::chrono::nanoseconds>(at).count());
+                }
                 fds.push_back({ client, POLLIN, 0 });
                 ++m_accepted;
                 ++m_open;

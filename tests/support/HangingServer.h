@@ -2,7 +2,9 @@
 
 #include <QUrl>
 #include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace cwtest {
 
@@ -28,6 +30,9 @@ public:
     int acceptedConnections() const { return m_accepted.load(); }
     /// AcceptAndStall only: connections accepted and not yet closed by the client.
     int openConnections() const { return m_open.load(); }
+    /// AcceptAndStall only: when each connection was accepted, in order (std::chrono::
+    /// steady_clock, ns since its epoch), for measuring a client's send schedule.
+    std::vector<qint64> acceptedAtNs() const;
 
 private:
     void serve();
@@ -37,6 +42,8 @@ private:
     quint16 m_port = 0;
     std::atomic<int> m_accepted { 0 };
     std::atomic<int> m_open { 0 };
+    mutable std::mutex m_mutex;
+    std::vector<qint64> m_acceptedAtNs;
     std::thread m_thread;
 };
 
