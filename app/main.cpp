@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <cstdio>
 #include <optional>
+#include <sys/resource.h>
 
 namespace {
 
@@ -29,6 +30,13 @@ void printError(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // A drill's prober keeps every request to a frozen backend open until it answers (nginx
+    // holds them up to 120 s): at 10 requests/s that is over a thousand sockets, beyond the
+    // usual soft limit of 1024 descriptors. The hard limit is ours to take.
+    if (rlimit limit {}; getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
     // The headless check needs no display: it never creates a QApplication.
     if (argc > 1 && qstrcmp(argv[1], "check") == 0)
         return cw::runCheckCommand(argc, argv);

@@ -163,16 +163,21 @@ void DrillRecord::computeFigures()
             cluster.isEmpty() ? *f.faultAtMs : cluster.constLast().atMs);
         std::optional<double> previous;
         double sum = 0;
-        bool any = false;
+        std::optional<qint64> firstSeen;
+        qint64 lastSeen = 0;
         for (const ClusterSample &sample : cluster) {
             if (sample.atMs < *f.faultAtMs || sample.atMs > until || !sample.completed)
                 continue;
             if (previous && *sample.completed >= *previous)
                 sum += *sample.completed - *previous;
             previous = sample.completed;
-            any = true;
+            if (!firstSeen)
+                firstSeen = sample.atMs;
+            lastSeen = sample.atMs;
         }
-        if (any)
+        // Counted only when the counter was read over most of the fault (main down: unknown,
+        // not "none").
+        if (firstSeen && 2 * (lastSeen - *firstSeen) >= until - *f.faultAtMs)
             f.completedDuringFault = sum;
     }
     std::optional<qint64> crashedFirst, crashedMax;

@@ -568,7 +568,9 @@ void DrillRunner::startProbe()
     case DrillTargetKind::LoadBalancer:
         break; // the prober is the target's probe
     }
-    settings.target.timeout = config.timeouts.request;
+    // At most 10 probes are outstanding: a timeout under 1 s keeps 10 samples a second coming
+    // from a frozen target too.
+    settings.target.timeout = std::min<Millis>(config.timeouts.request, Millis(900));
     m_probeThread = std::make_unique<WorkerThread>(QStringLiteral("cw-drill-probe"));
     m_probe = m_probeThread->adopt(new DrillProbe);
     connect(m_probe, &DrillProbe::samples, this, &DrillRunner::onSamples);
@@ -593,8 +595,7 @@ void DrillRunner::onSamples(const QList<ProbeSample> &probes, const QList<Target
 {
     if (!m_running)
         return;
-    if (m_record.spec.prober.enabled || m_record.phase == DrillPhase::Preflight)
-        m_record.probes.append(probes);
+    m_record.probes.append(probes); // sent only when the prober or the balancer check wants them
     for (const TargetSample &sample : targets) {
         const bool wasUp = m_record.target.isEmpty() || m_record.target.constLast().up;
         m_record.target.append(sample);
@@ -1152,6 +1153,22 @@ QList<std::pair<QString, ContainerAction>> DrillRunner::rollbackActions(
             actions.append({ it.key(), ContainerAction::Unpause });
         else if (now != QLatin1String("running") && now != QLatin1String("restarting"))
             actions.append({ it.key(), ContainerAction::Start });
+    }
+    // The fault itself is undone whatever the last observation says (it may not have arrived
+    // yet): an engine that finds the container already back answers "already in that state".
+    if (record.faultActive) {
+        const QString target = record.spec.target.container;
+        bool listed = false;
+        for (const auto &[name, action] : actions)
+            listed = listed || name == target;
+        const auto info = container(target);
+        const bool running = info && info->state == QLatin1String("running");
+        if (!listed && !target.isEmpty() && !running)
+            actions.append({ target, recoveryAction(defaultRecovery(record.spec.fault)) });
+        else if (!listed && !target.isEmpty())
+            actions.append({ target,
+                record.spec.fault == DrillFault::Pause ? ContainerAction::Unpause
+                                                       : ContainerAction::Start });
     }
     // Redis or PostgreSQL gone too long makes every n8n process exit.
     if (record.spec.target.kind == DrillTargetKind::Redis

@@ -14,6 +14,7 @@
 #include "services/session/ClusterSession.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QGuiApplication>
 #include <QProcess>
@@ -319,6 +320,36 @@ private Q_SLOTS:
         QCOMPARE(containerState(QStringLiteral("n8n-worker-1")), QStringLiteral("running"));
         const auto journal = journalOf(record);
         QVERIFY(journal && !journal->faultActive);
+    }
+
+    void closingMidDrillRollsBack()
+    {
+        // The window closing destroys the runner: the fault it holds is undone first.
+        QTemporaryDir dir;
+        DrillRunnerOptions options;
+        options.journalDir = dir.path();
+        auto runner = std::make_unique<DrillRunner>(m_session.get(), options);
+        DrillSpec spec = loadSpec(QStringLiteral("drill-worker-stop.yaml"));
+        spec.duration = { DrillDurationKind::Fixed, 120s };
+        spec.abort.maxDuration = 120s;
+        QVERIFY(runner->start(spec));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return containerState(QStringLiteral("n8n-worker-1")) == QLatin1String("exited");
+            },
+            30000));
+        QElapsedTimer closing;
+        closing.start();
+        runner.reset();
+        qInfo() << "closing mid-drill took" << closing.elapsed() << "ms";
+        QCOMPARE(containerState(QStringLiteral("n8n-worker-1")), QStringLiteral("running"));
+        const auto journals = listDrillJournals(dir.path());
+        QCOMPARE(journals.size(), 1);
+        const DrillRecord &record = journals.constFirst().record;
+        QCOMPARE(toString(record.verdict), toString(DrillVerdict::Aborted));
+        QVERIFY(!record.faultActive);
+        QVERIFY2(record.verdictReason.contains(QLatin1String("closed mid-drill")),
+            qPrintable(record.verdictReason));
     }
 
     void redisStopMakesEveryProcessExit()

@@ -118,6 +118,17 @@ private Q_SLOTS:
         QVERIFY(drillDeviations(r).isEmpty()); // ... but not a promise the drill made
     }
 
+    void completionsAreUnknownWhileMainsCounterIsGone()
+    {
+        DrillRecord r = workerStop();
+        for (ClusterSample &c : r.cluster)
+            if (c.atMs > 1000)
+                c.completed.reset(); // main stopped with the fault
+        r.computeFigures();
+        QVERIFY(!r.figures.completedDuringFault);
+        QVERIFY(drillDeviations(r).isEmpty());
+    }
+
     void aQueueThatStoodStillIsAFinding()
     {
         DrillRecord r = workerStop();
