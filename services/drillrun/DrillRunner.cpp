@@ -446,8 +446,9 @@ SteadyStateInputs DrillRunner::steadyInputs(bool afterRecovery) const
     }
     // After the recovery only requests sent after it count: those sent into the fault may
     // still be coming back.
-    if (afterRecovery && m_record.figures.recoveryActionAtMs) {
-        const qint64 since = *m_record.figures.recoveryActionAtMs;
+    if (const auto recovery = m_record.firstEvent(QStringLiteral("recovery"));
+        afterRecovery && recovery) {
+        const qint64 since = recovery->atMs;
         in.recentProbes.removeIf([since](const ProbeSample &p) { return p.sentMs < since; });
     }
     in.progress = m_progress;

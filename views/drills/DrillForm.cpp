@@ -196,6 +196,10 @@ QWidget *DrillForm::buildDrill()
     m_faultText = new QLabel(box);
     m_faultText->setObjectName(QStringLiteral("faultExplanation"));
     m_faultText->setWordWrap(true);
+    // A wrapped label in a form layout gets one line's height when the dialog is short: keep
+    // room for the longest explanation (three lines).
+    m_faultText->setMinimumHeight(m_faultText->fontMetrics().lineSpacing() * 3 + 2);
+    m_faultText->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     QPalette muted = m_faultText->palette();
     muted.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
     m_faultText->setPalette(muted);
