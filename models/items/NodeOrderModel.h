@@ -1,0 +1,36 @@
+#pragma once
+
+#include "models/NodeHealth.h"
+
+#include <QCollator>
+#include <QSortFilterProxyModel>
+#include <QTimer>
+
+namespace cw {
+
+/// How urgent a node's state is to the person looking: 0 is the most urgent. Down, degraded,
+/// stale, not polled yet, healthy (a stale node is greyed whatever its last verdict was).
+int urgencyRank(NodeState state, bool stale);
+
+/// ClusterModel's rows, worst first: by urgencyRank(), then grouped by role (main, webhook,
+/// worker), then by name in natural order ("worker-2" before "worker-10"). Re-sorted when a
+/// node's state or staleness changes, once per burst of changes, so a tile wall reflows to put
+/// what needs action at the top.
+class NodeOrderModel final : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit NodeOrderModel(QObject *parent = nullptr);
+
+    void setSourceModel(QAbstractItemModel *source) override;
+
+protected:
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    void scheduleSort(const QList<int> &roles);
+
+    QCollator m_collator;
+    QTimer m_resort;
+};
+
+} // namespace cw
