@@ -148,8 +148,7 @@ void DrillsController::openDrillForm(const DrillSpec *spec, const QString &drill
                 m_dialog->setBlockers(m_runner->blockers(changed));
         });
     }
-    const SessionOptions &options = m_session->options();
-    if (options.readOnly || !options.persistent)
+    if (m_session->isReadOnly())
         m_dialog->setReadOnly(true, QStringLiteral("drills are disabled on this read-only screen"));
     if (spec)
         m_dialog->setSpec(*spec, drillFile);

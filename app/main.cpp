@@ -2,8 +2,11 @@
 #include "app/CheckCommand.h"
 #include "app/DrillCommand.h"
 #include "app/SignalWatcher.h"
+#include "app/WallApplication.h"
 #include "services/config/ConfigLoader.h"
 #include "services/config/SettingsStore.h"
+#include "services/session/ClusterSession.h"
+#include "services/session/HealthCheck.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -50,14 +53,17 @@ int main(int argc, char *argv[])
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Live health dashboard for n8n queue-mode clusters.\n\n"
-                       "Headless: clusterwatch check --config FILE [--json] [--timeout DURATION]\n"
-                       "  one round of every source, no display needed; exit 0 OK, 1 WARNING, 2 "
-                       "CRITICAL, 3 UNKNOWN\n"
-                       "  (see clusterwatch check --help).\n"
-                       "Drills: clusterwatch drill --config FILE --drill FILE [--dry-run] [--yes]\n"
-                       "  a failover drill without a window (see clusterwatch drill --help)."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Live health dashboard for n8n queue-mode clusters.\n\n"
+        "Headless: clusterwatch check --config FILE [--json] [--timeout DURATION]\n"
+        "  one round of every source, no display needed; exit 0 OK, 1 WARNING, 2 "
+        "CRITICAL, 3 UNKNOWN\n"
+        "  (see clusterwatch check --help).\n"
+        "Drills: clusterwatch drill --config FILE --drill FILE [--dry-run] [--yes]\n"
+        "  a failover drill without a window (see clusterwatch drill --help).\n"
+        "Wall screen: clusterwatch --wall --config FILE [--rotate DURATION] [--pages LIST]\n"
+        "  full screen, read-only, for a NOC wall; Ctrl+Shift+W in the workstation's "
+        "View menu opens it too."));
     const QCommandLineOption configOption({ QStringLiteral("c"), QStringLiteral("config") },
         QStringLiteral("Cluster file (YAML) to monitor."), QStringLiteral("FILE"));
     const QCommandLineOption helpOption(
@@ -71,7 +77,27 @@ int main(int argc, char *argv[])
     const QCommandLineOption themeOption(QStringLiteral("theme"),
         QStringLiteral("Colour theme for this run: system, light or dark."),
         QStringLiteral("THEME"));
+    const QCommandLineOption wallOption(QStringLiteral("wall"),
+        QStringLiteral("Open the read-only wall screen (full screen, no window chrome) instead of "
+                       "the workstation window. It observes only: it pages no one and acts on "
+                       "nothing."));
+    const QCommandLineOption rotateOption(QStringLiteral("rotate"),
+        QStringLiteral("Wall screen: how long each page shows, from 5s to 1h (default 20s)."),
+        QStringLiteral("DURATION"));
+    const QCommandLineOption pagesOption(QStringLiteral("pages"),
+        QStringLiteral("Wall screen: the pages to rotate through, comma-separated, from "
+                       "overview, charts, alerts (default: all three)."),
+        QStringLiteral("LIST"));
+    const QCommandLineOption ackFromOption(QStringLiteral("ack-from"),
+        QStringLiteral("Wall screen: the alert history whose acknowledgements end a critical "
+                       "alert's takeover (default: this user's, the workstation's on this "
+                       "machine)."),
+        QStringLiteral("FILE"));
     parser.addOption(configOption);
+    parser.addOption(wallOption);
+    parser.addOption(rotateOption);
+    parser.addOption(pagesOption);
+    parser.addOption(ackFromOption);
     parser.addOption(syntheticOption);
     parser.addOption(themeOption);
     parser.addOption(helpOption);
@@ -108,6 +134,46 @@ int main(int argc, char *argv[])
         return kExitUsage;
     }
 
+    const bool wall = parser.isSet(wallOption);
+    cw::WallOptions wallOptions;
+    for (const QCommandLineOption *option : { &rotateOption, &pagesOption, &ackFromOption }) {
+        if (!wall && parser.isSet(*option)) {
+            printError(QStringLiteral("--%1 applies to the wall screen: add --wall")
+                           .arg(option->names().constFirst()));
+            return kExitUsage;
+        }
+    }
+    if (parser.isSet(rotateOption)) {
+        const auto every = cw::parseCheckTimeout(parser.value(rotateOption));
+        if (!every || *every < cw::WallRotation::kMinimumInterval) {
+            printError(QStringLiteral("--rotate: expected a duration from 5s to 1h such as 20s "
+                                      "or 1m, got \"%1\"")
+                           .arg(parser.value(rotateOption)));
+            return kExitUsage;
+        }
+        wallOptions.rotateEvery = *every;
+    }
+    if (parser.isSet(pagesOption)) {
+        wallOptions.pages.clear();
+        for (const QString &name :
+            parser.value(pagesOption).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            cw::WallPage page {};
+            if (!cw::wallPageFromString(name.trimmed(), &page)) {
+                printError(QStringLiteral("--pages: \"%1\" is not a page; expected overview, "
+                                          "charts or alerts")
+                               .arg(name.trimmed()));
+                return kExitUsage;
+            }
+            if (!wallOptions.pages.contains(page))
+                wallOptions.pages << page;
+        }
+        if (wallOptions.pages.isEmpty()) {
+            printError(QStringLiteral("--pages: name at least one of overview, charts, alerts"));
+            return kExitUsage;
+        }
+    }
+    wallOptions.ackHistoryPath = parser.value(ackFromOption);
+
     std::optional<cw::ClusterConfig> initial;
     if (parser.isSet(configOption)) {
         cw::Result<cw::ClusterConfig> config = cw::loadClusterConfig(parser.value(configOption));
@@ -125,6 +191,29 @@ int main(int argc, char *argv[])
 
     cw::SignalWatcher signalWatcher;
     cw::SettingsStore settings;
+    if (wall) {
+        // The wall needs its cluster at start: nobody is there to open one.
+        if (!initial) {
+            const QString last = settings.lastClusterFile();
+            if (last.isEmpty() || !QFileInfo::exists(last)) {
+                printError(QStringLiteral("--wall needs --config FILE (no cluster file was "
+                                          "opened before)"));
+                return kExitUsage;
+            }
+            cw::Result<cw::ClusterConfig> config = cw::loadClusterConfig(last);
+            if (!config) {
+                printError(config.error());
+                return kExitBadConfig;
+            }
+            initial = std::move(config).value();
+        }
+        cw::WallApplication wallApp(wallOptions);
+        wallApp.setCluster(*initial);
+        if (syntheticHours > 0)
+            wallApp.session()->fillSyntheticHistory(syntheticHours);
+        wallApp.show();
+        return QApplication::exec();
+    }
     if (!theme.isEmpty())
         settings.setTheme(theme);
     cw::Application application(&settings);

@@ -247,8 +247,7 @@ bool DrillRunner::targetHealthy() const
 QStringList DrillRunner::blockers(const DrillSpec &spec) const
 {
     QStringList reasons;
-    if (m_session->options().readOnly || !m_session->options().persistent
-        || m_session->actions()->isReadOnly())
+    if (m_session->isReadOnly() || m_session->actions()->isReadOnly())
         reasons.append(QStringLiteral("drills are disabled on this read-only screen"));
     if (m_running)
         reasons.append(QStringLiteral("a drill is already running (%1)").arg(m_record.spec.name));
@@ -337,8 +336,7 @@ bool DrillRunner::start(
     };
     if (m_running)
         return refuse(QStringLiteral("a drill is already running (%1)").arg(m_record.spec.name));
-    if (m_session->options().readOnly || !m_session->options().persistent
-        || m_session->actions()->isReadOnly())
+    if (m_session->isReadOnly() || m_session->actions()->isReadOnly())
         return refuse(QStringLiteral("drills are disabled on this read-only screen"));
     begin(spec, drillFile, dryRun);
     return true;
@@ -1345,8 +1343,7 @@ bool DrillRunner::rollback(const DrillRecord &interrupted, QString *error)
     };
     if (m_running)
         return refuse(QStringLiteral("a drill is running (%1)").arg(m_record.spec.name));
-    if (m_session->options().readOnly || !m_session->options().persistent
-        || m_session->actions()->isReadOnly())
+    if (m_session->isReadOnly() || m_session->actions()->isReadOnly())
         return refuse(QStringLiteral("drills are disabled on this read-only screen"));
     if (!m_session->state()->runtimeReachable())
         return refuse(QStringLiteral("Docker is not reachable at %1: the rollback needs it")

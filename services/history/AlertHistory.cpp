@@ -254,6 +254,11 @@ AlertHistory::~AlertHistory()
         QSqlDatabase::removeDatabase(m_connectionName);
 }
 
+int AlertHistory::storedStateCode(AlertState state)
+{
+    return stateCode(state);
+}
+
 QString AlertHistory::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)

@@ -55,6 +55,8 @@ public:
     /// $XDG_DATA_HOME/<organization>/<application>/alerts.sqlite (QStandardPaths::AppDataLocation).
     static QString defaultPath();
     static constexpr int kSchemaVersion = 1;
+    /// The code a state is stored under in the transitions table (readers of the file).
+    static int storedStateCode(cw::AlertState state);
     static constexpr int kMaxPending = 10'000;
 
     QString path() const { return m_path; }

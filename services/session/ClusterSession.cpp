@@ -376,6 +376,12 @@ void ClusterSession::tick()
     m_engine->evaluate(now);
 }
 
+void ClusterSession::setReadOnly(bool readOnly)
+{
+    m_options.readOnly = readOnly;
+    m_actions->setReadOnly(isReadOnly());
+}
+
 void ClusterSession::evaluateNow()
 {
     tick();

@@ -114,6 +114,11 @@ public:
     /// Configured sources with no answer at all since open(), sorted ("Redis", "n8n-main", ...).
     [[nodiscard]] QStringList unansweredSources() const;
 
+    /// Makes the session read-only (the wall screen opened from the workstation) or gives its
+    /// actions back. A session that is not persistent stays read-only.
+    void setReadOnly(bool readOnly);
+    [[nodiscard]] bool isReadOnly() const { return m_options.readOnly || !m_options.persistent; }
+
     /// Asks for @p action (confirmed by the operator). Refused in read-only sessions.
     ActionController::Verdict requestAction(const QString &node, const QString &container,
         cw::ContainerAction action, bool overrideGuard);

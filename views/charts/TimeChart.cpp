@@ -289,17 +289,22 @@ void TimeChart::refresh(qint64 nowMs)
     }
     const double leftTop = niceCeil(topLeft / m_leftScale);
     m_left->setRange(0, leftTop);
-    m_left->setTickCount(tickCountFor(leftTop));
+    m_left->setTickCount(fitValueTicks(tickCountFor(leftTop)));
     m_left->setTitleText(axisTitle(spec.unit, m_leftScale));
     if (m_right) {
         const double rightTop = niceCeil(std::max(maxRight * 1.1, 1.0) / m_rightScale);
         m_right->setRange(0, rightTop);
-        m_right->setTickCount(tickCountFor(rightTop));
+        m_right->setTickCount(fitValueTicks(tickCountFor(rightTop)));
         m_right->setTitleText(axisTitle(spec.rightUnit, m_rightScale));
     }
     m_time->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(nowMs));
-    // As many time labels as fit without being cut: one per ~95 px ("HH:mm:ss" and a gap).
-    m_time->setTickCount(std::clamp(width / 95 + 1, 3, 9));
+    // As many time labels as fit without being cut: one per label width and a gap, in the
+    // labels' own font (the wall's is several times the desk's).
+    const QFontMetrics labelMetrics(m_time->labelsFont());
+    const int labelWidth
+        = labelMetrics.horizontalAdvance(QStringLiteral("00:00:00").left(m_time->format().size()))
+        + labelMetrics.averageCharWidth() * 3;
+    m_time->setTickCount(std::clamp(width / std::max(1, labelWidth) + 1, 2, 9));
 
     m_lastPointCount = 0;
     for (int row = 0; row < m_lines.size(); ++row) {
@@ -441,7 +446,41 @@ void TimeChart::leaveEvent(QEvent *event)
 void TimeChart::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event);
+    fitTicks();
     placeThresholdLabels();
+}
+
+void TimeChart::setTextFonts(const QFont &labels, const QFont &title)
+{
+    m_wallFonts = true;
+    m_chart->setTitleFont(title);
+    for (QAbstractAxis *axis : m_chart->axes()) {
+        axis->setLabelsFont(labels);
+        // The unit is in the title: an axis title in large print would take the plot's room.
+        axis->setTitleVisible(false);
+    }
+    for (QGraphicsSimpleTextItem *label : std::as_const(m_thresholdLabels))
+        label->setFont(labels);
+    m_hoverLabel->setFont(labels);
+    fitTicks();
+}
+
+int TimeChart::fitValueTicks(int nice) const
+{
+    // Value labels need about one and a half lines each; a coarser nice scale (0, half, top)
+    // when the plot is too short for the finer one.
+    const double line = QFontMetricsF(m_left->labelsFont()).height() * 1.5;
+    const double room = m_chart->plotArea().height();
+    if (room <= 0 || (nice - 1) * line <= room)
+        return nice;
+    return 2 * line <= room ? 3 : 2;
+}
+
+void TimeChart::fitTicks()
+{
+    if (!m_wallFonts || m_nowMs == 0)
+        return;
+    refresh(m_nowMs);
 }
 
 } // namespace cw

@@ -32,6 +32,9 @@ public:
     void setSpan(qint64 spanMs);
     qint64 span() const { return m_spanMs; }
     void setColors(const ChartColors &colors);
+    /// Fonts of the axes' labels and titles, the threshold labels (@p labels) and the chart's
+    /// title (@p title): the wall screen's sizes. Fewer ticks when the labels are large.
+    void setTextFonts(const QFont &labels, const QFont &title);
     /// Rebuilds everything for the legend's current spec (call after ChartLegendModel::setSpec).
     void rebuild();
     /// Redraws the window that ends at @p nowMs.
@@ -58,12 +61,15 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    bool m_wallFonts = false; ///< setTextFonts() was called: ticks follow the size
     struct Line {
         QList<QLineSeries *> segments;
         int used = 0;
     };
 
     QLineSeries *newSeries(const QPen &pen, bool rightAxis);
+    void fitTicks();
+    int fitValueTicks(int nice) const;
     void clearSeries();
     void applyColors();
     void hideHover();
