@@ -1,6 +1,7 @@
 #include "app/Application.h"
 
 #include "app/DrillsController.h"
+#include "app/WallController.h"
 #include "models/items/AlertHistoryModel.h"
 #include "models/items/ChartSpec.h"
 #include "models/items/ClusterModel.h"
@@ -10,6 +11,7 @@
 #include "services/base/Logging.h"
 #include "services/config/ConfigLoader.h"
 #include "services/config/SettingsStore.h"
+#include "services/drillrun/DrillRunner.h"
 #include "services/history/AlertHistory.h"
 #include "services/session/ClusterSession.h"
 #include "views/LogPanel.h"
@@ -59,6 +61,7 @@ Application::Application(SettingsStore *settings, const QString &auditPath, QObj
 
 Application::~Application()
 {
+    m_wall.reset();
     m_settings->setWindowGeometry(m_window->saveGeometry(), m_window->saveState());
     m_drills.reset(); // a drill still running is rolled back while the session can act
     m_session.reset(); // awaits actions in flight, commits the history and the audit trail
@@ -175,6 +178,7 @@ void Application::wireActions()
 
 void Application::wireView()
 {
+    connect(m_window.get(), &MainWindow::wallRequested, this, &Application::openWall);
     connect(
         m_window.get(), &MainWindow::openClusterFileRequested, this, &Application::openClusterFile);
     ChartsPanel *charts = m_window->chartsPanel();
@@ -227,6 +231,37 @@ void Application::fillSyntheticHistory(int hours)
 {
     m_session->fillSyntheticHistory(hours);
     m_window->chartsPanel()->refreshNow(QDateTime::currentMSecsSinceEpoch());
+}
+
+bool Application::openWall()
+{
+    if (m_wall)
+        return true;
+    if (m_drills && m_drills->runner()->isRunning()) {
+        m_window->showError(QStringLiteral("Wall screen not opened"),
+            QStringLiteral("A drill is running. The wall screen is read-only: finish or abort the "
+                           "drill first."),
+            QStringLiteral("wallRefusedDialog"));
+        return false;
+    }
+    // Read-only in the code path, not only without buttons: the session refuses every action
+    // and drill while the wall is up.
+    m_session->setReadOnly(true);
+    m_wall = std::make_unique<WallController>(m_session.get(), m_nodes.get(), WallOptions {});
+    connect(m_wall.get(), &WallController::leaveRequested, this, &Application::closeWall);
+    m_window->hide();
+    m_wall->show();
+    return true;
+}
+
+void Application::closeWall()
+{
+    if (!m_wall)
+        return;
+    // Called from the wall's own shortcut: delete it once that signal has returned.
+    m_wall.release()->deleteLater();
+    m_session->setReadOnly(false);
+    m_window->show();
 }
 
 } // namespace cw

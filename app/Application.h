@@ -19,6 +19,7 @@ class MainWindow;
 class SettingsStore;
 class TimeSeriesStore;
 class TrayNotifier;
+class WallController;
 
 /// The composition root of the workstation face: one ClusterSession (everything that monitors,
 /// judges, pages and acts) wired to the main window, its models and the tray. Builds in a fixed
@@ -53,6 +54,11 @@ public:
     QString alertHistoryPath() const;
     /// Fills the charts with @p hours of generated samples ending now (demos, benchmarks).
     void fillSyntheticHistory(int hours);
+    /// The wall screen on this session (View → Wall screen): the session turns read-only and the
+    /// window hides until the wall is left (Ctrl+Shift+W). Refused while a drill runs.
+    bool openWall();
+    void closeWall();
+    WallController *wall() const { return m_wall.get(); }
 
 private:
     void wireAlerts();
@@ -66,6 +72,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     AlertsPanel *m_alertsPanel = nullptr; // owned by the window's dock
     std::unique_ptr<TrayNotifier> m_tray;
+    std::unique_ptr<WallController> m_wall; ///< while the wall screen is shown
     std::unique_ptr<DrillsController> m_drills; ///< last: goes first, while the session can act
 };
 

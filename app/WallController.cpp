@@ -3,6 +3,7 @@
 #include "models/items/ChartSpec.h"
 #include "models/state/ClusterState.h"
 #include "services/alerts/AlertEngine.h"
+#include "services/base/Logging.h"
 #include "services/base/WorkerThread.h"
 #include "services/history/AckWatcher.h"
 #include "services/history/AlertHistory.h"
@@ -39,7 +40,11 @@ WallController::WallController(
                               .toString(QStringLiteral("HH:mm")));
             m_window->setAcknowledged(byKey);
         });
-    connect(m_ack, &AckWatcher::statusChanged, m_window.get(), &WallWindow::setAckStatus);
+    connect(m_ack, &AckWatcher::statusChanged, m_window.get(), [this](const QString &error) {
+        if (!error.isEmpty())
+            qCWarning(lcApp).noquote() << "wall:" << error;
+        m_window->setAckStatus(error);
+    });
     m_ackThread->start(m_ack, &AckWatcher::start);
 
     const auto opened = [this](const ClusterConfig &config) {

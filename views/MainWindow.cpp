@@ -207,6 +207,12 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
         themeGroup->addAction(action);
         connect(action, &QAction::triggered, this, [this, theme] { Q_EMIT themeRequested(theme); });
     }
+    QAction *wall = view->addAction(
+        QStringLiteral("&Wall screen (read-only)"), this, &MainWindow::wallRequested);
+    wall->setObjectName(QStringLiteral("wallAction"));
+    wall->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+W")));
+    wall->setToolTip(QStringLiteral("Full screen for a NOC wall: no actions, no drills; "
+                                    "Ctrl+Shift+W comes back"));
     view->addSeparator();
     view->addAction(m_logDock->toggleViewAction());
     view->addAction(m_actionDock->toggleViewAction());

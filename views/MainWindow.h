@@ -74,6 +74,8 @@ Q_SIGNALS:
     /// Drills menu: the drill form, the drill history.
     void newDrillRequested();
     void drillHistoryRequested();
+    /// View → Wall screen: the read-only wall on this cluster, full screen (Ctrl+Shift+W).
+    void wallRequested();
     /// The operator confirmed @p action on @p container of @p node.
     void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action,
         bool overrideGuard);

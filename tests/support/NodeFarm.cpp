@@ -5,7 +5,9 @@
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
+#include <algorithm>
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -289,6 +291,26 @@ bool NodeFarm::start()
         return false;
     }
     return true;
+}
+
+void NodeFarm::setFrozen(bool frozen)
+{
+    if (!m_nginx || !m_nginx->running())
+        return;
+    const qint64 master = m_nginx->pid();
+    QList<qint64> pids { master };
+    QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(master));
+    if (children.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &pid : children.readAll().simplified().split(' ')) {
+            if (!pid.isEmpty())
+                pids << pid.toLongLong();
+        }
+    }
+    // Workers first when freezing, the master first when thawing: neither notices the other.
+    if (!frozen)
+        std::reverse(pids.begin(), pids.end());
+    for (auto it = pids.crbegin(); it != pids.crend(); ++it)
+        ::kill(pid_t(*it), frozen ? SIGSTOP : SIGCONT);
 }
 
 void NodeFarm::stop()

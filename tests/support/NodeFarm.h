@@ -68,6 +68,10 @@ public:
     /// While @p chunked, /metrics is sent chunked, without a Content-Length.
     void setMetricsChunked(const QString &name, bool chunked);
 
+    /// Freezes nginx (SIGSTOP to the master and its worker) or thaws it (SIGCONT): connections
+    /// are still accepted by the kernel, but nothing answers until thawed.
+    void setFrozen(bool frozen);
+
     /// A base URL on 127.0.0.1 whose port nothing listens on: connections are refused.
     static QUrl refusingNodeUrl();
 

@@ -232,9 +232,13 @@ void WallTakeover::paintEvent(QPaintEvent *)
     m_style->drawStateIcon(&p,
         QRectF(band.left() + u * 2, band.top() + hugeH * 0.15, hugeH * 0.95, hugeH * 0.95),
         NodeState::Down, false, Qt::white);
+    const double wordW = QFontMetricsF(huge).horizontalAdvance(QStringLiteral("CRITICAL"));
     m_style->drawText(&p, band.adjusted(hugeH * 1.2 + u * 2, 0, -u * 2, 0),
-        Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("CRITICAL · ") + m_alert.subject.toUpper(),
-        huge, Qt::white);
+        Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("CRITICAL"), huge, Qt::white);
+    // What it is about, beside the word, as large as the room allows.
+    m_style->drawText(&p, band.adjusted(hugeH * 1.2 + u * 5 + wordW, 0, -u * 2, 0),
+        Qt::AlignRight | Qt::AlignVCenter, m_alert.subject, WallStyle::bold(m_style->large()),
+        Qt::white, Qt::ElideMiddle);
 
     double y = band.bottom() + u * 3;
     const QFont large = WallStyle::bold(m_style->large());
@@ -275,9 +279,8 @@ void WallTakeover::paintEvent(QPaintEvent *)
     double fy = inner.bottom() - footerH;
     m_style->drawText(&p, QRectF(inner.left(), fy, inner.width(), footerH),
         Qt::AlignLeft | Qt::AlignVCenter,
-        QStringLiteral("Acknowledge at a workstation to return to the rotation; it ends by itself "
-                       "when resolved."),
-        small, m_style->secondary());
+        QStringLiteral("Acknowledge at a workstation, or it ends when resolved"), small,
+        m_style->secondary());
     if (m_others > 0) {
         fy -= footerH;
         m_style->drawText(&p, QRectF(inner.left(), fy, inner.width(), footerH),

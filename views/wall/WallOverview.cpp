@@ -77,10 +77,10 @@ WallGridPlan planWallGrid(int count, const QSizeF &area, const WallStyle &style,
     const double whole = std::min(area.width(), pad * 2 + icon + gap + wideText);
     const double shortened = std::min(whole, pad * 2 + icon + gap + line * 4.5);
     const Level levels[] = {
-        { 3, pad * 2 + line * 3.15, whole },
-        { 2, pad * 2 + line * 2.1, whole },
-        { 3, pad * 2 + line * 3.15, shortened },
-        { 2, pad * 2 + line * 2.1, shortened },
+        { 3, pad * 1.5 + line * 3.1, whole },
+        { 2, pad * 1.5 + line * 2.05, whole },
+        { 3, pad * 1.5 + line * 3.1, shortened },
+        { 2, pad * 1.5 + line * 2.05, shortened },
         { 1, pad * 1.2 + line * 1.05, shortened },
     };
     for (const Level &l : levels) {
@@ -406,7 +406,7 @@ void WallOverview::paintTile(QPainter *p, const QRectF &rect, int row, int level
             p, rect.adjusted(inset, inset, -inset, -inset), n.state, n.stale, bad ? ink : color);
         return;
     }
-    const double pad = m_style->unit() * (level == 1 ? 0.6 : 1.2);
+    const double pad = m_style->unit() * (level == 1 ? 0.6 : 0.75);
     const QFont nameFont = WallStyle::bold(m_style->small());
     const double line = QFontMetricsF(nameFont).height();
     const QRectF icon(rect.left() + pad, rect.top() + pad, line, line);

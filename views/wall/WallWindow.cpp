@@ -94,11 +94,13 @@ protected:
         if (m_kind == Kind::Footer) {
             const QFont f = m_style->small();
             const QRectF r = QRectF(rect()).adjusted(0, u * 0.5, 0, 0);
-            const double noteW = QFontMetricsF(f).horizontalAdvance(m_texts.note) + u;
+            // Right: how old the newest data is, and that the wall is read-only.
+            const QString right = m_texts.updated + QStringLiteral(" · ") + m_texts.note;
+            const double noteW = QFontMetricsF(f).horizontalAdvance(right) + u;
             m_style->drawText(&p, r.adjusted(0, 0, -noteW, 0), Qt::AlignLeft | Qt::AlignVCenter,
                 m_texts.pages, f, m_style->secondary());
             m_style->drawText(
-                &p, r, Qt::AlignRight | Qt::AlignVCenter, m_texts.note, f, m_style->secondary());
+                &p, r, Qt::AlignRight | Qt::AlignVCenter, right, f, m_style->secondary());
             return;
         }
         const QFont title = WallStyle::bold(m_style->medium());
@@ -108,10 +110,6 @@ protected:
         const double clockW = QFontMetricsF(title).horizontalAdvance(m_texts.clock) + u;
         m_style->drawText(
             &p, line, Qt::AlignRight | Qt::AlignVCenter, m_texts.clock, title, m_style->text());
-        const QFont small = m_style->small();
-        const double updatedW = QFontMetricsF(small).horizontalAdvance(m_texts.updated) + u * 2;
-        m_style->drawText(&p, line.adjusted(0, 0, -clockW, 0), Qt::AlignRight | Qt::AlignVCenter,
-            m_texts.updated, small, m_style->secondary());
         // Left: the cluster, then its verdict with icon and word.
         const double nameW = std::min(
             line.width() * 0.35, QFontMetricsF(title).horizontalAdvance(m_texts.name) + u * 3);
@@ -122,7 +120,7 @@ protected:
         m_style->drawStateIcon(&p, icon, m_texts.verdict, m_texts.verdictStale, vc);
         m_style->drawText(&p,
             QRectF(icon.right() + u, line.top(),
-                std::max(0.0, line.width() - icon.right() - u - clockW - updatedW), th),
+                std::max(0.0, line.width() - icon.right() - u - clockW), th),
             Qt::AlignLeft | Qt::AlignVCenter, m_texts.verdictText, title,
             m_texts.verdict == NodeState::Healthy ? m_style->text() : vc);
         if (m_texts.banner.isEmpty())
@@ -180,6 +178,9 @@ WallWindow::WallWindow(QAbstractItemModel *nodes, const ClusterState *state,
     m_stack->addWidget(m_alerts);
     m_stack->addWidget(m_takeover);
     auto *layout = new QVBoxLayout(this);
+    // The wall's size is the screen's; no page's minimum may push it past that.
+    layout->setSizeConstraint(QLayout::SetNoConstraint);
+    m_stack->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     layout->setSpacing(0);
     layout->addWidget(m_header);
     layout->addWidget(m_stack, 1);
@@ -242,9 +243,13 @@ void WallWindow::setAcknowledged(const QHash<QString, QString> &byKey)
 void WallWindow::setAckStatus(const QString &error)
 {
     WallChrome::Texts t = m_footer->texts();
-    t.note = error.isEmpty() ? QStringLiteral("READ-ONLY WALL")
-                             : QStringLiteral("READ-ONLY WALL · ") + error;
+    // The full reason is in the log (WallController); the wall says that acknowledgements from
+    // workstations cannot end a takeover here.
+    t.note = error.isEmpty() ? QStringLiteral("READ-ONLY")
+                             : QStringLiteral("READ-ONLY · workstation acks not seen");
     m_footer->setTexts(t);
+    m_footer->setToolTip(error);
+    m_ackStatus = error;
 }
 
 void WallWindow::showWall()
@@ -320,11 +325,10 @@ void WallWindow::refresh()
     h.banner.clear();
     h.bannerNoData = false;
     if (stopped) {
-        h.banner = QStringLiteral("NO DATA FOR %1 · last update %2 · retrying every %3")
+        h.banner = QStringLiteral("NO DATA FOR %1 · since %2")
                        .arg(fmt::elapsedAgo(newestAge).remove(QStringLiteral(" ago")),
                            QDateTime::fromMSecsSinceEpoch(now.wallMs - newestAge)
-                               .toString(QStringLiteral("HH:mm:ss")),
-                           fmt::duration(double(m_pollMs)));
+                               .toString(QStringLiteral("HH:mm:ss")));
         h.bannerNoData = true;
     } else if (connecting && m_state->nodes().size() > 0) {
         h.banner = QStringLiteral("WAITING FOR THE FIRST DATA from %1 sources")
@@ -362,7 +366,7 @@ void WallWindow::refresh()
     m_rotation->advance(now.monoMs);
     WallChrome::Texts f = m_footer->texts();
     if (m_rotation->takeover()) {
-        f.pages = QStringLiteral("Rotation paused: a critical alert holds the screen");
+        f.pages = QStringLiteral("ROTATION PAUSED");
     } else {
         QStringList pages;
         for (const WallPage page : m_rotation->pages()) {
@@ -374,7 +378,8 @@ void WallWindow::refresh()
             f.pages += QStringLiteral("   · next in %1 s").arg((next + 999) / 1000);
     }
     if (f.note.isEmpty())
-        f.note = QStringLiteral("READ-ONLY WALL");
+        f.note = QStringLiteral("READ-ONLY");
+    f.updated = h.updated;
     m_footer->setTexts(f);
 
     m_alerts->setNow(now.wallMs);

@@ -68,6 +68,8 @@ public:
     WallTakeover *takeoverPage() const { return m_takeover; }
     /// The stale banner's text; empty when data flows.
     QString bannerText() const;
+    /// Why the workstation's acknowledgements cannot be read (empty when they can).
+    QString ackStatus() const { return m_ackStatus; }
     /// The pixel shift now applied (burn-in guard).
     QPoint pixelShift() const { return m_shift; }
     /// The smallest cap height of any text painted since the last call, in pixels (the
@@ -105,6 +107,7 @@ private:
     qint64 m_lastShiftMonoMs = -1;
     int m_shiftStep = 0;
     QPoint m_shift;
+    QString m_ackStatus;
 };
 
 } // namespace cw
