@@ -68,6 +68,39 @@ private Q_SLOTS:
         QVERIFY2(err.contains(expected), qPrintable(err));
     }
 
+    void badWallOptionsAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected"); // in stderr
+        QTest::newRow("rotate without --wall")
+            << QStringList { QStringLiteral("--rotate"), QStringLiteral("30s") }
+            << QStringLiteral("--rotate applies to the wall screen: add --wall");
+        QTest::newRow("rotate too fast") << QStringList {
+            QStringLiteral("--wall"), QStringLiteral("--rotate"), QStringLiteral("2s")
+        } << QStringLiteral("--rotate: expected a duration from 5s to 1h");
+        QTest::newRow("unknown page") << QStringList { QStringLiteral("--wall"),
+            QStringLiteral("--pages"), QStringLiteral("overview,graphs") }
+                                      << QStringLiteral("--pages: \"graphs\" is not a page");
+        QTest::newRow("wall without a cluster") << QStringList { QStringLiteral("--wall") }
+                                                << QStringLiteral("--wall needs --config FILE");
+    }
+
+    void badWallOptionsAreRefused()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        QProcessEnvironment env = environment();
+        // A fresh profile: no cluster file opened before.
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("fresh")));
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(CLUSTERWATCH_BINARY), arguments);
+        QVERIFY(process.waitForFinished(10'000));
+        const QString err = QString::fromLocal8Bit(process.readAllStandardError());
+        QCOMPARE(process.exitCode(), 64);
+        QVERIFY2(err.contains(expected), qPrintable(err));
+    }
+
     void missingFileIsRefused()
     {
         QProcess process;
