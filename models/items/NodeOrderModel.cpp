@@ -6,6 +6,45 @@ namespace cw {
 
 namespace {
 
+// Natural order ("worker-2" before "worker-10") without a collator: QCollator's numeric mode
+// is not available in every locale (the C locale of a kiosk or a service has none).
+bool naturalLess(const QString &a, const QString &b)
+{
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i].isDigit() && b[j].isDigit()) {
+            qsizetype ei = i;
+            qsizetype ej = j;
+            while (ei < a.size() && a[ei].isDigit())
+                ++ei;
+            while (ej < b.size() && b[ej].isDigit())
+                ++ej;
+            // Compare the numbers by value without overflow: strip leading zeros, then length.
+            QStringView na = QStringView(a).mid(i, ei - i);
+            QStringView nb = QStringView(b).mid(j, ej - j);
+            while (na.size() > 1 && na.front() == QLatin1Char('0'))
+                na = na.mid(1);
+            while (nb.size() > 1 && nb.front() == QLatin1Char('0'))
+                nb = nb.mid(1);
+            if (na.size() != nb.size())
+                return na.size() < nb.size();
+            if (const int c = na.compare(nb); c != 0)
+                return c < 0;
+            i = ei;
+            j = ej;
+            continue;
+        }
+        const QChar ca = a[i].toCaseFolded();
+        const QChar cb = b[j].toCaseFolded();
+        if (ca != cb)
+            return ca < cb;
+        ++i;
+        ++j;
+    }
+    return a.size() - i < b.size() - j;
+}
+
 int roleRank(const QString &role)
 {
     if (role == QLatin1String("main"))
@@ -35,8 +74,6 @@ int urgencyRank(NodeState state, bool stale)
 NodeOrderModel::NodeOrderModel(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
-    m_collator.setNumericMode(true);
-    m_collator.setCaseSensitivity(Qt::CaseInsensitive);
     // The order is kept by explicit re-sorts: dynamic sorting only looks at the sort role,
     // and staleness arrives under its own role.
     setDynamicSortFilter(false);
@@ -82,9 +119,8 @@ bool NodeOrderModel::lessThan(const QModelIndex &left, const QModelIndex &right)
     const int rr = roleRank(right.data(ClusterModel::NodeRoleRole).toString());
     if (lr != rr)
         return lr < rr;
-    return m_collator.compare(left.data(ClusterModel::NameRole).toString(),
-               right.data(ClusterModel::NameRole).toString())
-        < 0;
+    return naturalLess(left.data(ClusterModel::NameRole).toString(),
+        right.data(ClusterModel::NameRole).toString());
 }
 
 } // namespace cw

@@ -2,7 +2,6 @@
 
 #include "models/NodeHealth.h"
 
-#include <QCollator>
 #include <QSortFilterProxyModel>
 #include <QTimer>
 
@@ -29,7 +28,6 @@ protected:
 private:
     void scheduleSort(const QList<int> &roles);
 
-    QCollator m_collator;
     QTimer m_resort;
 };
 

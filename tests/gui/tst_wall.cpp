@@ -8,6 +8,7 @@
 // - a critical alert takes the screen, a workstation's acknowledgement (another session writing
 //   the alert history file) gives it back to the rotation, and a resolved one ends by itself.
 // Screenshots go to $CW_SCREENSHOT_DIR when it is set.
+#include "ManualClock.h"
 #include "NodeFarm.h"
 #include "TestSupport.h"
 #include "app/Application.h"
@@ -16,6 +17,7 @@
 #include "models/DrillSpec.h"
 #include "models/items/ClusterModel.h"
 #include "models/state/ClusterState.h"
+#include "models/timeseries/TimeSeriesStore.h"
 #include "services/config/ConfigLoader.h"
 #include "services/config/SettingsStore.h"
 #include "services/drillrun/DrillRunner.h"
@@ -47,6 +49,43 @@ void screenshot(QWidget *widget, const QString &name)
     const QString dir = qEnvironmentVariable("CW_SCREENSHOT_DIR");
     if (!dir.isEmpty())
         widget->grab().save(dir + QLatin1Char('/') + name);
+}
+
+EndpointResult answered(int status, const QString &error = {})
+{
+    EndpointResult r;
+    r.httpStatus = status;
+    r.responseMs = 3.0;
+    if (!error.isEmpty()) {
+        r.error = FetchError::ConnectionRefused;
+        r.errorText = error;
+    }
+    return r;
+}
+
+/// A state with @p count nodes, every @p downEvery-th of them refusing connections.
+void feedNodes(ClusterState &state, int count, int downEvery, qint64 nowMs)
+{
+    ClusterConfig config;
+    config.name = QStringLiteral("large");
+    for (int i = 0; i < count; ++i)
+        config.nodes << NodeConfig { QStringLiteral("n8n-worker-%1").arg(i + 1),
+            i == 0 ? NodeRole::Main : NodeRole::Worker,
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(20000 + i)), {} };
+    state.setConfig(config);
+    for (int i = 0; i < count; ++i) {
+        NodeSnapshot s;
+        s.node = config.nodes[i].name;
+        s.timestampMs = nowMs;
+        s.sequence = 1;
+        const bool down = downEvery > 0 && i % downEvery == downEvery - 1;
+        s.health = down ? answered(0, QStringLiteral("connection refused")) : answered(200);
+        s.readiness = s.health;
+        s.metrics = answered(200);
+        s.metricsState = MetricsState::Ok;
+        s.cpuPercent = 10.0 + i % 50;
+        state.applyNode(s);
+    }
 }
 
 bool allHealthy(const ClusterState *state)
@@ -185,6 +224,81 @@ private Q_SLOTS:
         const double gap = wall()->style().unit() * 0.8;
         QVERIFY(plan.rows * (plan.tile.height() + gap) - gap <= wall()->overview()->height());
         QCOMPARE(wall()->overview()->attentionText(), QStringLiteral("All 12 nodes healthy"));
+    }
+
+    void thousandNodesFitAsCells_data()
+    {
+        QTest::addColumn<int>("count");
+        QTest::addColumn<int>("minimumLevel");
+        QTest::newRow("200 nodes") << 200 << 0;
+        QTest::newRow("1000 nodes") << 1000 << 0;
+    }
+
+    void thousandNodesFitAsCells()
+    {
+        QFETCH(int, count);
+        QFETCH(int, minimumLevel);
+        cwtest::ManualClock clock(1'764'000'000'000, 1'000'000);
+        ClusterState state(&clock);
+        feedNodes(state, count, 97, clock.wallMs());
+        ClusterModel model(&state);
+        TimeSeriesStore series;
+        WallWindow window(&model, &state, &series, &clock);
+        window.resize(kFullHd);
+        window.rotation()->setPages({ WallPage::Overview });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.refresh();
+        QCoreApplication::processEvents();
+        window.takeSmallestCapHeight();
+        const QImage shot = window.grab().toImage();
+        QVERIFY(!shot.isNull());
+        const WallGridPlan plan = window.overview()->plan();
+        QVERIFY(plan.level >= minimumLevel);
+        QVERIFY2(plan.columns * plan.rows >= count,
+            qPrintable(QStringLiteral("%1 × %2").arg(plan.columns).arg(plan.rows)));
+        // Every cell inside the page: nothing scrolled away.
+        const double gap = window.style().unit() * (plan.level == 0 ? 0.8 / 3 : 0.8);
+        QVERIFY(plan.rows * (plan.tile.height() + gap) - gap <= window.overview()->height() + 0.5);
+        QVERIFY(plan.tile.width() >= 8); // a cell still shows its colour and icon
+        // The nodes that are not healthy are named in the attention band, in large print.
+        const int down = count / 97;
+        QVERIFY2(
+            window.overview()->attentionText().startsWith(QStringLiteral("%1 DOWN: ").arg(down)),
+            qPrintable(window.overview()->attentionText()));
+        QVERIFY2(window.overview()->attentionText().contains(QStringLiteral("n8n-worker-97")),
+            qPrintable(window.overview()->attentionText()));
+        QVERIFY(window.takeSmallestCapHeight() >= kFullHd.height() * 0.034 - 0.5);
+        screenshot(&window, QStringLiteral("wall-overview-%1-nodes.png").arg(count));
+    }
+
+    void pixelShiftMovesSlowlyWithinBounds()
+    {
+        cwtest::ManualClock clock(1'764'000'000'000, 1'000'000);
+        ClusterState state(&clock);
+        feedNodes(state, 12, 0, clock.wallMs());
+        ClusterModel model(&state);
+        TimeSeriesStore series;
+        WallWindow window(&model, &state, &series, &clock);
+        window.resize(kFullHd);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.refresh();
+        QSet<QPair<int, int>> seen;
+        QPoint last = window.pixelShift();
+        for (int minute = 1; minute <= 16 * 2; ++minute) {
+            clock.advance(60'000);
+            window.refresh();
+            const QPoint now = window.pixelShift();
+            // Never more than a few pixels, and never a jump.
+            QVERIFY(now.x() >= 0 && now.y() >= 0 && now.x() <= 8 && now.y() <= 8);
+            QVERIFY((now - last).manhattanLength() <= 4);
+            if (minute % 2 == 1)
+                QCOMPARE(now, last); // it moves every two minutes, not every tick
+            seen.insert({ now.x(), now.y() });
+            last = now;
+        }
+        QVERIFY2(seen.size() >= 6, "the picture should visit several positions");
     }
 
     void readOnlyInTheCodePath()

@@ -44,6 +44,54 @@ NodeView nodeAt(const QAbstractItemModel *model, int row)
     return n;
 }
 
+struct AttentionGroup {
+    QString word;
+    QStringList names;
+};
+
+// "2 DOWN: n8n-worker-3, n8n-worker-7", names flowing onto the next lines up to @p maxLines,
+// the last one ending in "+5 more" when not all fit. @p shown: how many names made it.
+QStringList attentionLines(const QList<AttentionGroup> &groups, int nodeCount,
+    const QFontMetricsF &fm, double width, int maxLines, int *shown)
+{
+    QStringList lines;
+    *shown = 0;
+    for (const AttentionGroup &group : groups) {
+        if (group.names.isEmpty() || lines.size() >= maxLines)
+            continue;
+        if (group.names.size() == nodeCount && nodeCount > 1) {
+            lines << QStringLiteral("ALL %1 NODES %2").arg(nodeCount).arg(group.word);
+            *shown += int(group.names.size());
+            continue;
+        }
+        QString line = QStringLiteral("%1 %2:").arg(group.names.size()).arg(group.word);
+        bool lineHasName = false;
+        for (qsizetype i = 0; i < group.names.size(); ++i) {
+            const bool lastLine = lines.size() == maxLines - 1;
+            const qsizetype left = group.names.size() - i - 1;
+            const QString more
+                = left > 0 && lastLine ? QStringLiteral(" +%1 more").arg(left) : QString();
+            const QString next = line + (lineHasName ? QStringLiteral(", ") : QStringLiteral(" "))
+                + group.names[i];
+            if (fm.horizontalAdvance(next + more) <= width || !lineHasName) {
+                line = next;
+                lineHasName = true;
+                ++*shown;
+                continue;
+            }
+            if (lastLine) {
+                line += QStringLiteral(" +%1 more").arg(group.names.size() - i);
+                break;
+            }
+            lines << line + QLatin1Char(',');
+            line = group.names[i];
+            ++*shown;
+        }
+        lines << line;
+    }
+    return lines.mid(0, maxLines);
+}
+
 bool needsAttention(NodeState state, bool stale)
 {
     return stale || state == NodeState::Down || state == NodeState::Degraded;
@@ -263,37 +311,29 @@ double WallOverview::paintAttention(QPainter *p, const QRectF &area, const QList
         else if (s.state == NodeState::Degraded)
             degraded << s.name;
     }
-    const QFont font = WallStyle::bold(m_style->large());
-    const QFontMetricsF fm(font);
     const double pad = m_style->unit() * 1.2;
-    const double textWidth = area.width() - pad * 3 - fm.height();
-    QStringList parts;
-    // "2 DOWN: n8n-worker-3, n8n-worker-7" with as many names as fit, then "+5 more".
-    const auto add = [&](const QStringList &names, const QString &word) {
-        if (names.isEmpty())
-            return;
-        if (names.size() == count && count > 1) {
-            parts << QStringLiteral("ALL %1 NODES %2").arg(count).arg(word);
-            return;
+    const QList<AttentionGroup> groups { { QStringLiteral("DOWN"), down },
+        { QStringLiteral("DEGRADED"), degraded }, { QStringLiteral("STALE"), stale } };
+    // The largest print that names everyone in three lines; else more, smaller lines (never
+    // below the medium size), whichever names more.
+    QFont font = WallStyle::bold(m_style->large());
+    const auto widthFor
+        = [&](const QFont &f) { return area.width() - pad * 3 - QFontMetricsF(f).height(); };
+    int shown = 0;
+    QStringList parts
+        = attentionLines(groups, count, QFontMetricsF(font), widthFor(font), 3, &shown);
+    const qsizetype named = down.size() + degraded.size() + stale.size();
+    if (shown < named) {
+        const QFont smaller = WallStyle::bold(m_style->medium());
+        int shownSmaller = 0;
+        const QStringList more = attentionLines(
+            groups, count, QFontMetricsF(smaller), widthFor(smaller), 5, &shownSmaller);
+        if (shownSmaller > shown) {
+            parts = more;
+            font = smaller;
         }
-        const QString head = QStringLiteral("%1 %2: ").arg(names.size()).arg(word);
-        QString line = head;
-        for (int i = 0; i < names.size(); ++i) {
-            const QString next = (i > 0 ? line + QStringLiteral(", ") : line) + names[i];
-            const QString more = i + 1 < names.size()
-                ? QStringLiteral(" +%1 more").arg(names.size() - i - 1)
-                : QString();
-            if (fm.horizontalAdvance(next + more) > textWidth && i > 0) {
-                line += QStringLiteral(" +%1 more").arg(names.size() - i);
-                break;
-            }
-            line = next;
-        }
-        parts << line;
-    };
-    add(down, QStringLiteral("DOWN"));
-    add(degraded, QStringLiteral("DEGRADED"));
-    add(stale, QStringLiteral("STALE"));
+    }
+    const QFontMetricsF fm(font);
 
     if (parts.isEmpty()) {
         const QFont calm = WallStyle::bold(m_style->medium());
@@ -319,8 +359,7 @@ double WallOverview::paintAttention(QPainter *p, const QRectF &area, const QList
     const bool onlyStale = down.isEmpty() && degraded.isEmpty();
     const QColor fill = WallStyle::stateColor(worst, onlyStale);
     const QColor ink = WallStyle::onStateColor(worst, onlyStale);
-    // Up to three lines; the rest is summed up by the ellipsis of the last one.
-    const int lines = std::min<int>(3, int(parts.size()));
+    const int lines = int(parts.size());
     const double h = fm.height() * lines + pad * 2;
     const QRectF band(area.left(), area.top(), area.width(), h);
     QPainterPath path;

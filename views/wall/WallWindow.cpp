@@ -399,7 +399,9 @@ void WallWindow::refresh()
 
 void WallWindow::applyShift()
 {
-    const double step = m_style.screen().height() / 1000.0;
+    // About 4 px of travel on a 1080p panel, 8 px on 4K: enough against burn-in, too little to
+    // be seen moving.
+    const double step = std::max(1.0, m_style.screen().height() / 1000.0);
     m_shift = QPoint(int(kShiftPath[size_t(m_shiftStep)].x() * step),
         int(kShiftPath[size_t(m_shiftStep)].y() * step));
     const int base = int(m_style.unit() * 1.5);
