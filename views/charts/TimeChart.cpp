@@ -313,7 +313,7 @@ void TimeChart::refresh(qint64 nowMs)
         const bool right = spec.series[row].rightAxis;
         const double scale = scaleFor(right);
         while (line.segments.size() < runs.size()) {
-            QPen pen(m_colors.line(row), kLineWidth);
+            QPen pen(m_colors.line(row), kLineWidth * m_lineScale);
             pen.setCosmetic(true);
             line.segments.append(newSeries(pen, right));
         }
@@ -322,7 +322,7 @@ void TimeChart::refresh(qint64 nowMs)
         qsizetype points = 0;
         for (const QList<QPointF> &run : std::as_const(runs))
             points += run.size();
-        const double penWidth = points > width / 3 ? 1.0 : kLineWidth;
+        const double penWidth = (points > width / 3 ? 1.0 : kLineWidth) * m_lineScale;
         for (qsizetype i = 0; i < runs.size(); ++i) {
             if (line.segments[i]->pen().widthF() != penWidth) {
                 QPen pen = line.segments[i]->pen();

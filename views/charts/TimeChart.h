@@ -35,6 +35,8 @@ public:
     /// Fonts of the axes' labels and titles, the threshold labels (@p labels) and the chart's
     /// title (@p title): the wall screen's sizes. Fewer ticks when the labels are large.
     void setTextFonts(const QFont &labels, const QFont &title);
+    /// Lines @p scale times as wide as at a desk (the wall, seen from across the room).
+    void setLineScale(double scale) { m_lineScale = scale; }
     /// Rebuilds everything for the legend's current spec (call after ChartLegendModel::setSpec).
     void rebuild();
     /// Redraws the window that ends at @p nowMs.
@@ -61,6 +63,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    double m_lineScale = 1.0;
     bool m_wallFonts = false; ///< setTextFonts() was called: ticks follow the size
     struct Line {
         QList<QLineSeries *> segments;

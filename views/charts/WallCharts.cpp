@@ -75,6 +75,7 @@ void WallCharts::setCharts(const QList<ChartSpec> &charts)
         card.chart->setColors(m_colors);
         card.chart->setStore(m_store);
         card.chart->setSpan(m_spanMs);
+        card.chart->setLineScale(m_lineScale);
         card.chart->setMinimumSize(1, 1);
         card.chart->setAttribute(Qt::WA_TransparentForMouseEvents);
         card.chart->rebuild();
@@ -88,6 +89,13 @@ void WallCharts::setCharts(const QList<ChartSpec> &charts)
         m_cards << card;
     }
     setFonts(m_labels, m_title);
+}
+
+void WallCharts::setLineScale(double scale)
+{
+    m_lineScale = scale;
+    for (Card &card : m_cards)
+        card.chart->setLineScale(scale);
 }
 
 void WallCharts::setFonts(const QFont &labels, const QFont &title)

@@ -32,6 +32,8 @@ public:
     void setStaleAfter(qint64 ms) { m_staleAfterMs = ms; }
     /// @p labels: the smallest wall text (axes, legends); @p title: chart titles.
     void setFonts(const QFont &labels, const QFont &title);
+    /// Line widths relative to a desk's (2 on 1080p, 4 on 4K).
+    void setLineScale(double scale);
     void refreshNow(qint64 nowMs);
 
     QList<TimeChart *> charts() const;
@@ -57,6 +59,7 @@ private:
     qint64 m_staleAfterMs = 5'000;
     QFont m_labels;
     QFont m_title;
+    double m_lineScale = 2.0;
 };
 
 } // namespace cw

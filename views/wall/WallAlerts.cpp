@@ -130,6 +130,15 @@ void WallAlerts::paintEvent(QPaintEvent *)
                                  .arg(m_alerts.size() - firing),
         title, m_style->text());
     double y = titleH + pad;
+    if (m_alerts.isEmpty()) {
+        // Nothing to do: a large calm check, so the page reads at a glance from the door.
+        const double side = std::min(width(), height()) * 0.35;
+        m_style->drawStateIcon(&p,
+            QRectF((width() - side) / 2, y + (height() - y - side) / 2, side, side),
+            NodeState::Healthy, false, WallStyle::healthy());
+        m_shown = 0;
+        return;
+    }
     const double rowH = line * 2.1 + pad * 2;
     m_shown = 0;
     for (int i = 0; i < m_alerts.size(); ++i) {

@@ -416,6 +416,7 @@ void WallWindow::updateStyle()
     m_header->relayout();
     m_footer->relayout();
     m_charts->setFonts(m_style.small(), WallStyle::bold(m_style.small()));
+    m_charts->setLineScale(std::max(1.0, m_style.screen().height() / 540.0));
     applyShift();
     update();
 }
