@@ -2,7 +2,6 @@
 
 #include "models/Formatter.h"
 #include "models/items/ClusterModel.h"
-#include "models/items/NodeOrderModel.h"
 #include "models/state/ClusterState.h"
 #include "views/wall/WallStyle.h"
 

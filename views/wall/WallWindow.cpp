@@ -427,11 +427,6 @@ void WallWindow::resizeEvent(QResizeEvent *event)
     updateStyle();
 }
 
-void WallWindow::changeEvent(QEvent *event)
-{
-    QWidget::changeEvent(event);
-}
-
 double WallWindow::takeSmallestCapHeight()
 {
     double smallest = m_style.smallestCapHeight();
