@@ -246,10 +246,15 @@ bool DrillRunner::targetHealthy() const
 
 QStringList DrillRunner::blockers(const DrillSpec &spec) const
 {
+    return blockersOf(spec, true);
+}
+
+QStringList DrillRunner::blockersOf(const DrillSpec &spec, bool countRunning) const
+{
     QStringList reasons;
     if (m_session->isReadOnly() || m_session->actions()->isReadOnly())
         reasons.append(QStringLiteral("drills are disabled on this read-only screen"));
-    if (m_running)
+    if (m_running && countRunning)
         reasons.append(QStringLiteral("a drill is already running (%1)").arg(m_record.spec.name));
     if (!m_session->isOpen())
         reasons.append(QStringLiteral("no cluster is open"));
@@ -812,12 +817,8 @@ void DrillRunner::advance()
     const qint64 inPhase = now - m_phaseStartMs;
     switch (m_record.phase) {
     case DrillPhase::Preflight: {
-        const QStringList blocking = blockers(spec);
-        // A drill already counted as running is not a blocker of itself.
-        QStringList real;
-        for (const QString &reason : blocking)
-            if (!reason.startsWith(QLatin1String("a drill is already running")))
-                real.append(reason);
+        // This drill is the one running: it does not block itself.
+        const QStringList real = blockersOf(spec, false);
         if (!real.isEmpty() && inPhase > 3000) { // the runtime's first answer may be on its way
             refuse(real);
             return;

@@ -125,6 +125,8 @@ Q_SIGNALS:
     void journalFailed(const QString &error);
 
 private:
+    /// blockers(); @p countRunning false: the running drill is not one (its own preflight).
+    [[nodiscard]] QStringList blockersOf(const DrillSpec &spec, bool countRunning) const;
     struct Pending; // an action sent and awaited
     void begin(const DrillSpec &spec, const QString &drillFile, bool dryRun);
     void step(DrillPhase phase, const QString &title);
