@@ -4,7 +4,6 @@
 #include "views/charts/TimeChart.h"
 
 #include <QChart>
-#include <QDateTime>
 #include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -170,12 +169,6 @@ void WallCharts::updateTop(Card &card)
     }
     card.top->setText(parts.isEmpty() ? QStringLiteral("no recent values")
                                       : parts.join(QStringLiteral(" &nbsp; ")));
-}
-
-void WallCharts::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    refreshNow(QDateTime::currentMSecsSinceEpoch());
 }
 
 void WallCharts::resizeEvent(QResizeEvent *event)

@@ -18,7 +18,8 @@ class TimeSeriesStore;
 /// The wall's charts page: up to four of the cluster's charts (CPU, memory, the queue,
 /// throughput), 2×2, over a fixed span, with wall-sized text on a dark background. Under each
 /// chart, the three lines with the highest value now, in their colours: a legend of twelve
-/// nodes cannot be read from across the room, the top three can. Refreshed only while shown.
+/// nodes cannot be read from across the room, the top three can. Refreshed only while shown,
+/// by its owner and on the owner's clock (WallWindow refreshes it before showing it).
 class WallCharts final : public QWidget {
     Q_OBJECT
 public:
@@ -41,7 +42,6 @@ public:
     QList<QFont> fonts() const;
 
 protected:
-    void showEvent(QShowEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
 private:
