@@ -171,9 +171,4 @@ void WallCharts::updateTop(Card &card)
                                       : parts.join(QStringLiteral(" &nbsp; ")));
 }
 
-void WallCharts::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-}
-
 } // namespace cw

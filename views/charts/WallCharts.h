@@ -42,8 +42,6 @@ public:
     QList<QFont> fonts() const;
 
 protected:
-    void resizeEvent(QResizeEvent *event) override;
-
 private:
     struct Card {
         ChartLegendModel *legend = nullptr;

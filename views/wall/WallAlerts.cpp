@@ -109,6 +109,12 @@ void WallAlerts::setNow(qint64 nowMs)
         update();
 }
 
+void WallAlerts::setAckStatus(const QString &error)
+{
+    m_ackStatus = error;
+    update();
+}
+
 void WallAlerts::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -130,6 +136,13 @@ void WallAlerts::paintEvent(QPaintEvent *)
                                  .arg(m_alerts.size() - firing),
         title, m_style->text());
     double y = titleH + pad;
+    double bottom = height();
+    if (!m_ackStatus.isEmpty()) {
+        bottom -= line * 1.2;
+        m_style->drawText(&p, QRectF(0, bottom, width(), line), Qt::AlignLeft | Qt::AlignVCenter,
+            QStringLiteral("Acknowledgements from workstations are not seen here: ") + m_ackStatus,
+            meta, m_style->secondary());
+    }
     if (m_alerts.isEmpty()) {
         // Nothing to do: a large calm check, so the page reads at a glance from the door.
         const double side = std::min(width(), height()) * 0.35;
@@ -142,7 +155,7 @@ void WallAlerts::paintEvent(QPaintEvent *)
     const double rowH = line * 2.1 + pad * 2;
     m_shown = 0;
     for (int i = 0; i < m_alerts.size(); ++i) {
-        const bool last = y + rowH * 2 + pad > height();
+        const bool last = y + rowH * 2 + pad > bottom;
         if (last && i < m_alerts.size() - 1) {
             m_style->drawText(&p, QRectF(pad, y, width() - 2 * pad, line),
                 Qt::AlignLeft | Qt::AlignVCenter,
@@ -219,6 +232,12 @@ void WallTakeover::setNow(qint64 nowMs)
         update();
 }
 
+void WallTakeover::setAckStatus(const QString &error)
+{
+    m_acksSeen = error.isEmpty();
+    update();
+}
+
 void WallTakeover::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -288,8 +307,10 @@ void WallTakeover::paintEvent(QPaintEvent *)
     double fy = inner.bottom() - footerH;
     m_style->drawText(&p, QRectF(inner.left(), fy, inner.width(), footerH),
         Qt::AlignLeft | Qt::AlignVCenter,
-        QStringLiteral("Acknowledge at a workstation, or it ends when resolved"), small,
-        m_style->secondary());
+        m_acksSeen ? QStringLiteral("Acknowledge at a workstation, or it ends when resolved")
+                   : QStringLiteral("Ends when resolved: workstation acknowledgements not seen "
+                                    "here"),
+        small, m_style->secondary());
     if (m_others > 0) {
         fy -= footerH;
         m_style->drawText(&p, QRectF(inner.left(), fy, inner.width(), footerH),

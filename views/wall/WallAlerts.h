@@ -24,6 +24,8 @@ public:
     /// Who acknowledged what, by alert key.
     void setAcknowledged(const QHash<QString, QString> &byKey);
     void setNow(qint64 nowMs);
+    /// Why workstation acknowledgements cannot be seen; empty when they can.
+    void setAckStatus(const QString &error);
     /// Rows shown in the last paint (tests).
     int shownRows() const { return m_shown; }
 
@@ -37,6 +39,7 @@ private:
     QHash<QString, QString> m_acks;
     qint64 m_nowMs = 0;
     int m_shown = 0;
+    QString m_ackStatus;
 };
 
 /// A firing critical alert holding the wall: the biggest text there is, what it is about,
@@ -48,6 +51,7 @@ public:
     void setStyle(const WallStyle *style);
     void setAlert(const cw::AlertTransition &alert, int othersWaiting);
     void setNow(qint64 nowMs);
+    void setAckStatus(const QString &error);
     const AlertTransition &alert() const { return m_alert; }
 
 protected:
@@ -58,6 +62,7 @@ private:
     AlertTransition m_alert;
     int m_others = 0;
     qint64 m_nowMs = 0;
+    bool m_acksSeen = true;
 };
 
 /// Severity colours on the wall (vermillion, yellow, sky blue) and their ink.

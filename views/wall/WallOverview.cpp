@@ -394,11 +394,16 @@ void WallOverview::paintServices(QPainter *p, const QRectF &area, const QList<Se
         const QRectF icon(box.left() + pad, box.top() + pad, line, line);
         m_style->drawStateIcon(p, icon, s.state, s.stale, bad ? ink : color);
         const QRectF top(icon.right() + pad, box.top() + pad, box.width() - line - 3 * pad, line);
-        m_style->drawText(p, top, Qt::AlignLeft | Qt::AlignVCenter,
-            s.name + QStringLiteral("  ") + WallStyle::stateWord(s.state, s.stale), name, ink);
+        m_style->drawText(p, top, Qt::AlignLeft | Qt::AlignVCenter, s.name, name, ink);
         const QRectF bottom(
             box.left() + pad, top.bottom() + pad * 0.3, box.width() - 2 * pad, line);
-        m_style->drawText(p, bottom, Qt::AlignLeft | Qt::AlignVCenter, s.detail, m_style->small(),
+        // The word first, so a narrow box shortens the detail, never the state.
+        const QString word = WallStyle::stateWord(s.state, s.stale);
+        const double wordW = QFontMetricsF(name).horizontalAdvance(word);
+        m_style->drawText(p, bottom, Qt::AlignLeft | Qt::AlignVCenter, word, name,
+            bad ? ink : color.lighter(130));
+        m_style->drawText(p, bottom.adjusted(wordW, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+            s.detail.isEmpty() ? QString() : QStringLiteral(" · ") + s.detail, m_style->small(),
             bad ? ink : m_style->secondary());
     }
 }

@@ -242,14 +242,11 @@ void WallWindow::setAcknowledged(const QHash<QString, QString> &byKey)
 
 void WallWindow::setAckStatus(const QString &error)
 {
-    WallChrome::Texts t = m_footer->texts();
-    // The full reason is in the log (WallController); the wall says that acknowledgements from
-    // workstations cannot end a takeover here.
-    t.note = error.isEmpty() ? QStringLiteral("READ-ONLY")
-                             : QStringLiteral("READ-ONLY · workstation acks not seen");
-    m_footer->setTexts(t);
-    m_footer->setToolTip(error);
+    // The full reason is in the log (WallController); the alerts page and the takeover say that
+    // acknowledgements from workstations cannot end a takeover here.
     m_ackStatus = error;
+    m_alerts->setAckStatus(error);
+    m_takeover->setAckStatus(error);
 }
 
 void WallWindow::showWall()
@@ -368,14 +365,15 @@ void WallWindow::refresh()
     if (m_rotation->takeover()) {
         f.pages = QStringLiteral("ROTATION PAUSED");
     } else {
-        QStringList pages;
-        for (const WallPage page : m_rotation->pages()) {
-            const QString name = toString(page).toUpper();
-            pages << (page == m_rotation->page() ? QStringLiteral("▶ ") + name : name);
-        }
-        f.pages = pages.join(QStringLiteral("   "));
+        // "CHARTS 2/3 · 12 s": which page, where in the rotation, when the next comes.
+        const QList<WallPage> pages = m_rotation->pages();
+        f.pages = toString(m_rotation->page()).toUpper();
+        if (pages.size() > 1)
+            f.pages += QStringLiteral(" %1/%2")
+                           .arg(pages.indexOf(m_rotation->page()) + 1)
+                           .arg(pages.size());
         if (const qint64 next = m_rotation->untilNextPageMs(now.monoMs); next > 0)
-            f.pages += QStringLiteral("   · next in %1 s").arg((next + 999) / 1000);
+            f.pages += QStringLiteral(" · %1 s").arg((next + 999) / 1000);
     }
     if (f.note.isEmpty())
         f.note = QStringLiteral("READ-ONLY");
