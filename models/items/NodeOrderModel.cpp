@@ -32,11 +32,51 @@ int urgencyRank(NodeState state, bool stale)
     return 3;
 }
 
+int naturalCompare(QStringView left, QStringView right)
+{
+    const auto digitRun = [](QStringView s, qsizetype from) {
+        qsizetype end = from;
+        while (end < s.size() && s[end].isDigit())
+            ++end;
+        return end;
+    };
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < left.size() && j < right.size()) {
+        if (left[i].isDigit() && right[j].isDigit()) {
+            const qsizetype endL = digitRun(left, i);
+            const qsizetype endR = digitRun(right, j);
+            QStringView a = left.mid(i, endL - i);
+            QStringView b = right.mid(j, endR - j);
+            while (a.size() > 1 && a.front() == u'0')
+                a = a.mid(1);
+            while (b.size() > 1 && b.front() == u'0')
+                b = b.mid(1);
+            if (a.size() != b.size())
+                return a.size() < b.size() ? -1 : 1;
+            if (const int c = a.compare(b); c != 0)
+                return c < 0 ? -1 : 1;
+            i = endL;
+            j = endR;
+            continue;
+        }
+        const QChar l = left[i].toCaseFolded();
+        const QChar r = right[j].toCaseFolded();
+        if (l != r)
+            return l < r ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    if (left.size() - i != right.size() - j)
+        return left.size() - i < right.size() - j ? -1 : 1;
+    // Equal but for case or leading zeros: still a total order.
+    const int c = left.compare(right);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
 NodeOrderModel::NodeOrderModel(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
-    m_collator.setNumericMode(true);
-    m_collator.setCaseSensitivity(Qt::CaseInsensitive);
     // The order is kept by explicit re-sorts: dynamic sorting only looks at the sort role,
     // and staleness arrives under its own role.
     setDynamicSortFilter(false);
@@ -82,7 +122,7 @@ bool NodeOrderModel::lessThan(const QModelIndex &left, const QModelIndex &right)
     const int rr = roleRank(right.data(ClusterModel::NodeRoleRole).toString());
     if (lr != rr)
         return lr < rr;
-    return m_collator.compare(left.data(ClusterModel::NameRole).toString(),
+    return naturalCompare(left.data(ClusterModel::NameRole).toString(),
                right.data(ClusterModel::NameRole).toString())
         < 0;
 }
