@@ -199,8 +199,7 @@ void Application::wireView()
         applyTheme(chosen);
         m_settings->setTheme(themeName(chosen));
     });
-    m_window->restoreGeometry(m_settings->windowGeometry());
-    m_window->restoreState(m_settings->windowState());
+    m_window->restoreWindow(m_settings->windowGeometry(), m_settings->windowState());
 }
 
 void Application::setCluster(const ClusterConfig &config)

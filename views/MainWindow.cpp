@@ -2,9 +2,10 @@
 
 #include "models/Formatter.h"
 #include "models/items/ClusterModel.h"
+#include "models/items/NodeOrderModel.h"
 #include "models/state/ClusterState.h"
 #include "views/LogPanel.h"
-#include "views/NodeTileDelegate.h"
+#include "views/NodeTilesView.h"
 #include "views/PostgresPanel.h"
 #include "views/RedisPanel.h"
 #include "views/StateBadgeDelegate.h"
@@ -15,16 +16,19 @@
 #include <QActionGroup>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QListView>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -74,28 +78,20 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     header->addWidget(m_updated);
     layout->addLayout(header);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, central);
-    m_tabs = new QTabWidget(splitter);
-    m_tiles = new QListView(m_tabs);
+    m_tabs = new QTabWidget(central);
+    m_order = new NodeOrderModel(this);
+    m_order->setSourceModel(nodes);
+    m_tiles = new NodeTilesView(m_tabs);
     m_tiles->setObjectName(QStringLiteral("nodeTiles"));
-    m_tiles->setViewMode(QListView::IconMode);
-    m_tiles->setFlow(QListView::LeftToRight);
-    m_tiles->setWrapping(true);
-    m_tiles->setResizeMode(QListView::Adjust);
-    m_tiles->setMovement(QListView::Static);
-    m_tiles->setUniformItemSizes(true);
-    m_tiles->setSpacing(2);
-    m_tiles->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_tiles->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_delegate = new NodeTileDelegate(m_tiles);
-    m_tiles->setItemDelegate(m_delegate);
-    m_tiles->setModel(nodes);
+    m_tiles->setModel(m_order);
     m_tabs->addTab(m_tiles, QStringLiteral("Tiles"));
+    m_tiles->installEventFilter(this); // its width sets the rows of tiles, and so its height
 
     m_table = new QTableView(m_tabs);
     m_table->setObjectName(QStringLiteral("nodeTable"));
-    m_table->setModel(nodes);
+    m_table->setModel(m_order);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setItemDelegateForColumn(ClusterModel::StateColumn, new StateBadgeDelegate(m_table));
     m_table->setWordWrap(false);
@@ -103,7 +99,8 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_tabs->addTab(m_table, QStringLiteral("Table"));
-    // One selection for both views: the selected node is the same in tiles and table.
+    // One selection for both views, over the same ordered rows: the selected node is the same
+    // in tiles and table.
     QItemSelectionModel *tableSelection = m_table->selectionModel();
     m_table->setSelectionModel(m_tiles->selectionModel());
     delete tableSelection;
@@ -114,31 +111,46 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
             [this, view](const QPoint &pos) { showNodeMenu(view->viewport()->mapToGlobal(pos)); });
     }
 
-    auto *side = new QWidget(splitter);
+    // Redis and PostgreSQL: a narrow column beside the charts; it scrolls rather than pushing
+    // the window past a small screen.
+    auto *side = new QWidget;
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(new RedisPanel(state, side));
     sideLayout->addWidget(new PostgresPanel(state, side));
+    sideLayout->addStretch(1);
+    m_side = new QScrollArea(central);
+    m_side->setObjectName(QStringLiteral("servicesColumn"));
+    m_side->setWidget(side);
+    m_side->setWidgetResizable(true);
+    m_side->setFrameShape(QFrame::NoFrame);
+    m_side->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_side->setMinimumWidth(side->minimumSizeHint().width());
+    m_side->setMaximumWidth(
+        std::max(side->minimumSizeHint().width(), side->sizeHint().width() + 24));
     m_discovered = new QLabel(central);
     m_discovered->setObjectName(QStringLiteral("discoveredContainers"));
     m_discovered->setWordWrap(true);
     m_discovered->hide();
-    splitter->addWidget(m_tabs);
-    splitter->addWidget(side);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    // Now above, trends below: a wall screen shows both at once.
-    auto *vertical = new QSplitter(Qt::Vertical, central);
-    vertical->setObjectName(QStringLiteral("mainSplitter"));
-    m_charts = new ChartsPanel(vertical);
+    m_charts = new ChartsPanel(central);
     m_charts->setObjectName(QStringLiteral("chartsPanel"));
-    vertical->addWidget(splitter);
-    vertical->addWidget(m_charts);
-    vertical->setStretchFactor(0, 2);
-    vertical->setStretchFactor(1, 3);
-    vertical->setChildrenCollapsible(false);
-    vertical->setSizes({ 320, 560 });
-    layout->addWidget(vertical, 1);
+    auto *bottom = new QSplitter(Qt::Horizontal, central);
+    bottom->setObjectName(QStringLiteral("trendsSplitter"));
+    bottom->addWidget(m_charts);
+    bottom->addWidget(m_side);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 0);
+    bottom->setChildrenCollapsible(false);
+    // Now above (every node, full width), trends and services below.
+    m_vertical = new QSplitter(Qt::Vertical, central);
+    m_vertical->setObjectName(QStringLiteral("mainSplitter"));
+    m_vertical->addWidget(m_tabs);
+    m_vertical->addWidget(bottom);
+    m_vertical->setStretchFactor(0, 0);
+    m_vertical->setStretchFactor(1, 1);
+    m_vertical->setChildrenCollapsible(false);
+    connect(m_vertical, &QSplitter::splitterMoved, this, [this] { m_userSplit = true; });
+    layout->addWidget(m_vertical, 1);
     layout->addWidget(m_discovered);
     setCentralWidget(central);
 
@@ -175,6 +187,15 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
 
     connect(m_tiles->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         &MainWindow::updateActions);
+    // The tiles' share of the height follows the node count: every tile, then the charts.
+    m_fitTimer = new QTimer(this);
+    m_fitTimer->setSingleShot(true);
+    m_fitTimer->setInterval(0);
+    connect(m_fitTimer, &QTimer::timeout, this, &MainWindow::fitTopArea);
+    const auto fitSoon = [this] { m_fitTimer->start(); };
+    connect(m_order, &QAbstractItemModel::rowsInserted, this, fitSoon);
+    connect(m_order, &QAbstractItemModel::rowsRemoved, this, fitSoon);
+    connect(m_order, &QAbstractItemModel::modelReset, this, fitSoon);
     connect(nodes, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(nodes, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
 
@@ -222,10 +243,8 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     for (QAbstractItemView *v :
         { static_cast<QAbstractItemView *>(m_tiles), static_cast<QAbstractItemView *>(m_table) }) {
         connect(v, &QAbstractItemView::doubleClicked, this, [this] {
-            if (!m_dockerHost.isEmpty() && !selectedContainer().isEmpty()) {
-                m_logDock->show();
-                m_logDock->raise();
-            }
+            if (!m_dockerHost.isEmpty() && !selectedContainer().isEmpty())
+                showBottomDock(m_logDock);
         });
     }
 
@@ -238,7 +257,7 @@ MainWindow::MainWindow(ClusterModel *nodes, const ClusterState *state, QWidget *
     connect(state, &ClusterState::redisChanged, this, &MainWindow::scheduleSummary);
     updateSummary();
     updateActions();
-    resize(1280, 800);
+    fitToScreen(false);
 }
 
 void MainWindow::setAlertsPanel(QWidget *panel)
@@ -247,8 +266,9 @@ void MainWindow::setAlertsPanel(QWidget *panel)
     m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
     m_alertsDock->setWidget(panel);
     addDockWidget(Qt::RightDockWidgetArea, m_alertsDock);
-    resizeDocks({ m_alertsDock }, { 520 }, Qt::Horizontal);
+    resizeDocks({ m_alertsDock }, { alertsDockWidth() }, Qt::Horizontal);
     m_viewMenu->addAction(m_alertsDock->toggleViewAction());
+    connect(m_alertsDock, &QDockWidget::visibilityChanged, this, [this] { m_fitTimer->start(); });
 }
 
 void MainWindow::setDrillPanels(QWidget *live, QWidget *history)
@@ -271,10 +291,22 @@ void MainWindow::setDrillPanels(QWidget *live, QWidget *history)
 void MainWindow::showDrillPanel(bool history)
 {
     QDockWidget *dock = history ? m_drillHistoryDock : m_drillDock;
-    if (!dock)
-        return;
+    if (dock)
+        showBottomDock(dock);
+}
+
+void MainWindow::showBottomDock(QDockWidget *dock)
+{
+    const bool wasVisible = dock->isVisible();
     dock->show();
     dock->raise();
+    if (wasVisible)
+        return;
+    // A third of the window at most: a row of tiles and a row of charts stay in view on a
+    // laptop screen (its contents scroll).
+    QTimer::singleShot(0, this, [this, dock] {
+        resizeDocks({ dock }, { std::min(dock->sizeHint().height(), height() / 3) }, Qt::Vertical);
+    });
 }
 
 void MainWindow::setAlertSummary(const QString &text, bool critical)
@@ -346,9 +378,118 @@ QString MainWindow::selectedContainer() const
 void MainWindow::selectNode(const QString &node)
 {
     const int row = m_model->rowOf(node);
-    if (row >= 0)
-        m_tiles->selectionModel()->setCurrentIndex(
-            m_model->index(row, 0), QItemSelectionModel::ClearAndSelect);
+    const QModelIndex index
+        = row >= 0 ? m_order->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+    if (!index.isValid())
+        return;
+    m_tiles->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_tiles->scrollTo(index);
+}
+
+int MainWindow::alertsDockWidth() const
+{
+    // A quarter of the window, enough for the active alerts' words, never most of a small screen.
+    return std::clamp(width() / 4, 340, 460);
+}
+
+void MainWindow::restoreWindow(const QByteArray &geometry, const QByteArray &state)
+{
+    const bool restored = !geometry.isEmpty() && restoreGeometry(geometry);
+    m_stateRestored = !state.isEmpty() && restoreState(state);
+    fitToScreen(restored);
+}
+
+void MainWindow::fitToScreen(bool keepRestored)
+{
+    QScreen *target = keepRestored ? QGuiApplication::screenAt(geometry().center()) : nullptr;
+    if (!target)
+        target = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!target)
+        return;
+    const QRect available = target->availableGeometry();
+    if (keepRestored && (isMaximized() || isFullScreen()))
+        return; // the window system fits those to the screen
+    // The frame is known only once shown; before that, leave room for a typical one.
+    const QMargins frame = isVisible()
+        ? QMargins(geometry().left() - frameGeometry().left(),
+            geometry().top() - frameGeometry().top(), frameGeometry().right() - geometry().right(),
+            frameGeometry().bottom() - geometry().bottom())
+        : QMargins();
+    const QSize room = available.marginsRemoved(frame).size();
+    QSize size
+        = keepRestored ? geometry().size() : QSize(room.width() * 9 / 10, room.height() * 9 / 10);
+    size = size.boundedTo(room).expandedTo(minimumSizeHint().boundedTo(room));
+    QRect placed(keepRestored ? geometry().topLeft() : QPoint(), size);
+    if (!keepRestored)
+        placed.moveCenter(available.center());
+    // Onto the screen: the whole frame inside the available area.
+    placed.moveLeft(std::clamp(placed.left(), available.left() + frame.left(),
+        std::max(available.left() + frame.left(),
+            available.right() - frame.right() - size.width() + 1)));
+    placed.moveTop(std::clamp(placed.top(), available.top() + frame.top(),
+        std::max(available.top() + frame.top(),
+            available.bottom() - frame.bottom() - size.height() + 1)));
+    setGeometry(placed);
+    // A first start uses the whole screen (a dashboard's place); 90 %, centred, is what the
+    // window returns to when the operator un-maximizes it.
+    if (!keepRestored)
+        setWindowState(windowState() | Qt::WindowMaximized);
+    m_fitTimer->start();
+}
+
+void MainWindow::fitTopArea()
+{
+    if (m_userSplit || !m_vertical)
+        return;
+    const int total = m_vertical->height();
+    if (total <= 0)
+        return;
+    const int chrome = m_tabs->height() - m_tiles->viewport()->height() + 4;
+    // Every tile without scrolling while the charts keep at least 40 % and one full row of
+    // charts (the compact grid at most half: its cells shrink to fit what they get). On a short
+    // screen the tiles scroll before the charts do.
+    const int floor = std::min(total, 120);
+    const int ceiling = std::max(floor,
+        std::min(m_tiles->isCompact() ? total / 2 : total * 3 / 5,
+            total - m_charts->oneRowHeight() - m_vertical->handleWidth()));
+    const int top = std::clamp(m_tiles->preferredHeight() + chrome, floor, ceiling);
+    m_vertical->setSizes({ top, total - top });
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_tiles && event->type() == QEvent::Resize && m_fitTimer)
+        m_fitTimer->start();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    if (m_fitTimer)
+        m_fitTimer->start();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // Docks take their size once the window is laid out; the operator's own split is kept.
+    if (!m_shown && m_alertsDock && !m_stateRestored)
+        QTimer::singleShot(0, this,
+            [this] { resizeDocks({ m_alertsDock }, { alertsDockWidth() }, Qt::Horizontal); });
+    // The frame and the final minimum size are known only now: bring a window that does not fit
+    // back onto its screen.
+    if (!m_shown)
+        QTimer::singleShot(0, this, [this] {
+            const QScreen *on = screen();
+            if (on && !isMaximized() && !isFullScreen()
+                && !on->availableGeometry().contains(frameGeometry()))
+                fitToScreen(true);
+        });
+    m_shown = true;
+    if (m_fitTimer)
+        m_fitTimer->start();
 }
 
 void MainWindow::updateActions()
@@ -374,10 +515,8 @@ void MainWindow::showNodeMenu(const QPoint &globalPos)
     menu->addAction(m_stop);
     menu->addAction(m_start);
     menu->addSeparator();
-    QAction *log = menu->addAction(QStringLiteral("Show container log"), this, [this] {
-        m_logDock->show();
-        m_logDock->raise();
-    });
+    QAction *log = menu->addAction(
+        QStringLiteral("Show container log"), this, [this] { showBottomDock(m_logDock); });
     log->setEnabled(!selectedContainer().isEmpty());
     menu->popup(globalPos);
 }
@@ -432,10 +571,8 @@ void MainWindow::askGuardOverride(
 
 void MainWindow::showActionResult(const ActionResult &result, const QString &node)
 {
-    if (!m_actionDock->isVisible()) {
-        m_actionDock->show();
-        m_actionDock->raise();
-    }
+    if (!m_actionDock->isVisible())
+        showBottomDock(m_actionDock);
     const QString line
         = QStringLiteral("%1  %2 %3 (node %4) on %5: %6%7")
               .arg(QDateTime::fromMSecsSinceEpoch(result.finishedMs)

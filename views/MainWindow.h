@@ -9,7 +9,8 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QListWidget;
-class QListView;
+class QScrollArea;
+class QSplitter;
 class QTableView;
 class QTabWidget;
 class QTimer;
@@ -19,7 +20,8 @@ namespace cw {
 class ChartsPanel;
 class ClusterModel;
 class LogPanel;
-class NodeTileDelegate;
+class NodeOrderModel;
+class NodeTilesView;
 class ClusterState;
 
 /// Hosts the dashboard: node tiles (or a table), the Redis and PostgreSQL panels, and a header
@@ -37,7 +39,9 @@ public:
     void showError(const QString &title, const QString &message,
         const QString &objectName = QStringLiteral("errorDialog"));
 
-    QListView *tilesView() const { return m_tiles; }
+    /// Tiles and table show the nodes in this order (worst first) and share one selection.
+    NodeOrderModel *nodeOrder() const { return m_order; }
+    NodeTilesView *tilesView() const { return m_tiles; }
     QTableView *tableView() const { return m_table; }
     LogPanel *logPanel() const { return m_logPanel; }
     ChartsPanel *chartsPanel() const { return m_charts; }
@@ -57,6 +61,10 @@ public:
     void setDockerStatus(const QString &host, bool reachable, const QString &detail);
     /// n8n-looking containers on the Docker host that the cluster file does not name.
     void setDiscoveredContainers(const QList<cw::ContainerInfo> &containers);
+    /// Restores the saved geometry and dock state, then fits the window onto the screen it
+    /// opens on (never larger than its available area). Without a saved geometry the window
+    /// opens maximized (90 % of that area, centred, when un-maximized).
+    void restoreWindow(const QByteArray &geometry, const QByteArray &state);
     /// Selects @p node (tiles and table share the selection).
     void selectNode(const QString &node);
     /// Asks, step by step, for @p action on the selected node.
@@ -80,7 +88,16 @@ Q_SIGNALS:
     void actionConfirmed(const QString &node, const QString &container, cw::ContainerAction action,
         bool overrideGuard);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitToScreen(bool keepRestored);
+    void fitTopArea();
+    void showBottomDock(QDockWidget *dock);
+    int alertsDockWidth() const;
     void updateActions();
     QString selectedNode() const;
     QString selectedContainer() const;
@@ -95,9 +112,15 @@ private:
     QLabel *m_summary;
     QLabel *m_updated;
     QTabWidget *m_tabs;
-    QListView *m_tiles;
+    NodeOrderModel *m_order;
+    NodeTilesView *m_tiles;
     QTableView *m_table;
-    NodeTileDelegate *m_delegate;
+    QScrollArea *m_side;
+    QSplitter *m_vertical;
+    QTimer *m_fitTimer = nullptr;
+    bool m_stateRestored = false;
+    bool m_shown = false;
+    bool m_userSplit = false; ///< the operator moved the splitter: keep their split
     QTimer *m_summaryTimer;
     QLabel *m_dockerStatus;
     QLabel *m_discovered;

@@ -6,45 +6,6 @@ namespace cw {
 
 namespace {
 
-// Natural order ("worker-2" before "worker-10") without a collator: QCollator's numeric mode
-// is not available in every locale (the C locale of a kiosk or a service has none).
-bool naturalLess(const QString &a, const QString &b)
-{
-    qsizetype i = 0;
-    qsizetype j = 0;
-    while (i < a.size() && j < b.size()) {
-        if (a[i].isDigit() && b[j].isDigit()) {
-            qsizetype ei = i;
-            qsizetype ej = j;
-            while (ei < a.size() && a[ei].isDigit())
-                ++ei;
-            while (ej < b.size() && b[ej].isDigit())
-                ++ej;
-            // Compare the numbers by value without overflow: strip leading zeros, then length.
-            QStringView na = QStringView(a).mid(i, ei - i);
-            QStringView nb = QStringView(b).mid(j, ej - j);
-            while (na.size() > 1 && na.front() == QLatin1Char('0'))
-                na = na.mid(1);
-            while (nb.size() > 1 && nb.front() == QLatin1Char('0'))
-                nb = nb.mid(1);
-            if (na.size() != nb.size())
-                return na.size() < nb.size();
-            if (const int c = na.compare(nb); c != 0)
-                return c < 0;
-            i = ei;
-            j = ej;
-            continue;
-        }
-        const QChar ca = a[i].toCaseFolded();
-        const QChar cb = b[j].toCaseFolded();
-        if (ca != cb)
-            return ca < cb;
-        ++i;
-        ++j;
-    }
-    return a.size() - i < b.size() - j;
-}
-
 int roleRank(const QString &role)
 {
     if (role == QLatin1String("main"))
@@ -69,6 +30,48 @@ int urgencyRank(NodeState state, bool stale)
         return stale ? 2 : 4;
     }
     return 3;
+}
+
+int naturalCompare(QStringView left, QStringView right)
+{
+    const auto digitRun = [](QStringView s, qsizetype from) {
+        qsizetype end = from;
+        while (end < s.size() && s[end].isDigit())
+            ++end;
+        return end;
+    };
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < left.size() && j < right.size()) {
+        if (left[i].isDigit() && right[j].isDigit()) {
+            const qsizetype endL = digitRun(left, i);
+            const qsizetype endR = digitRun(right, j);
+            QStringView a = left.mid(i, endL - i);
+            QStringView b = right.mid(j, endR - j);
+            while (a.size() > 1 && a.front() == u'0')
+                a = a.mid(1);
+            while (b.size() > 1 && b.front() == u'0')
+                b = b.mid(1);
+            if (a.size() != b.size())
+                return a.size() < b.size() ? -1 : 1;
+            if (const int c = a.compare(b); c != 0)
+                return c < 0 ? -1 : 1;
+            i = endL;
+            j = endR;
+            continue;
+        }
+        const QChar l = left[i].toCaseFolded();
+        const QChar r = right[j].toCaseFolded();
+        if (l != r)
+            return l < r ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    if (left.size() - i != right.size() - j)
+        return left.size() - i < right.size() - j ? -1 : 1;
+    // Equal but for case or leading zeros: still a total order.
+    const int c = left.compare(right);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
 NodeOrderModel::NodeOrderModel(QObject *parent)
@@ -119,8 +122,9 @@ bool NodeOrderModel::lessThan(const QModelIndex &left, const QModelIndex &right)
     const int rr = roleRank(right.data(ClusterModel::NodeRoleRole).toString());
     if (lr != rr)
         return lr < rr;
-    return naturalLess(left.data(ClusterModel::NameRole).toString(),
-        right.data(ClusterModel::NameRole).toString());
+    return naturalCompare(left.data(ClusterModel::NameRole).toString(),
+               right.data(ClusterModel::NameRole).toString())
+        < 0;
 }
 
 } // namespace cw

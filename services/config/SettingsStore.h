@@ -27,7 +27,7 @@ public:
     QByteArray windowGeometry() const;
     QByteArray windowState() const;
     void setWindowGeometry(const QByteArray &geometry, const QByteArray &state);
-    static constexpr int kWindowStateVersion = 1;
+    static constexpr int kWindowStateVersion = 2; ///< 2: tiles on top, narrower alerts dock
 
     /// "system" (default), "light" or "dark".
     QString theme() const;

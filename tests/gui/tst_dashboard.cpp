@@ -11,10 +11,10 @@
 #include "services/config/SettingsStore.h"
 #include "views/MainWindow.h"
 #include "views/NodeTileDelegate.h"
+#include "views/NodeTilesView.h"
 
 #include <QApplication>
 #include <QLabel>
-#include <QListView>
 #include <QMessageBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -36,12 +36,27 @@ private:
     static QString dbPassword() { return QStringLiteral("dashboard-db-pw"); }
     static QString redisPassword() { return QStringLiteral("dashboard-redis-pw"); }
 
+    /// The node's row in the order the window shows (tiles and table share it).
+    static QModelIndex shownIndex(cw::Application &app, const QString &node, int column = 0)
+    {
+        const QAbstractItemModel *model = app.window()->tilesView()->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, 0).data(cw::ClusterModel::NameRole).toString() == node)
+                return model->index(row, column);
+        }
+        return {};
+    }
+    /// What the node's tile says.
     QStringList tile(cw::Application &app, const QString &node) const
     {
-        const int row = app.nodes()->rowOf(node);
-        if (row < 0)
-            return {};
-        return cw::NodeTileDelegate::tileLines(app.window()->tilesView()->model()->index(row, 0));
+        const QModelIndex index = shownIndex(app, node);
+        return index.isValid() ? cw::NodeTileDelegate::tileLines(index) : QStringList();
+    }
+    /// The node's tooltip: the detail the compact tile leaves out.
+    QStringList detail(cw::Application &app, const QString &node) const
+    {
+        const QModelIndex index = shownIndex(app, node);
+        return index.isValid() ? cw::NodeTileDelegate::detailLines(index) : QStringList();
     }
 
     QString label(cw::Application &app, const QString &name) const
@@ -161,29 +176,40 @@ private Q_SLOTS:
         QStringList main = tile(app, QStringLiteral("n8n-main"));
         QVERIFY2(
             main.value(0).contains(QStringLiteral("main · leader")), qPrintable(main.join(u'|')));
-        QVERIFY2(main.value(2).startsWith(QStringLiteral("readiness: ready")),
+        QVERIFY2(main.value(2).contains(QStringLiteral("mem "))
+                && !main.value(2).contains(QStringLiteral("mem —"))
+                && main.value(2).contains(QStringLiteral(" · resp ")),
             qPrintable(main.join(u'|')));
-        QVERIFY2(main.value(3).contains(QStringLiteral("mem "))
-                && !main.value(3).contains(QStringLiteral("mem —")),
-            qPrintable(main.join(u'|')));
-        QVERIFY2(main.value(4).contains(QStringLiteral("metrics: ok · v1.123.81")),
-            qPrintable(main.join(u'|')));
+        QVERIFY2(
+            main.value(4).startsWith(QStringLiteral("last seen ")), qPrintable(main.join(u'|')));
+        const QStringList mainDetail = detail(app, QStringLiteral("n8n-main"));
+        QVERIFY2(mainDetail.value(2).startsWith(QStringLiteral("readiness: ready")),
+            qPrintable(mainDetail.join(u'|')));
+        QVERIFY2(mainDetail.value(4).contains(QStringLiteral("metrics: ok · v1.123.81")),
+            qPrintable(mainDetail.join(u'|')));
 
         QTRY_COMPARE_WITH_TIMEOUT(
             tile(app, QStringLiteral("n8n-worker-1")).value(1), QStringLiteral("HEALTHY"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(
             tile(app, QStringLiteral("n8n-webhook-1")).value(1), QStringLiteral("HEALTHY"), 5000);
-        QCOMPARE(tile(app, QStringLiteral("n8n-webhook-1")).value(4),
+        QCOMPARE(detail(app, QStringLiteral("n8n-webhook-1")).value(4),
             QStringLiteral("metrics: not exposed"));
+        QVERIFY2(tile(app, QStringLiteral("n8n-webhook-1"))
+                     .value(2)
+                     .startsWith(QStringLiteral("metrics not exposed · resp ")),
+            qPrintable(tile(app, QStringLiteral("n8n-webhook-1")).join(u'|')));
 
         QTRY_COMPARE_WITH_TIMEOUT(
             tile(app, QStringLiteral("n8n-worker-3")).value(1), QStringLiteral("DOWN"), 5000);
         const QStringList refused = tile(app, QStringLiteral("n8n-worker-3"));
-        QVERIFY2(refused.value(6).contains(QStringLiteral("connection refused")),
+        QVERIFY2(refused.value(4).contains(QStringLiteral("connection refused")),
             qPrintable(refused.join(u'|')));
-        QVERIFY2(refused.value(6).contains(QString::number(m_refusingPort)),
+        QVERIFY2(refused.value(4).contains(QString::number(m_refusingPort)),
             qPrintable(refused.join(u'|')));
-        QCOMPARE(refused.value(7), QStringLiteral("last seen never"));
+        QCOMPARE(detail(app, QStringLiteral("n8n-worker-3")).value(7),
+            QStringLiteral("last seen never"));
+        // Worst first: the down node is the first tile.
+        QCOMPARE(shownIndex(app, QStringLiteral("n8n-worker-3")).row(), 0);
 
         // Redis panel: the queue depth the test pushed into the Bull keys.
         QTRY_COMPARE_WITH_TIMEOUT(
@@ -211,7 +237,9 @@ private Q_SLOTS:
         screenshot(app, QStringLiteral("dashboard-healthy.png"));
         // The same rows in the table view, with the same words.
         auto *table = app.window()->tableView();
-        const int mainRow = app.nodes()->rowOf(QStringLiteral("n8n-main"));
+        const int mainRow = shownIndex(app, QStringLiteral("n8n-main")).row();
+        QCOMPARE(table->model()->index(mainRow, cw::ClusterModel::NameColumn).data().toString(),
+            QStringLiteral("n8n-main"));
         QCOMPARE(table->model()->index(mainRow, cw::ClusterModel::StateColumn).data().toString(),
             QStringLiteral("healthy"));
         QCOMPARE(
@@ -228,7 +256,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(
             tile(app, QStringLiteral("n8n-worker-2")).value(1), QStringLiteral("DOWN"), 5000);
         const QStringList down = tile(app, QStringLiteral("n8n-worker-2"));
-        QVERIFY2(down.value(6).contains(QStringLiteral("503")), qPrintable(down.join(u'|')));
+        QVERIFY2(down.value(4).contains(QStringLiteral("503")), qPrintable(down.join(u'|')));
         QCOMPARE(tile(app, QStringLiteral("n8n-worker-1")).value(1), QStringLiteral("HEALTHY"));
         QTRY_VERIFY_WITH_TIMEOUT(
             label(app, QStringLiteral("clusterSummary")).contains(QStringLiteral("2 down")), 5000);

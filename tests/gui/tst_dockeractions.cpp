@@ -129,7 +129,7 @@ private Q_SLOTS:
         const QString worker = QStringLiteral("n8n-worker-1");
 
         QTRY_VERIFY_WITH_TIMEOUT(
-            tile(app, worker).value(5).startsWith(QStringLiteral("container running")), 10'000);
+            tile(app, worker).value(3).startsWith(QStringLiteral("container running")), 10'000);
         QTRY_COMPARE_WITH_TIMEOUT(tile(app, worker).value(1), QStringLiteral("HEALTHY"), 5000);
         const QString dockerStatus
             = app.window()->findChild<QLabel *>(QStringLiteral("dockerStatus"))->text();
@@ -230,7 +230,7 @@ private Q_SLOTS:
                                      .startsWith(QStringLiteral("exited")),
             15'000);
         QCOMPARE(tile(app, worker).value(1), QStringLiteral("DOWN"));
-        QVERIFY2(tile(app, worker).value(6).startsWith(QStringLiteral("container exited")),
+        QVERIFY2(tile(app, worker).value(4).startsWith(QStringLiteral("container exited")),
             qPrintable(tile(app, worker).join(u'|')));
         QTRY_VERIFY_WITH_TIMEOUT(
             latestResult(app).contains(QStringLiteral("  stop n8n-worker-1")), 15'000);

@@ -307,10 +307,8 @@ QWidget *AlertsPanel::buildHistory()
     }
     m_rule = new QComboBox(box);
     m_rule->setObjectName(QStringLiteral("ruleFilter"));
-    m_rule->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_subject = new QComboBox(box);
     m_subject->setObjectName(QStringLiteral("subjectFilter"));
-    m_subject->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_range = new QComboBox(box);
     m_range->setObjectName(QStringLiteral("rangeFilter"));
     m_range->addItem(QStringLiteral("Last hour"), kHourMs);
@@ -323,11 +321,18 @@ QWidget *AlertsPanel::buildHistory()
     m_search->setObjectName(QStringLiteral("historySearch"));
     m_search->setPlaceholderText(QStringLiteral("Search summary, detail, node, rule…"));
     m_search->setClearButtonEnabled(true);
-    filters->addWidget(m_rule);
-    filters->addWidget(m_subject);
-    filters->addWidget(m_range);
-    filters->addWidget(m_search, 1);
+    // The filters under the title: the dock stays narrow enough to leave the tiles their room;
+    // the combos shrink to a few characters rather than set the dock's width.
+    filters->addStretch(1);
+    auto *choices = new QHBoxLayout;
+    for (QComboBox *combo : { m_rule, m_subject, m_range }) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
+        choices->addWidget(combo, 1);
+    }
+    choices->addWidget(m_search, 2);
     layout->addLayout(filters);
+    layout->addLayout(choices);
     for (QComboBox *combo : { m_rule, m_subject, m_range }) {
         connect(combo, &QComboBox::currentIndexChanged, this, [this] {
             applyFilters();

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QPainter>
+#include <QScrollArea>
 #include <QStyledItemDelegate>
 #include <QTimer>
 #include <QToolButton>
@@ -91,10 +92,24 @@ ChartsPanel::ChartsPanel(QWidget *parent)
     connect(m_ranges, &QButtonGroup::idClicked, this,
         [this](int id) { setSpan(chartRanges().value(id).spanMs); });
 
+    // Cards keep their minimum size (axis labels readable, legends apart): below it the grid
+    // scrolls instead of squeezing the charts.
+    m_content = new QWidget;
+    m_content->setObjectName(QStringLiteral("chartsGrid"));
+    m_content->setLayout(m_grid);
+    m_grid->setContentsMargins(0, 0, 0, 0);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(QStringLiteral("chartsScroll"));
+    m_scroll->setWidget(m_content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->viewport()->installEventFilter(this);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);
-    layout->addLayout(m_grid, 1);
+    layout->addWidget(m_scroll, 1);
 
     m_timer->setInterval(1000);
     connect(m_timer, &QTimer::timeout, this, &ChartsPanel::tick);
@@ -117,13 +132,11 @@ void ChartsPanel::setCharts(const QList<ChartSpec> &charts)
         delete card.frame;
     }
     m_cards.clear();
-    const int columns = charts.size() > 6 ? 4
-        : charts.size() > 4               ? 3
-                                          : 2; // two rows on a wide screen
+    m_columns = 0;
     for (int i = 0; i < charts.size(); ++i) {
         Card card;
         card.key = charts[i].key;
-        card.frame = new QWidget(this);
+        card.frame = new QWidget(m_content);
         card.frame->setObjectName(QStringLiteral("chart_") + card.key);
         card.legend = new ChartLegendModel(card.frame);
         card.legend->setSpec(charts[i]);
@@ -166,11 +179,57 @@ void ChartsPanel::setCharts(const QList<ChartSpec> &charts)
             note->setFont(small);
             box->addWidget(note);
         }
-        m_grid->addWidget(card.frame, i / columns, i % columns);
         m_cards.append(card);
     }
+    arrangeCards();
     applyColors();
     m_sinceDraw.invalidate();
+}
+
+int ChartsPanel::columnsFor(int width, int count)
+{
+    if (count <= 0)
+        return 1;
+    const int fit = std::clamp(width / kMinCardWidth, 1, count);
+    // Balanced rows: 4 charts are one row of four or two of two, never three and one.
+    const int rows = (count + fit - 1) / fit;
+    return (count + rows - 1) / rows;
+}
+
+void ChartsPanel::arrangeCards()
+{
+    const int columns = columnsFor(m_scroll->viewport()->width(), int(m_cards.size()));
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    for (const Card &card : std::as_const(m_cards))
+        m_grid->removeWidget(card.frame);
+    for (int i = 0; i < m_grid->rowCount(); ++i)
+        m_grid->setRowStretch(i, 0);
+    for (int i = 0; i < m_grid->columnCount(); ++i)
+        m_grid->setColumnStretch(i, 0);
+    for (int i = 0; i < m_cards.size(); ++i) {
+        m_grid->addWidget(m_cards[i].frame, i / columns, i % columns);
+        m_grid->setRowStretch(i / columns, 1);
+        m_grid->setColumnStretch(i % columns, 1);
+    }
+}
+
+int ChartsPanel::oneRowHeight() const
+{
+    int card = 0;
+    for (const Card &c : m_cards)
+        card = std::max(card, c.frame->minimumSizeHint().height());
+    const QMargins margins = layout()->contentsMargins();
+    return margins.top() + margins.bottom() + layout()->spacing()
+        + m_ranges->button(0)->sizeHint().height() + card + 2 * m_scroll->frameWidth();
+}
+
+bool ChartsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize)
+        arrangeCards();
+    return QWidget::eventFilter(watched, event);
 }
 
 void ChartsPanel::setSpan(qint64 spanMs)

@@ -10,6 +10,7 @@
 class QButtonGroup;
 class QGridLayout;
 class QListView;
+class QScrollArea;
 class QTimer;
 
 namespace cw {
@@ -42,6 +43,13 @@ public:
     void refreshNow(qint64 nowMs);
 
     QList<TimeChart *> charts() const;
+    /// Charts per row at the current width: as many as fit at kMinCardWidth, rows balanced.
+    int columnCount() const { return m_columns; }
+    /// The narrowest a chart card gets before the grid wraps to another row.
+    static constexpr int kMinCardWidth = 260;
+    static int columnsFor(int width, int count);
+    /// Height that shows the range bar and one full row of charts at their minimum size.
+    int oneRowHeight() const;
     TimeChart *chart(const QString &key) const;
     ChartLegendModel *legend(const QString &key) const;
 
@@ -50,6 +58,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     struct Card {
@@ -62,10 +71,14 @@ private:
 
     void tick();
     void applyColors();
+    void arrangeCards();
 
     const TimeSeriesStore *m_store = nullptr;
     QButtonGroup *m_ranges;
     QGridLayout *m_grid;
+    QWidget *m_content = nullptr;
+    QScrollArea *m_scroll = nullptr;
+    int m_columns = 0;
     QTimer *m_timer;
     QList<Card> m_cards;
     ChartColors m_colors;
