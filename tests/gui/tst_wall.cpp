@@ -365,7 +365,10 @@ private Q_SLOTS:
             shownAfter, poll, qPrintable(wall()->bannerText()));
         QVERIFY2(shownAfter <= 2 * poll,
             qPrintable(QStringLiteral("banner after %1 ms").arg(shownAfter)));
-        QVERIFY(wall()->bannerText().startsWith(QLatin1String("NO DATA FOR")));
+        QVERIFY(wall()->bannerText().startsWith(QLatin1String("NO DATA SINCE")));
+        // No frozen green: every node is drawn stale while nothing arrives.
+        wall()->grab();
+        QCOMPARE(wall()->overview()->attentionText(), QStringLiteral("ALL 12 NODES STALE"));
         screenshot(wall(), QStringLiteral("wall-stale-1080.png"));
         wall()->resize(kUltraHd);
         QCoreApplication::processEvents();

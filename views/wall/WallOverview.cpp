@@ -196,6 +196,14 @@ void WallOverview::setActiveAlerts(const QList<AlertTransition> &active)
     scheduleRepaint();
 }
 
+void WallOverview::setFeedStale(bool stale)
+{
+    if (stale == m_feedStale)
+        return;
+    m_feedStale = stale;
+    update();
+}
+
 void WallOverview::scheduleRepaint()
 {
     if (isVisible() && !m_repaint.isActive())
@@ -260,6 +268,10 @@ QList<WallOverview::Service> WallOverview::services() const
             s.state = NodeState::Degraded;
         out << s;
     }
+    if (m_feedStale) {
+        for (Service &s : out)
+            s.stale = true;
+    }
     return out;
 }
 
@@ -291,7 +303,7 @@ double WallOverview::paintAttention(QPainter *p, const QRectF &area, const QList
     for (int row = 0; row < count; ++row) {
         const QModelIndex i = m_nodes->index(row, 0);
         const auto state = NodeState(i.data(ClusterModel::StateRole).toInt());
-        const bool isStale = i.data(ClusterModel::StaleRole).toBool();
+        const bool isStale = m_feedStale || i.data(ClusterModel::StaleRole).toBool();
         const QString name = i.data(ClusterModel::NameRole).toString();
         if (isStale)
             stale << name;
@@ -434,7 +446,8 @@ void WallOverview::paintNodes(QPainter *p, const QRectF &area)
 
 void WallOverview::paintTile(QPainter *p, const QRectF &rect, int row, int level)
 {
-    const NodeView n = nodeAt(m_nodes, row);
+    NodeView n = nodeAt(m_nodes, row);
+    n.stale = n.stale || m_feedStale;
     const bool bad = needsAttention(n.state, n.stale);
     const QColor color = WallStyle::stateColor(n.state, n.stale);
     const QColor ink = bad ? WallStyle::onStateColor(n.state, n.stale) : m_style->text();

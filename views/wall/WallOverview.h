@@ -39,6 +39,9 @@ public:
 
     void setStyle(const WallStyle *style);
     void setActiveAlerts(const QList<cw::AlertTransition> &active);
+    /// No source has answered for a while (WallWindow's banner): every node and service is
+    /// drawn stale, whatever its last verdict.
+    void setFeedStale(bool stale);
     /// The plan used for the last paint (tests).
     const WallGridPlan &plan() const { return m_plan; }
     /// The attention band's text as last painted (tests).
@@ -68,6 +71,7 @@ private:
     QTimer m_repaint;
     WallGridPlan m_plan;
     QString m_attention;
+    bool m_feedStale = false;
 };
 
 } // namespace cw

@@ -322,10 +322,9 @@ void WallWindow::refresh()
     h.banner.clear();
     h.bannerNoData = false;
     if (stopped) {
-        h.banner = QStringLiteral("NO DATA FOR %1 · since %2")
-                       .arg(fmt::elapsedAgo(newestAge).remove(QStringLiteral(" ago")),
-                           QDateTime::fromMSecsSinceEpoch(now.wallMs - newestAge)
-                               .toString(QStringLiteral("HH:mm:ss")));
+        h.banner = QStringLiteral("NO DATA SINCE %1")
+                       .arg(QDateTime::fromMSecsSinceEpoch(now.wallMs - newestAge)
+                                .toString(QStringLiteral("HH:mm:ss")));
         h.bannerNoData = true;
     } else if (connecting && m_state->nodes().size() > 0) {
         h.banner = QStringLiteral("WAITING FOR THE FIRST DATA from %1 sources")
@@ -359,6 +358,8 @@ void WallWindow::refresh()
     if (stopped)
         h.verdictText = QStringLiteral("DATA STALE");
     m_header->setTexts(h);
+    // Whatever the last answers said, they are old now: no tile stays green.
+    m_overview->setFeedStale(stopped);
 
     m_rotation->advance(now.monoMs);
     WallChrome::Texts f = m_footer->texts();
