@@ -44,11 +44,11 @@ public:
     /// A margin/spacing unit (1 % of the height).
     double unit() const { return m_screen.height() / 100.0; }
 
-    QColor background() const { return QColor(0x0b, 0x0d, 0x10); }
-    QColor surface() const { return QColor(0x1c, 0x21, 0x28); }
-    QColor text() const { return QColor(0xf4, 0xf5, 0xf7); }
+    static QColor background() { return QColor(0x0b, 0x0d, 0x10); }
+    static QColor surface() { return QColor(0x1c, 0x21, 0x28); }
+    static QColor text() { return QColor(0xf4, 0xf5, 0xf7); }
     /// Secondary text: still ≥ 7:1 on the background.
-    QColor secondary() const { return QColor(0xc2, 0xc8, 0xd0); }
+    static QColor secondary() { return QColor(0xc2, 0xc8, 0xd0); }
     static QColor healthy() { return QColor(0x00, 0x9e, 0x73); }
     static QColor degraded() { return QColor(0xf0, 0xe4, 0x42); }
     static QColor down() { return QColor(0xd5, 0x5e, 0x00); }
