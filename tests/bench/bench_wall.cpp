@@ -6,8 +6,9 @@
 // episodes, Redis and PostgreSQL outages, failed-execution bursts, a stalled queue), through the
 // real session (state, chart recorder, alert engine) into the real wall (WallController,
 // 1920×1080 offscreen) with its 20 s page rotation. Every page turn and takeover is rendered
-// for real (grab()); events are processed every simulated second, so the header repaints,
-// timers fire and deferred deletes run. Prints RSS after the first simulated hour, after every
+// for real (grab()); the wall's clock-driven parts are advanced every simulated second and
+// events are processed every 20 simulated seconds, so repaints are coalesced as on a real
+// screen, timers fire and deferred deletes run. Prints RSS after the first simulated hour, after every
 // day and at the end, the growth per simulated hour and the peak.
 // Goals: growth ≤ 1 MB per simulated hour, RSS ≤ 150 MB.
 //
