@@ -8,9 +8,9 @@
 // 1920×1080 offscreen) with its 20 s page rotation. Every page turn and takeover is rendered
 // for real (grab()); the wall's clock-driven parts are advanced every simulated second and
 // events are processed every 20 simulated seconds, so repaints are coalesced as on a real
-// screen, timers fire and deferred deletes run. Prints RSS after the first simulated hour, after every
-// day and at the end, the growth per simulated hour and the peak.
-// Goals: growth ≤ 1 MB per simulated hour, RSS ≤ 150 MB.
+// screen, timers fire and deferred deletes run. Prints RSS after the first simulated hour, after
+// every day and at the end, the growth per simulated hour and the peak. Goals: growth ≤ 1 MB per
+// simulated hour, RSS ≤ 150 MB.
 //
 // BM_WallCpu: the real 12-node BenchCluster (nginx, redis-server, PostgreSQL 15 on loopback)
 // polled at 1 Hz by a real session with the wall on it, rotating every 10 s, for a measured
