@@ -79,7 +79,9 @@ done
 state=$(dk inspect -f '{{.State.Status}} {{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}} {{index .Config.Labels "com.docker.compose.project"}} {{index .Config.Labels "com.docker.compose.service"}} {{index .Config.Labels "clusterwatch.role"}}' n8n-redis 2>&1) \
   || fail "container n8n-redis: $state"
 [[ $state == "running host unless-stopped n8n-sandbox n8n-redis redis" ]] || fail "container n8n-redis: $state"
-dk top n8n-redis | grep -q 'redis-server 127.0.0.1:25379' \
+# The output is read whole before grep looks at it: with pipefail, `grep -q` quitting at its
+# first match would fail the pipeline through the writer's SIGPIPE.
+grep -q 'redis-server 127.0.0.1:25379' <<<"$(dk top n8n-redis)" \
   || fail "n8n-redis does not run redis-server on :25379: $(dk top n8n-redis 2>&1)"
 [[ $(rc PING) == PONG ]] || fail "redis in n8n-redis does not answer PING with the password"
 running=$(dk ps -q --filter label=com.docker.compose.project=n8n-sandbox | wc -l)
@@ -189,7 +191,7 @@ gone_secs=$(awk -v a="$redis_stop" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f",
 ((all_exited)) || fail "not every n8n container exited within 25 s of stopping Redis (restarts $r0 -> $(restarts))"
 awk -v s="$gone_secs" 'BEGIN { exit !(s >= 9) }' || fail "n8n gave up on Redis after ${gone_secs}s, before its 10 s"
 for n in "${names[@]}"; do
-  dk logs "$n" 2>&1 | grep -q 'Exiting process due to Redis connection error' \
+  grep -q 'Exiting process due to Redis connection error' <<<"$(dk logs "$n" 2>&1)" \
     || fail "$n did not log n8n's Redis exit message"
 done
 redis_start=$EPOCHREALTIME
