@@ -6,6 +6,7 @@
 // polling runs for a measured minute. CPU is getrusage() of this process (all its threads).
 
 #include "BenchCluster.h"
+#include "ProcessStats.h"
 #include "app/Application.h"
 #include "models/timeseries/TimeSeriesStore.h"
 #include "services/config/SettingsStore.h"
@@ -23,26 +24,8 @@
 
 namespace {
 
-double cpuSeconds()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-double statusMiB(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qsizetype(std::strlen(field))).trimmed().split(' ').value(0).toDouble()
-                / 1024.0;
-    }
-    return -1;
-}
+using cwtest::processCpuSeconds;
+using cwtest::statusMiB;
 
 // Runs the event loop (idle between events, as the real application does) for @p ms.
 void spin(int ms)
@@ -74,11 +57,11 @@ void BM_AppWith24hCharts(benchmark::State &state)
         app.window()->chartsPanel()->setSpan(spanMs);
         spin(5'000); // connections up, first polls done
         const double rssFull = statusMiB("VmRSS:");
-        const double start = cpuSeconds();
+        const double start = processCpuSeconds();
         QElapsedTimer wall;
         wall.start();
         spin(60'000);
-        const double cpu = cpuSeconds() - start;
+        const double cpu = processCpuSeconds() - start;
         const double seconds = double(wall.elapsed()) / 1000.0;
         state.counters["cpu_pct_of_core"] = 100.0 * cpu / seconds;
         state.counters["rss_MiB"] = statusMiB("VmRSS:");

@@ -22,6 +22,7 @@
 
 #include "HangingServer.h"
 #include "NodeFarm.h"
+#include "ProcessStats.h"
 #include "RedisServer.h"
 #include "models/Clock.h"
 #include "models/DrillRecord.h"
@@ -52,6 +53,8 @@ using cw::TargetProbeSpec;
 using cw::TargetSample;
 
 namespace {
+
+using cwtest::statusMiB;
 
 cwtest::NodeFarm *farm = nullptr;
 cwtest::RedisServer *redis = nullptr;
@@ -100,19 +103,6 @@ double processCpuSeconds()
 double threadCpuSeconds(pid_t tid)
 {
     return statCpuSeconds(QStringLiteral("/proc/self/task/%1/stat").arg(tid));
-}
-
-double statusMiB(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qsizetype(std::strlen(field))).trimmed().split(' ').value(0).toDouble()
-                / 1024.0;
-    }
-    return -1;
 }
 
 /// Sets VmHWM back to the current RSS, so that the next reading is this run's peak.

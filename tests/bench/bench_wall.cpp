@@ -21,6 +21,7 @@
 
 #include "BenchCluster.h"
 #include "ManualClock.h"
+#include "ProcessStats.h"
 #include "app/WallController.h"
 #include "models/items/ClusterModel.h"
 #include "models/state/ClusterState.h"
@@ -50,28 +51,10 @@ using namespace cw;
 
 namespace {
 
+using cwtest::processCpuSeconds;
+using cwtest::statusMiB;
+
 QSize screenSize { 1920, 1080 };
-
-double cpuSeconds()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-double statusMiB(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qsizetype(std::strlen(field))).trimmed().split(' ').value(0).toDouble()
-                / 1024.0;
-    }
-    return -1;
-}
 
 /// What malloc has handed out and not had back (RSS minus fragmentation and free pages).
 double heapInUseMiB()
@@ -541,11 +524,11 @@ void BM_WallCpu(benchmark::State &state)
             controller.window(), [&turns] { ++turns; });
         spin(10'000); // connections up, first polls and a page turn done
         const double rssBefore = statusMiB("VmRSS:");
-        const double start = cpuSeconds();
+        const double start = processCpuSeconds();
         QElapsedTimer wallClock;
         wallClock.start();
         spin(60'000);
-        const double cpu = cpuSeconds() - start;
+        const double cpu = processCpuSeconds() - start;
         const double seconds = double(wallClock.elapsed()) / 1000.0;
         const QSize size = controller.window()->size();
         std::printf("wall cpu: window %dx%d, rotation %d s: %.2f %% of one core over %.1f s "

@@ -3,6 +3,7 @@
 
 #include "HangingServer.h"
 #include "NodeFarm.h"
+#include "ProcessStats.h"
 #include "TestSupport.h"
 #include "services/base/WorkerThread.h"
 #include "services/collectors/HttpCollector.h"
@@ -257,14 +258,7 @@ private:
     std::thread m_thread;
 };
 
-/// CPU time used by this process so far, in seconds.
-double processCpuSeconds()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
+using cwtest::processCpuSeconds;
 
 } // namespace
 
